@@ -1,0 +1,30 @@
+/** What the bus answers to `POST /send/NAME`. Older buses answer with an empty body. */
+export interface SendAcknowledgement {
+  /** How many service instances the message was routed to. */
+  receivers: number;
+}
+
+/** Reads `receivers` from a bus answer; `undefined` when the bus did not say (an older bus). */
+export function readReceivers(body: unknown): number | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const receivers = (body as Record<string, unknown>).receivers;
+  return Number.isSafeInteger(receivers) && (receivers as number) >= 0 ? (receivers as number) : undefined;
+}
+
+/**
+ * Body of `POST /register` (relay → bus): a listening relay announces where it can be reached
+ * and which message names it handles. The relay sends it again whenever that list changes.
+ */
+export interface ServiceRegistration {
+  serviceName: string;
+  host: string;
+  port: number;
+  receives: string[];
+}
+
+/** Body of `POST /deregister` (relay → bus), sent when a relay closes. */
+export interface ServiceDeregistration {
+  serviceName: string;
+  host: string;
+  port: number;
+}

@@ -1,0 +1,31 @@
+/**
+ * The JSON body of `POST /send/NAME` (relay → bus) and `POST /run/NAME` (bus → relay).
+ * NATS and SSE carry the same object. Unknown fields pass through untouched, so a newer
+ * peer's additions survive an older bus.
+ */
+export interface Envelope {
+  /** Name of the sending service; the bus sets it for browser clients. */
+  sender?: string;
+  /** Unique id of this message (`crypto.randomUUID()`). */
+  requestId: string;
+  /** Any JSON value; the key is absent when the payload is `undefined`. */
+  payload?: unknown;
+  /** The `requestId` this message answers: it makes the message a reply whose name is its outcome. */
+  responseTo?: string;
+  /** `true` on progress and chunk replies; absent on a final reply. */
+  more?: true;
+  /** 0, 1, 2 … per answered request, set by the replier so the requester can restore order. */
+  seq?: number;
+  [extension: string]: unknown;
+}
+
+/** An envelope together with the message name it travels under (the NAME of `/send/NAME`). */
+export interface NamedEnvelope {
+  name: string;
+  envelope: Envelope;
+}
+
+/** Whether an envelope answers an earlier message. */
+export function isReply(envelope: Envelope): envelope is Envelope & { responseTo: string } {
+  return typeof envelope.responseTo === 'string';
+}

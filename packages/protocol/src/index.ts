@@ -1,0 +1,10 @@
+export type { SendAcknowledgement, ServiceDeregistration, ServiceRegistration } from './bus-responses.js';
+export { readReceivers } from './bus-responses.js';
+export type { Envelope, NamedEnvelope } from './envelope.js';
+export { isReply } from './envelope.js';
+export { DEFAULT_BODY_LIMIT } from './limits.js';
+export { ERROR_OUTCOME, isReservedName, RESERVED_PREFIX, runPath, sendPath } from './message-names.js';
+export type { EnvelopeParseResult } from './parse-envelope.js';
+export { parseEnvelope } from './parse-envelope.js';
+export type { ErrorReplyPayload } from './wire-errors.js';
+export { isErrorReplyPayload, WireErrorCode } from './wire-errors.js';

@@ -1,0 +1,19 @@
+/** Message names that start with this prefix belong to the protocol; user code cannot register or send them. */
+export const RESERVED_PREFIX = 'exo.';
+
+/** The outcome of a final reply that reports a failure; its payload is an {@link ErrorReplyPayload}. */
+export const ERROR_OUTCOME = 'exo.error';
+
+export function isReservedName(name: string): boolean {
+  return name.startsWith(RESERVED_PREFIX);
+}
+
+/** The path a relay POSTs to hand a message to the bus. Names may hold spaces (`'insufficient funds'`), so they are encoded. */
+export function sendPath(name: string): string {
+  return `/send/${encodeURIComponent(name)}`;
+}
+
+/** The path the bus POSTs to deliver a message to a relay. */
+export function runPath(name: string): string {
+  return `/run/${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,38 @@
+import type { Envelope } from './envelope.js';
+
+export type EnvelopeParseResult = { ok: true; envelope: Envelope } | { ok: false; error: string };
+
+/**
+ * Checks that a decoded JSON body is a well-formed envelope. The texts are part of the
+ * protocol: relays answer them with status 400.
+ */
+export function parseEnvelope(body: unknown): EnvelopeParseResult {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, error: `message body must be a JSON object, got ${describeJson(body)}` };
+  }
+  const fields = body as Record<string, unknown>;
+  if (fields.requestId === undefined || fields.requestId === '') return { ok: false, error: 'missing request id' };
+  if (typeof fields.requestId !== 'string') return { ok: false, error: 'requestId must be a string' };
+  if (fields.sender !== undefined && typeof fields.sender !== 'string') {
+    return { ok: false, error: 'sender must be a string' };
+  }
+  if (fields.responseTo !== undefined && (typeof fields.responseTo !== 'string' || fields.responseTo === '')) {
+    return { ok: false, error: 'responseTo must be a non-empty string' };
+  }
+  if (fields.more !== undefined && typeof fields.more !== 'boolean') {
+    return { ok: false, error: 'more must be a boolean' };
+  }
+  if (fields.seq !== undefined && !(Number.isSafeInteger(fields.seq) && (fields.seq as number) >= 0)) {
+    return { ok: false, error: 'seq must be a non-negative integer' };
+  }
+  const envelope = { ...fields } as Envelope;
+  // `more: false` means final; normalise so that the rest of the code checks one spelling.
+  if (envelope.more !== true) delete envelope.more;
+  return { ok: true, envelope };
+}
+
+function describeJson(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return `a ${typeof value}`;
+}

@@ -1,0 +1,32 @@
+import type { FinalOutcomeOf, MessageMap, MessageName, ProgressOutcomeOf } from './message-types.js';
+
+type ReplyPayload<M extends MessageMap, N extends MessageName<M>, O extends string> = O extends keyof M[N]['replies']
+  ? M[N]['replies'][O]
+  : unknown;
+
+/**
+ * Answers the message being handled. `reply(outcome, payload)` sends a final reply;
+ * `reply.progress(outcome, payload)` sends a progress or chunk reply (`more: true` on the wire).
+ * Both resolve when the bus has taken the reply.
+ */
+export interface ReplyFunction<M extends MessageMap, N extends MessageName<M>> {
+  <O extends FinalOutcomeOf<M, N>>(outcome: O, payload?: ReplyPayload<M, N, O>): Promise<void>;
+  progress<O extends ProgressOutcomeOf<M, N>>(outcome: O, payload?: ReplyPayload<M, N, O>): Promise<void>;
+}
+
+/** What a handler gets besides the payload. `send` and `request` are the relay's own. */
+export interface HandlerContext<M extends MessageMap, N extends MessageName<M>, Relay> {
+  reply: ReplyFunction<M, N>;
+  send: Relay extends { send: infer Send } ? Send : never;
+  request: Relay extends { request: infer Request } ? Request : never;
+  /** Id of the message being handled; replies carry it as `responseTo`. */
+  requestId: string;
+  /** The service that sent the message, when the bus says. */
+  sender: string | undefined;
+  messageName: N;
+}
+
+export type MessageHandler<M extends MessageMap, N extends MessageName<M>, Relay> = (
+  payload: M[N]['payload'],
+  context: HandlerContext<M, N, Relay>,
+) => unknown;

@@ -1,0 +1,43 @@
+export type { RelayContracts, ValidationResult } from './contracts.js';
+export {
+  AbortedError,
+  BufferOverflowError,
+  ConfigError,
+  ContractViolationError,
+  ErrorCode,
+  ExoComUnreachableError,
+  ExoRelayError,
+  HandlerError,
+  InvalidArgumentError,
+  isExoRelayError,
+  MessageRejectedError,
+  NoRespondersError,
+  PortInUseError,
+  RelayClosedError,
+  RemoteError,
+  ReplyStreamDetachedError,
+  TimeoutError,
+} from './errors.js';
+export type { HandlerContext, MessageHandler, ReplyFunction } from './handler-context.js';
+export type {
+  FinalOutcomeOf,
+  FinalReplyOf,
+  MessageMap,
+  MessageName,
+  MessageSpec,
+  OutcomeOf,
+  PayloadOf,
+  ProgressOutcomeOf,
+  Reply,
+  ReplyOf,
+  UntypedMessages,
+} from './message-types.js';
+export type { RelayEvents, RelayStats, RequestOptions } from './relay.js';
+export { ExoRelay } from './relay.js';
+export type { RelayOptions, TypedRelayContracts } from './relay-options.js';
+export type { ReplyStreamOptions } from './reply-stream.js';
+export { ReplyStream } from './reply-stream.js';
+export type { ReplyCallback, SendOptions } from './send-arguments.js';
+export type { Delivery, ListenInfo, SendReceipt, Transport, TransportContext, TransportStatus } from './transport.js';
+export type { HttpTransportOptions } from './transports/http/index.js';
+export { httpTransport } from './transports/http/index.js';

@@ -1,0 +1,96 @@
+import type { RelayContracts } from './contracts.js';
+import { ConfigError } from './errors.js';
+import type { MessageMap } from './message-types.js';
+import type { Transport } from './transport.js';
+import { type HttpTransportOptions, httpTransport } from './transports/http/http-transport.js';
+
+/** Contracts that also carry their message types, so `new ExoRelay({ contracts })` is typed. */
+export interface TypedRelayContracts<M extends MessageMap> extends RelayContracts {
+  /** Type-level only: never read at run time. */
+  readonly '~messages'?: M;
+}
+
+export interface RelayOptions<M extends MessageMap> {
+  /** Name of this service, sent as `sender` with every message. */
+  serviceName: string;
+  /** Port of the ExoCom bus; required unless `transport` is given. */
+  exocomPort?: number | string;
+  /** The original ExoRelay's spelling of `exocomPort`. */
+  exocommPort?: number | string;
+  /**
+   * Host of the ExoCom bus.
+   * @default 'localhost'
+   */
+  exocomHost?: string;
+  /**
+   * How messages travel. Defaults to HTTP through ExoCom at `exocomHost:exocomPort`.
+   * @example transport: natsTransport({ servers: 'nats://127.0.0.1:4222' })
+   */
+  transport?: Transport;
+  /** Options of the default HTTP transport (bind host, body limit, retries …). */
+  http?: Omit<HttpTransportOptions, 'exocomPort' | 'exocomHost'>;
+  /** Message contracts: type the relay's API and validate messages at run time. */
+  contracts?: TypedRelayContracts<M>;
+  /**
+   * Validate messages against `contracts`; switch off for trusted hot paths (types stay).
+   * @default true
+   */
+  validate?: boolean;
+  /**
+   * How long `request()` waits for a final reply unless told otherwise, in ms.
+   * @default 30000
+   */
+  defaultTimeout?: number;
+  /**
+   * Most replies one stream buffers while its consumer is not reading; more fail the stream.
+   * @default 10000
+   */
+  maxBufferedReplies?: number;
+  /**
+   * How long `close()` waits for running handlers to finish, in ms.
+   * @default 10000
+   */
+  drainTimeout?: number;
+}
+
+export interface ResolvedRelayOptions {
+  serviceName: string;
+  transport: Transport;
+  contracts: RelayContracts | undefined;
+  defaultTimeout: number;
+  maxBufferedReplies: number;
+  drainTimeout: number;
+}
+
+/** Checks the options and fills in defaults. Throws a `ConfigError` with the original texts. */
+export function resolveRelayOptions<M extends MessageMap>(options: RelayOptions<M>): ResolvedRelayOptions {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('ExoRelay needs an options object');
+  const transport = options.transport ?? defaultTransport(options);
+  if (!options.serviceName) throw new ConfigError('serviceName not provided');
+  if (typeof options.serviceName !== 'string') throw new ConfigError('serviceName must be a string');
+  return {
+    serviceName: options.serviceName,
+    transport,
+    contracts: options.validate === false ? undefined : options.contracts,
+    defaultTimeout: positive('defaultTimeout', options.defaultTimeout, 30_000),
+    maxBufferedReplies: positive('maxBufferedReplies', options.maxBufferedReplies, 10_000),
+    drainTimeout: positive('drainTimeout', options.drainTimeout, 10_000),
+  };
+}
+
+function defaultTransport<M extends MessageMap>(options: RelayOptions<M>): Transport {
+  const port = options.exocomPort ?? options.exocommPort;
+  if (port === undefined || port === null || port === '') throw new ConfigError('exocomPort not provided');
+  const exocomPort = Number(port);
+  if (!Number.isInteger(exocomPort) || exocomPort <= 0 || exocomPort > 65_535) {
+    throw new ConfigError(`exocomPort must be a port number, got ${JSON.stringify(port)}`);
+  }
+  return httpTransport({ ...options.http, exocomPort, exocomHost: options.exocomHost ?? 'localhost' });
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === 'number' && value > 0))
+    throw new ConfigError(`${name} must be a positive number, got ${value}`);
+  return value;
+}

@@ -1,0 +1,271 @@
+import {
+  AbortedError,
+  BufferOverflowError,
+  InvalidArgumentError,
+  NoRespondersError,
+  ReplyStreamDetachedError,
+  TimeoutError,
+} from './errors.js';
+import type { Reply } from './message-types.js';
+import { ReplySequencer } from './reply-sequencer.js';
+import type { SendReceipt } from './transport.js';
+
+/** How a reply stream may end besides its final reply. */
+export interface ReplyStreamOptions {
+  /** Fail with a `TimeoutError` if no final reply arrived within this many ms. */
+  timeout?: number;
+  /** Fail with a `TimeoutError` if this many ms pass without any reply. */
+  idleTimeout?: number;
+  /** Fail with an `AbortedError` when this signal aborts. */
+  signal?: AbortSignal;
+}
+
+interface StreamSettings extends ReplyStreamOptions {
+  messageName: string;
+  requestId: string;
+  maxBufferedReplies: number;
+  /** Called exactly once, when the stream stops taking replies: the relay drops its routing entry. */
+  onSettled: () => void;
+}
+
+type QueuedItem = { final: boolean; reply: Reply } | { final: true; error: Error };
+type State = 'open' | 'complete' | 'failed' | 'detached';
+
+/**
+ * The replies to one sent message, in the order the replier sent them. Iterate it with
+ * `for await`; it ends after the first final reply, and throws a `RemoteError` when the
+ * receiver answered `exo.error`. A stream can be iterated once.
+ *
+ * @example
+ * for await (const reply of relay.send('file.copy', { from, to })) {
+ *   if (reply.outcome === 'file.copying') bar.update(reply.payload)
+ * }
+ */
+export class ReplyStream<R extends Reply = Reply> implements AsyncIterable<R> {
+  readonly messageName: string;
+  readonly requestId: string;
+  /** Settles when the bus has taken the message, or has finally refused it. */
+  readonly sent: Promise<SendReceipt>;
+  readonly #controller: ReplyStreamController;
+
+  /** @internal Streams are made by `ExoRelay#send`. */
+  constructor(controller: ReplyStreamController) {
+    this.#controller = controller;
+    this.messageName = controller.messageName;
+    this.requestId = controller.requestId;
+    this.sent = controller.sent;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<R> {
+    const controller = this.#controller;
+    controller.claimForIteration();
+    return {
+      next: () => controller.next() as Promise<IteratorResult<R>>,
+      return: async () => {
+        controller.cancel();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+}
+
+/** The relay's handle on a stream: feeds it replies, ends it, fails it. */
+export class ReplyStreamController {
+  readonly messageName: string;
+  readonly requestId: string;
+  readonly sent: Promise<SendReceipt>;
+  readonly stream: ReplyStream;
+  #resolveSent!: (receipt: SendReceipt) => void;
+  #rejectSent!: (error: Error) => void;
+  readonly #settings: StreamSettings;
+  readonly #sequencer = new ReplySequencer<QueuedItem>();
+  readonly #buffer: QueuedItem[] = [];
+  #state: State = 'open';
+  #failure: Error | undefined;
+  #sendError: Error | undefined;
+  #claimed = false;
+  #iterated = false;
+  #waiter: { resolve: (result: IteratorResult<Reply>) => void; reject: (error: Error) => void } | undefined;
+  #timeoutTimer: NodeJS.Timeout | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
+  readonly #onAbort = () =>
+    this.fail(new AbortedError(this.messageName, this.requestId, { cause: this.#settings.signal?.reason }));
+
+  constructor(settings: StreamSettings) {
+    this.#settings = settings;
+    this.messageName = settings.messageName;
+    this.requestId = settings.requestId;
+    this.sent = new Promise<SendReceipt>((resolve, reject) => {
+      this.#resolveSent = resolve;
+      this.#rejectSent = reject;
+    });
+    // Nobody has to look at `sent`: a refusal is also emitted as `error` and fails the stream.
+    this.sent.catch(() => {});
+    this.stream = new ReplyStream(this);
+    this.#armEndings();
+  }
+
+  /** Whether the stream still takes replies. */
+  get isOpen(): boolean {
+    return this.#state === 'open';
+  }
+
+  /** Whether someone reads (or promised to read) this stream. */
+  get isClaimed(): boolean {
+    return this.#claimed;
+  }
+
+  claim(): void {
+    this.#claimed = true;
+  }
+
+  claimForIteration(): void {
+    if (this.#iterated)
+      throw new InvalidArgumentError(`the reply stream of '${this.messageName}' can be iterated only once`);
+    this.#iterated = true;
+    this.#claimed = true;
+  }
+
+  /** Nobody read the stream in the tick it was made: stop keeping its replies. */
+  detach(): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'detached';
+    this.#settle();
+  }
+
+  markSent(receipt: SendReceipt): void {
+    this.#resolveSent(receipt);
+    if (receipt.receivers === 0 && this.#claimed) this.fail(new NoRespondersError(this.messageName, this.requestId));
+  }
+
+  /** Why the message could not be sent, if it could not. */
+  get sendError(): Error | undefined {
+    return this.#sendError;
+  }
+
+  markSendFailed(error: Error): void {
+    this.#sendError = error;
+    this.#rejectSent(error);
+    this.fail(error);
+  }
+
+  /** Takes one reply; `seq` restores order, a final reply ends the stream once all before it arrived. */
+  push(reply: Reply, seq: number | undefined): void {
+    this.#pushItem({ final: reply.final, reply }, seq);
+  }
+
+  /** Takes a final reply that fails the stream (an `exo.error` or an invalid reply). */
+  pushFailure(error: Error, seq: number | undefined): void {
+    this.#pushItem({ final: true, error }, seq);
+  }
+
+  fail(error: Error): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'failed';
+    this.#failure = error;
+    this.#buffer.length = 0;
+    this.#settle();
+    this.#wake();
+  }
+
+  cancel(): void {
+    if (this.#state !== 'open') return;
+    this.#state = 'complete';
+    this.#buffer.length = 0;
+    this.#settle();
+    this.#wake();
+  }
+
+  next(): Promise<IteratorResult<Reply>> {
+    const item = this.#buffer.shift();
+    if (item !== undefined) return this.#yield(item);
+    if (this.#state === 'open') {
+      return new Promise((resolve, reject) => {
+        this.#waiter = { resolve, reject };
+      });
+    }
+    return this.#finished();
+  }
+
+  #pushItem(item: QueuedItem, seq: number | undefined): void {
+    if (this.#state !== 'open') return;
+    for (const ready of this.#sequencer.accept(seq, item)) {
+      this.#buffer.push(ready);
+      if (ready.final) {
+        this.#state = 'complete';
+        this.#settle();
+        break;
+      }
+    }
+    if (this.#state === 'open') this.#checkBound();
+    this.#restartIdleTimer();
+    this.#wake();
+  }
+
+  #yield(item: QueuedItem): Promise<IteratorResult<Reply>> {
+    if ('reply' in item) return Promise.resolve({ done: false, value: item.reply });
+    this.#buffer.length = 0;
+    this.#state = 'failed';
+    this.#failure = undefined;
+    return Promise.reject(item.error);
+  }
+
+  #finished(): Promise<IteratorResult<Reply>> {
+    if (this.#state === 'detached') {
+      return Promise.reject(new ReplyStreamDetachedError(this.messageName, this.requestId));
+    }
+    const failure = this.#failure;
+    this.#failure = undefined;
+    return failure === undefined ? Promise.resolve({ done: true, value: undefined }) : Promise.reject(failure);
+  }
+
+  #wake(): void {
+    const waiter = this.#waiter;
+    if (waiter === undefined) return;
+    const item = this.#buffer.shift();
+    if (item === undefined && this.#state === 'open') return;
+    this.#waiter = undefined;
+    const result = item === undefined ? this.#finished() : this.#yield(item);
+    result.then(waiter.resolve, waiter.reject);
+  }
+
+  #checkBound(): void {
+    const unread = this.#buffer.length + this.#sequencer.heldCount;
+    if (unread > this.#settings.maxBufferedReplies) {
+      this.fail(new BufferOverflowError(this.messageName, this.requestId, this.#settings.maxBufferedReplies));
+    }
+  }
+
+  #armEndings(): void {
+    const { timeout, signal } = this.#settings;
+    if (signal?.aborted) {
+      queueMicrotask(this.#onAbort);
+      return;
+    }
+    signal?.addEventListener('abort', this.#onAbort, { once: true });
+    if (timeout !== undefined) {
+      this.#timeoutTimer = setTimeout(
+        () => this.fail(new TimeoutError(this.messageName, this.requestId, timeout)),
+        timeout,
+      );
+    }
+    this.#restartIdleTimer();
+  }
+
+  #restartIdleTimer(): void {
+    const { idleTimeout } = this.#settings;
+    if (idleTimeout === undefined || this.#state !== 'open') return;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = setTimeout(
+      () => this.fail(new TimeoutError(this.messageName, this.requestId, idleTimeout, 'idle')),
+      idleTimeout,
+    );
+  }
+
+  #settle(): void {
+    clearTimeout(this.#timeoutTimer);
+    clearTimeout(this.#idleTimer);
+    this.#settings.signal?.removeEventListener('abort', this.#onAbort);
+    this.#settings.onSettled();
+  }
+}

@@ -1,0 +1,140 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
+import { pEvent } from 'p-event';
+import { debug } from '../../debug.js';
+import { PortInUseError } from '../../errors.js';
+import type { Delivery } from '../../transport.js';
+import { readBody } from './read-body.js';
+
+export interface InboundServerOptions {
+  host: string;
+  port: number;
+  bodyLimit: number;
+  serviceName: string;
+  deliver: (message: NamedEnvelope) => Promise<Delivery>;
+  handledNames: () => readonly string[];
+}
+
+const deliveryStatus: Record<Delivery['kind'], number> = {
+  accepted: 200,
+  invalid: 400,
+  'unknown-message': 404,
+  rejected: 422,
+  unavailable: 503,
+};
+
+/**
+ * The relay's HTTP endpoint for the bus: `GET /status` and `POST /run/NAME`. node:http with
+ * no framework; every request, however malformed, gets an answer and leaves the server serving.
+ */
+export class InboundServer {
+  readonly #server: Server;
+  readonly #options: InboundServerOptions;
+
+  private constructor(options: InboundServerOptions) {
+    this.#options = options;
+    this.#server = createServer((request, response) => {
+      this.#handle(request, response).catch((error: unknown) => {
+        debug('answering %s %s failed: %o', request.method, request.url, error);
+        if (!response.headersSent) answer(response, 500, 'internal error');
+        else response.destroy();
+      });
+    });
+  }
+
+  static async start(options: InboundServerOptions): Promise<InboundServer> {
+    const inbound = new InboundServer(options);
+    inbound.#server.listen(options.port, options.host);
+    try {
+      await pEvent(inbound.#server, 'listening', { rejectionEvents: ['error'] });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new PortInUseError(options.port, { cause: error });
+      throw error;
+    }
+    return inbound;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  /** Stops taking connections, lets requests in flight finish, then closes idle keep-alive sockets. */
+  async close(): Promise<void> {
+    const closed = pEvent(this.#server, 'close');
+    this.#server.close();
+    this.#server.closeIdleConnections();
+    await closed;
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // A client that goes away mid-body must not become an unhandled 'error' event.
+    request.on('error', (error) => debug('request stream error: %s', error.message));
+    const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+    if (path === '/status') return this.#status(request, response);
+    if (path === '/run' || path === '/run/') return drainThen(request, response, 404, 'missing message name');
+    if (!path.startsWith('/run/')) return drainThen(request, response, 404, `not found: ${path}`);
+    if (request.method !== 'POST') {
+      response.setHeader('allow', 'POST');
+      return drainThen(request, response, 405, `use POST to deliver a message, not ${request.method}`);
+    }
+    const name = decodeName(path.slice('/run/'.length));
+    if (name === undefined) return drainThen(request, response, 400, 'malformed message name in the path');
+    return this.#run(name, request, response);
+  }
+
+  async #run(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const contentType = request.headers['content-type'];
+    if (contentType !== undefined && !/^application\/json\b/i.test(contentType)) {
+      return drainThen(request, response, 415, `content-type must be application/json, got ${contentType}`);
+    }
+    const body = await readBody(request, this.#options.bodyLimit);
+    if (!body.ok) {
+      if (body.error === 'aborted') return;
+      response.setHeader('connection', 'close');
+      return answer(response, 413, `message body is larger than the limit of ${this.#options.bodyLimit} bytes`);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body.text);
+    } catch (error) {
+      return answer(response, 400, `malformed JSON in the message body: ${(error as Error).message}`);
+    }
+    const parsed = parseEnvelope(json);
+    if (!parsed.ok) return answer(response, 400, parsed.error);
+    const delivery = await this.#options.deliver({ name, envelope: parsed.envelope });
+    answer(response, deliveryStatus[delivery.kind], delivery.kind === 'accepted' ? 'OK' : delivery.error);
+  }
+
+  #status(request: IncomingMessage, response: ServerResponse): void {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('allow', 'GET, HEAD');
+      drainThen(request, response, 405, `use GET for /status, not ${request.method}`);
+      return;
+    }
+    const status = { status: 'online', serviceName: this.#options.serviceName, handles: this.#options.handledNames() };
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(request.method === 'HEAD' ? undefined : JSON.stringify(status));
+  }
+}
+
+function decodeName(encoded: string): string | undefined {
+  try {
+    const name = decodeURIComponent(encoded);
+    return name === '' ? undefined : name;
+  } catch {
+    return undefined;
+  }
+}
+
+function answer(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(text);
+}
+
+/** Answers without reading the body, but lets it flow so the keep-alive connection stays usable. */
+function drainThen(request: IncomingMessage, response: ServerResponse, status: number, text: string): void {
+  request.resume();
+  answer(response, status, text);
+}

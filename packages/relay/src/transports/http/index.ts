@@ -1,0 +1,2 @@
+export type { HttpTransportOptions } from './http-transport.js';
+export { httpTransport } from './http-transport.js';

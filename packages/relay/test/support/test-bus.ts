@@ -1,0 +1,83 @@
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Envelope, type ServiceRegistration, runPath } from '@exorelay/protocol';
+import { pEvent } from 'p-event';
+
+export interface ReceivedMessage {
+  name: string;
+  envelope: Envelope;
+}
+
+/**
+ * A small real-HTTP stand-in for ExoCom: takes `POST /send/NAME`, forwards to every relay that
+ * registered the name (`POST /register`), routes replies back to the service that sent the
+ * request, and records everything it received. It forwards concurrently, as the real bus does.
+ */
+export interface TestBus extends AsyncDisposable {
+  readonly port: number;
+  readonly received: ReceivedMessage[];
+  /** Resolves once a relay registered `name`. */
+  waitForReceiver(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startTestBus(): Promise<TestBus> {
+  const received: ReceivedMessage[] = [];
+  const instances = new Map<string, ServiceRegistration>();
+  const senderOf = new Map<string, string>();
+  const registered = new EventTarget();
+
+  const forward = (registration: ServiceRegistration, name: string, body: string) =>
+    fetch(`http://${registration.host}:${registration.port}${runPath(name)}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    }).then((response) => response.arrayBuffer(), () => undefined);
+
+  const server: Server = createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const path = request.url ?? '/';
+    if (path === '/register') {
+      const registration = JSON.parse(body) as ServiceRegistration;
+      instances.set(registration.serviceName, registration);
+      registered.dispatchEvent(new Event('registered'));
+      response.end('OK');
+      return;
+    }
+    if (path === '/deregister') {
+      instances.delete((JSON.parse(body) as ServiceRegistration).serviceName);
+      response.end('OK');
+      return;
+    }
+    const name = decodeURIComponent(path.slice('/send/'.length));
+    const envelope = JSON.parse(body) as Envelope;
+    received.push({ name, envelope });
+    if (envelope.sender !== undefined) senderOf.set(envelope.requestId, envelope.sender);
+    const targets =
+      envelope.responseTo === undefined
+        ? [...instances.values()].filter((instance) => instance.receives.includes(name))
+        : [instances.get(senderOf.get(envelope.responseTo) ?? '')].filter((instance) => instance !== undefined);
+    for (const target of targets) void forward(target, name, body);
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ receivers: targets.length }));
+  });
+  server.listen(0, '127.0.0.1');
+  await pEvent(server, 'listening');
+
+  const close = async () => {
+    server.closeAllConnections();
+    server.close();
+  };
+  return {
+    port: (server.address() as AddressInfo).port,
+    received,
+    async waitForReceiver(name) {
+      const has = () => [...instances.values()].some((instance) => instance.receives.includes(name));
+      while (!has()) await pEvent(registered, 'registered');
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}

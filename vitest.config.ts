@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests run from source: the `@exorelay/source` export condition points every workspace
+// package at its `src/index.ts`, so no build is needed before `vitest run`.
+const conditions = ['@exorelay/source', 'node', 'import', 'module', 'default'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**', '**/*.case.ts'],
+    setupFiles: ['./test-setup/fail-on-console.ts'],
+    typecheck: {
+      enabled: true,
+      include: ['packages/*/test/**/*.test-d.ts'],
+      tsconfig: './tsconfig.test.json',
+    },
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
