@@ -310,22 +310,17 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     }
     const name = controller.messageName;
     if (outcome === ERROR_OUTCOME) {
-      controller.pushFailure(toRemoteError(name, envelope), envelope.seq);
+      controller.pushFailure(toRemoteError(name, envelope), envelope.sender, envelope.seq);
       return { kind: 'accepted' };
     }
     const checked = await this.#validate(name, outcome, envelope.payload, 'incoming');
     if (!checked.ok) {
-      controller.pushFailure(checked.error, envelope.seq);
+      controller.pushFailure(checked.error, envelope.sender, envelope.seq);
       return { kind: 'accepted' };
     }
     const final = this.#contracts?.isFinal(name, outcome) ?? envelope.more !== true;
-    const reply = {
-      outcome,
-      payload: checked.value,
-      requestId: envelope.requestId,
-      responseTo: envelope.responseTo,
-      final,
-    };
+    const { requestId, responseTo, sender } = envelope;
+    const reply = { outcome, payload: checked.value, requestId, responseTo, sender, final };
     controller.push(reply, envelope.seq);
     return { kind: 'accepted' };
   }

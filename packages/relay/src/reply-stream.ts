@@ -78,7 +78,8 @@ export class ReplyStreamController {
   #resolveSent!: (receipt: SendReceipt) => void;
   #rejectSent!: (error: Error) => void;
   readonly #settings: StreamSettings;
-  readonly #sequencer = new ReplySequencer<QueuedItem>();
+  // Each replier numbers its replies from 0, so order is restored per sender.
+  readonly #sequencers = new Map<string, ReplySequencer<QueuedItem>>();
   readonly #buffer: QueuedItem[] = [];
   #state: State = 'open';
   #failure: Error | undefined;
@@ -151,12 +152,12 @@ export class ReplyStreamController {
 
   /** Takes one reply; `seq` restores order, a final reply ends the stream once all before it arrived. */
   push(reply: Reply, seq: number | undefined): void {
-    this.#pushItem({ final: reply.final, reply }, seq);
+    this.#pushItem({ final: reply.final, reply }, reply.sender, seq);
   }
 
   /** Takes a final reply that fails the stream (an `exo.error` or an invalid reply). */
-  pushFailure(error: Error, seq: number | undefined): void {
-    this.#pushItem({ final: true, error }, seq);
+  pushFailure(error: Error, sender: string | undefined, seq: number | undefined): void {
+    this.#pushItem({ final: true, error }, sender, seq);
   }
 
   fail(error: Error): void {
@@ -187,9 +188,9 @@ export class ReplyStreamController {
     return this.#finished();
   }
 
-  #pushItem(item: QueuedItem, seq: number | undefined): void {
+  #pushItem(item: QueuedItem, sender: string | undefined, seq: number | undefined): void {
     if (this.#state !== 'open') return;
-    for (const ready of this.#sequencer.accept(seq, item)) {
+    for (const ready of this.#sequencerOf(sender ?? '').accept(seq, item)) {
       this.#buffer.push(ready);
       if (ready.final) {
         this.#state = 'complete';
@@ -229,8 +230,18 @@ export class ReplyStreamController {
     result.then(waiter.resolve, waiter.reject);
   }
 
+  #sequencerOf(sender: string): ReplySequencer<QueuedItem> {
+    let sequencer = this.#sequencers.get(sender);
+    if (sequencer === undefined) {
+      sequencer = new ReplySequencer();
+      this.#sequencers.set(sender, sequencer);
+    }
+    return sequencer;
+  }
+
   #checkBound(): void {
-    const unread = this.#buffer.length + this.#sequencer.heldCount;
+    let unread = this.#buffer.length;
+    for (const sequencer of this.#sequencers.values()) unread += sequencer.heldCount;
     if (unread > this.#settings.maxBufferedReplies) {
       this.fail(new BufferOverflowError(this.messageName, this.requestId, this.#settings.maxBufferedReplies));
     }

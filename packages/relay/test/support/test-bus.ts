@@ -1,6 +1,6 @@
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Envelope, type ServiceRegistration, runPath } from '@exorelay/protocol';
+import { type Envelope, runPath, type ServiceRegistration } from '@exorelay/protocol';
 import { pEvent } from 'p-event';
 
 export interface ReceivedMessage {
@@ -32,7 +32,10 @@ export async function startTestBus(): Promise<TestBus> {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
-    }).then((response) => response.arrayBuffer(), () => undefined);
+    }).then(
+      (response) => response.arrayBuffer(),
+      () => undefined,
+    );
 
   const server: Server = createServer(async (request, response) => {
     const chunks: Buffer[] = [];
