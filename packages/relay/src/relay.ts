@@ -33,7 +33,7 @@ import type {
 } from './message-types.js';
 import { PendingReplies } from './pending-replies.js';
 import { type RelayOptions, resolveRelayOptions } from './relay-options.js';
-import { Replier } from './replier.js';
+import { Replier, type ReplyWire } from './replier.js';
 import { type ReplyStream, ReplyStreamController } from './reply-stream.js';
 import { checkSendArguments, type ReplyCallback, type SendOptions } from './send-arguments.js';
 import type { Delivery, Transport, TransportStatus } from './transport.js';
@@ -359,17 +359,12 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     return new Replier((outcome, payload, wire) => this.#sendReply({ name, envelope }, outcome, payload, wire));
   }
 
-  /** Sends one reply of a Replier: checks and validates it, then hands it to the transport. */
-  async #sendReply(
-    request: { name: string; envelope: Envelope },
-    outcome: string,
-    payload: unknown,
-    wire: { seq: number; more: boolean },
-  ): Promise<void> {
+  /** Sends one reply of a Replier: checks and validates it, then numbers it and hands it to the transport. */
+  async #sendReply(request: { name: string; envelope: Envelope }, outcome: string, payload: unknown, wire: ReplyWire) {
     try {
       if (typeof outcome !== 'string' || outcome === '')
         throw new InvalidArgumentError('a reply needs an outcome name');
-      if (outcome !== ERROR_OUTCOME && isReservedName(outcome)) {
+      if (!wire.isErrorReply && isReservedName(outcome)) {
         throw new InvalidArgumentError(
           `cannot reply '${outcome}': names starting with 'exo.' are reserved for the protocol`,
         );
@@ -377,9 +372,10 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       if (typeof payload === 'function') throw new InvalidArgumentError('cannot reply with a function as payload');
       await this.#validateOutgoing(request.name, outcome, payload);
       const envelope: Envelope = withPayload(
-        { sender: this.serviceName, requestId: randomUUID(), responseTo: request.envelope.requestId, seq: wire.seq },
+        { sender: this.serviceName, requestId: randomUUID(), responseTo: request.envelope.requestId },
         payload,
       );
+      envelope.seq = wire.claimSeq();
       if (wire.more) envelope.more = true;
       await this.#transport.send({ name: outcome, envelope });
     } catch (error) {

@@ -2,7 +2,15 @@ import { ERROR_OUTCOME } from '@exorelay/protocol';
 import type { ReplyFunction } from './handler-context.js';
 import type { MessageMap, MessageName } from './message-types.js';
 
-export type SendReply = (outcome: string, payload: unknown, wire: { seq: number; more: boolean }) => Promise<void>;
+/** How a reply goes out: `claimSeq` numbers it once it passed its checks, so a refused reply leaves no gap. */
+export interface ReplyWire {
+  more: boolean;
+  /** Only the relay's own `exo.error` replies may use a reserved name. */
+  isErrorReply: boolean;
+  claimSeq: () => number;
+}
+
+export type SendReply = (outcome: string, payload: unknown, wire: ReplyWire) => Promise<void>;
 
 /** Numbers the replies to one handled message (`seq`) and remembers whether a final one went out. */
 export class Replier<M extends MessageMap> {
@@ -28,13 +36,19 @@ export class Replier<M extends MessageMap> {
 
   /** Sends the final `exo.error` reply that tells the requester the message failed here. */
   replyError(payload: { code: string; message: string; details?: unknown }): Promise<void> {
-    return this.#send(ERROR_OUTCOME, payload, false);
+    return this.#send(ERROR_OUTCOME, payload, false, true);
   }
 
-  #send(outcome: string, payload: unknown, more: boolean): Promise<void> {
-    const seq = this.#seq;
-    this.#seq += 1;
-    if (!more) this.#finalSent = true;
-    return this.sendReply(outcome, payload, { seq, more });
+  #send(outcome: string, payload: unknown, more: boolean, isErrorReply = false): Promise<void> {
+    const claimSeq = () => {
+      if (!more) this.#finalSent = true;
+      const seq = this.#seq;
+      this.#seq += 1;
+      return seq;
+    };
+    const sent = this.sendReply(outcome, payload, { more, isErrorReply, claimSeq });
+    // A handler need not await its replies: a failure is emitted as 'error' by the relay.
+    sent.catch(() => {});
+    return sent;
   }
 }

@@ -9,15 +9,16 @@ export interface ReceivedMessage {
 }
 
 /**
- * A small real-HTTP stand-in for ExoCom: takes `POST /send/NAME`, forwards to every relay that
- * registered the name (`POST /register`), routes replies back to the service that sent the
- * request, and records everything it received. It forwards concurrently, as the real bus does.
+ * A small real-HTTP stand-in for ExoCom, for testing the HTTP transport without the bus package:
+ * takes `POST /send/NAME`, forwards to every relay that registered the name (`POST /register`;
+ * one instance per service), routes replies back to the service that sent the request, and
+ * records everything it received. It forwards concurrently, as the real bus does.
  */
 export interface TestBus extends AsyncDisposable {
   readonly port: number;
   readonly received: ReceivedMessage[];
-  /** Resolves once a relay registered `name`. */
-  waitForReceiver(name: string): Promise<void>;
+  /** Resolves once a relay of `serviceName` registered. */
+  waitForService(serviceName: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -76,9 +77,8 @@ export async function startTestBus(): Promise<TestBus> {
   return {
     port: (server.address() as AddressInfo).port,
     received,
-    async waitForReceiver(name) {
-      const has = () => [...instances.values()].some((instance) => instance.receives.includes(name));
-      while (!has()) await pEvent(registered, 'registered');
+    async waitForService(serviceName) {
+      while (!instances.has(serviceName)) await pEvent(registered, 'registered');
     },
     close,
     [Symbol.asyncDispose]: close,

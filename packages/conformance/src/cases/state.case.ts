@@ -1,0 +1,39 @@
+import { expect } from 'vitest';
+import type { CaseGroup } from '../suite.js';
+
+const fireAndForget = 100_000;
+const requests = 10_000;
+const window = 500;
+
+export const stateCases: CaseGroup = {
+  [`keeps no state after ${fireAndForget} fire-and-forget sends and ${requests} requests`]: {
+    timeout: 180_000,
+    test: async (fixture) => {
+      let received = 0;
+      const service = await fixture.createRelay('sink', {
+        setup: (relay) => {
+          relay.registerHandler('event', () => {
+            received += 1;
+          });
+          relay.registerHandler('ask', (payload, { reply }) => reply('answered', payload));
+        },
+      });
+      const client = await fixture.createRelay('client');
+      const started = Date.now();
+      for (let sent = 0; sent < fireAndForget; sent += window) {
+        const batch = Array.from({ length: window }, (_, index) => client.send('event', sent + index).sent);
+        await Promise.all(batch);
+      }
+      process.stderr.write(`fire-and-forget done in ${Date.now() - started} ms\n`);
+      for (let sent = 0; sent < requests; sent += window) {
+        const batch = Array.from({ length: window }, (_, index) => client.request('ask', sent + index));
+        const replies = await Promise.all(batch);
+        expect(replies.at(-1)?.payload).toBe(sent + window - 1);
+      }
+      await expect.poll(() => received, { timeout: 20_000 }).toBe(fireAndForget);
+      await expect.poll(() => service.stats.activeHandlers).toBe(0);
+      expect(client.stats).toEqual({ pendingReplyStreams: 0, activeHandlers: 0 });
+      expect(service.stats.pendingReplyStreams).toBe(0);
+    },
+  },
+};

@@ -1,0 +1,28 @@
+import { lifecycleCases } from './cases/lifecycle.case.js';
+import { remoteErrorCases } from './cases/remote-error.case.js';
+import { replyStreamCases } from './cases/reply-stream.case.js';
+import { requestCases } from './cases/request.case.js';
+import { sendCases } from './cases/send.case.js';
+import { stateCases } from './cases/state.case.js';
+import type { ConformanceOptions } from './fixture.js';
+import { registerCases } from './suite.js';
+
+export type { ConformanceFixture, ConformanceOptions, ConformanceSkip, CreateRelayOptions } from './fixture.js';
+export { collect, deferred, rejectionOf } from './support.js';
+export type { ReceivedMessage, TestBus } from './test-bus.js';
+export { startTestBus } from './test-bus.js';
+
+/**
+ * Registers the relay behaviour suite for one transport. Call it from a transport package's
+ * `test/conformance.test.ts` with a `setup` that starts that transport's bus.
+ */
+export function runRelayConformance(options: ConformanceOptions): void {
+  registerCases(options, {
+    send: sendCases,
+    'reply streams': replyStreamCases,
+    request: requestCases,
+    'remote errors': remoteErrorCases,
+    lifecycle: lifecycleCases,
+    state: stateCases,
+  });
+}

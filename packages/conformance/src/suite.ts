@@ -1,0 +1,41 @@
+import { describe, it } from 'vitest';
+import type { ConformanceFixture, ConformanceOptions } from './fixture.js';
+
+export type CaseTest = (fixture: ConformanceFixture) => Promise<void>;
+
+/** A test body, or one with its own time limit (for the long state-keeping runs). */
+export type Case = CaseTest | { timeout: number; test: CaseTest };
+
+/** A group of behaviours: test name → test. */
+export type CaseGroup = Record<string, Case>;
+
+/** Registers the groups for one transport; a skipped test must be named with its reason. */
+export function registerCases(options: ConformanceOptions, groups: Record<string, CaseGroup>): void {
+  const skipped = new Map<string, string>();
+  for (const skip of options.skip ?? []) for (const test of skip.tests) skipped.set(test, skip.reason);
+  const unknown = [...skipped.keys()].filter((test) => {
+    const [group, name] = test.split(' > ');
+    return group === undefined || name === undefined || groups[group]?.[name] === undefined;
+  });
+  if (unknown.length > 0) throw new Error(`conformance skip names unknown tests: ${unknown.join(', ')}`);
+
+  describe(`relay conformance over ${options.name}`, () => {
+    for (const [group, cases] of Object.entries(groups)) {
+      describe(group, () => {
+        for (const [name, entry] of Object.entries(cases)) {
+          const { test, timeout } = typeof entry === 'function' ? { test: entry, timeout: undefined } : entry;
+          const reason = skipped.get(`${group} > ${name}`);
+          const title = reason === undefined ? name : `${name} (skipped: ${reason})`;
+          (reason === undefined ? it : it.skip)(
+            title,
+            async () => {
+              await using fixture = await options.setup();
+              await test(fixture);
+            },
+            timeout,
+          );
+        }
+      });
+    }
+  });
+}
