@@ -81,6 +81,8 @@ export interface Reply<Outcome extends string = string, Payload = unknown> {
   requestId: string;
   /** The id of the message it answers. */
   responseTo: string;
+  /** The service that replied, when the bus says (a broadcast can get replies from several). */
+  sender: string | undefined;
   /** `false` for progress and chunk replies; the stream ends after the first final one. */
   final: boolean;
 }

@@ -19,15 +19,10 @@ export class Replier<M extends MessageMap> {
   readonly reply: ReplyFunction<M, MessageName<M>>;
 
   constructor(private readonly sendReply: SendReply) {
-    const reply = ((outcome: string, payload?: unknown) => this.#send(outcome, payload, false)) as ReplyFunction<
-      M,
-      MessageName<M>
-    >;
-    reply.progress = ((outcome: string, payload?: unknown) => this.#send(outcome, payload, true)) as ReplyFunction<
-      M,
-      MessageName<M>
-    >['progress'];
-    this.reply = reply;
+    const reply = (outcome: string, payload?: unknown) => this.#send(outcome, payload, false);
+    const progress = (outcome: string, payload?: unknown) => this.#send(outcome, payload, true);
+    // Untyped at run time; `ReplyFunction` gives each message its declared outcomes and payloads.
+    this.reply = Object.assign(reply, { progress }) as unknown as ReplyFunction<M, MessageName<M>>;
   }
 
   get finalSent(): boolean {

@@ -12,7 +12,7 @@ export const remoteErrorCases: CaseGroup = {
           throw new Error('database is down');
         }),
     });
-    const emitted = pEvent(users as ExoRelay, 'error');
+    const emitted = pEvent<'error', Error>(users as ExoRelay, 'error');
     const web = await fixture.createRelay('web');
     const error = await rejectionOf(web.request('users.create', {}));
     expect(error).toBeInstanceOf(RemoteError);
@@ -51,7 +51,7 @@ export const remoteErrorCases: CaseGroup = {
           throw new Error('cleanup failed');
         }),
     });
-    const emitted = pEvent(users as ExoRelay, 'error');
+    const emitted = pEvent<'error', Error>(users as ExoRelay, 'error');
     const web = await fixture.createRelay('web');
     const replies = await collect(web.send('users.get'));
     expect(replies.map((reply) => reply.outcome)).toEqual(['users.found']);

@@ -77,7 +77,7 @@ export const sendCases: CaseGroup = {
       [() => relay.send(ERROR_OUTCOME), 'reserved for the protocol'],
     ];
     for (const [act, text] of cases) {
-      const emitted = pEvent(relay as ExoRelay, 'error');
+      const emitted = pEvent<'error', Error>(relay as ExoRelay, 'error');
       const stream = act() as ReturnType<ExoRelay['send']>;
       expect((await emitted).message).toContain(text);
       expect((await rejectionOf(stream.sent)).message).toContain(text);
