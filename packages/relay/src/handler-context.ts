@@ -1,17 +1,27 @@
-import type { FinalOutcomeOf, MessageMap, MessageName, ProgressOutcomeOf } from './message-types.js';
-
-type ReplyPayload<M extends MessageMap, N extends MessageName<M>, O extends string> = O extends keyof M[N]['replies']
-  ? M[N]['replies'][O]
-  : unknown;
+import type {
+  FinalOutcomeOf,
+  MessageMap,
+  MessageName,
+  PayloadArgument,
+  ProgressOutcomeOf,
+  ReplyPayloadInputOf,
+} from './message-types.js';
 
 /**
  * Answers the message being handled. `reply(outcome, payload)` sends a final reply;
  * `reply.progress(outcome, payload)` sends a progress or chunk reply (`more: true` on the wire).
- * Both resolve when the bus has taken the reply.
+ * Both resolve when the bus has taken the reply. With contracts, only the message's declared
+ * outcomes are accepted, each with its own payload type (required unless it accepts `undefined`).
  */
 export interface ReplyFunction<M extends MessageMap, N extends MessageName<M>> {
-  <O extends FinalOutcomeOf<M, N>>(outcome: O, payload?: ReplyPayload<M, N, O>): Promise<void>;
-  progress<O extends ProgressOutcomeOf<M, N>>(outcome: O, payload?: ReplyPayload<M, N, O>): Promise<void>;
+  <O extends FinalOutcomeOf<M, N>>(
+    outcome: O,
+    ...payload: PayloadArgument<ReplyPayloadInputOf<M, N, O>>
+  ): Promise<void>;
+  progress<O extends ProgressOutcomeOf<M, N>>(
+    outcome: O,
+    ...payload: PayloadArgument<ReplyPayloadInputOf<M, N, O>>
+  ): Promise<void>;
 }
 
 /** What a handler gets besides the payload. `send` and `request` are the relay's own. */

@@ -22,14 +22,19 @@ export type { HandlerContext, MessageHandler, ReplyFunction } from './handler-co
 export type {
   FinalOutcomeOf,
   FinalReplyOf,
+  MessageArguments,
   MessageMap,
   MessageName,
   MessageSpec,
   OutcomeOf,
+  PayloadArgument,
+  PayloadInputOf,
   PayloadOf,
   ProgressOutcomeOf,
   Reply,
   ReplyOf,
+  ReplyPayloadInputOf,
+  RequestableName,
   UntypedMessages,
 } from './message-types.js';
 export type { RelayEvents, RelayStats, RequestOptions } from './relay.js';

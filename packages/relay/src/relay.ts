@@ -24,11 +24,14 @@ import type { HandlerContext, MessageHandler } from './handler-context.js';
 import { HandlerRegistry } from './handler-registry.js';
 import type {
   FinalReplyOf,
+  MessageArguments,
   MessageMap,
   MessageName,
+  PayloadInputOf,
   PayloadOf,
   Reply,
   ReplyOf,
+  RequestableName,
   UntypedMessages,
 } from './message-types.js';
 import { PendingReplies } from './pending-replies.js';
@@ -185,7 +188,11 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
    */
   send<N extends MessageName<M>>(
     name: N,
-    payload?: PayloadOf<M, N>,
+    ...args: MessageArguments<M, N, SendOptions<ReplyOf<M, N>> | ReplyCallback<ReplyOf<M, N>>>
+  ): ReplyStream<ReplyOf<M, N>>;
+  send<N extends MessageName<M>>(
+    name: N,
+    payload: PayloadInputOf<M, N>,
     options?: SendOptions<ReplyOf<M, N>> | ReplyCallback<ReplyOf<M, N>>,
   ): ReplyStream<ReplyOf<M, N>> {
     const checked = checkSendArguments(name, payload, options);
@@ -205,9 +212,13 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
    * an `AbortedError`, a `RemoteError` (the receiver failed), a `NoRespondersError`, or a
    * `RelayClosedError`.
    */
-  async request<N extends MessageName<M>>(
+  request<N extends RequestableName<M>>(
     name: N,
-    payload?: PayloadOf<M, N>,
+    ...args: MessageArguments<M, N, RequestOptions<ReplyOf<M, N>>>
+  ): Promise<FinalReplyOf<M, N>>;
+  async request<N extends RequestableName<M>>(
+    name: N,
+    payload: PayloadInputOf<M, N>,
     options: RequestOptions<ReplyOf<M, N>> = {},
   ): Promise<FinalReplyOf<M, N>> {
     const { onProgress, ...streamOptions } = options;
