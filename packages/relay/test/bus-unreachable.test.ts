@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { collect, rejectionOf } from '@exorelay/conformance';
+import { ExoComUnreachableError, type ExoRelay } from 'exorelay';
+import { pEvent } from 'p-event';
+import { describe, expect, it } from 'vitest';
+import { startRecordingBus } from './support/recording-bus.js';
+import { listeningRelay } from './support/relay-fixture.js';
+
+/** A port nothing listens on (bound, then released). */
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await pEvent(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('when the bus cannot be reached', () => {
+  it('retries, then emits, rejects stream.sent and fails the stream with an ExoComUnreachableError', async () => {
+    const port = await freePort();
+    await using relay = await listeningRelay(port, { http: { register: false, retries: 2, retryDelay: 10 } });
+    const emitted = pEvent<'error', Error>(relay as ExoRelay, 'error');
+    const stream = relay.send('users.create', {});
+    const replies = collect(stream);
+    const error = await rejectionOf(stream.sent);
+    expect(error).toBeInstanceOf(ExoComUnreachableError);
+    expect(error).toMatchObject({ host: '127.0.0.1', port, messageName: 'users.create' });
+    expect(error.message).toBe(`cannot reach ExoCom at 127.0.0.1:${port} to send 'users.create': is the bus running?`);
+    expect((error.cause as { code?: string }).code).toBe('ECONNREFUSED');
+    expect(await emitted).toBe(error);
+    await expect(replies).rejects.toBe(error);
+    expect(relay.stats.pendingReplyStreams).toBe(0);
+  });
+
+  it('rejects request() with the same error', async () => {
+    const port = await freePort();
+    await using relay = await listeningRelay(port, { http: { register: false, retries: 1, retryDelay: 10 } });
+    relay.on('error', () => {});
+    await expect(relay.request('users.create', {})).rejects.toMatchObject({ code: 'EXORELAY_EXOCOM_UNREACHABLE' });
+  });
+
+  it('gets the message through when the bus comes up within the retries', async () => {
+    const port = await freePort();
+    await using relay = await listeningRelay(port, { http: { register: false, retries: 5, retryDelay: 40 } });
+    const sent = relay.send('users.create', { name: 'late' }).sent;
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    await using bus = await startRecordingBus(port);
+    await sent;
+    expect(bus.requests.map((request) => request.envelope.payload)).toEqual([{ name: 'late' }]);
+  });
+
+  it('reports a bus that refuses the message with its status and text', async () => {
+    // A relay's own endpoint answers /send/NAME with 404, which makes it a refusing bus.
+    await using refusing = await listeningRelay(1, { http: { register: false } });
+    await using relay = await listeningRelay(refusing.port!, { http: { register: false } });
+    relay.on('error', () => {});
+    const error = await rejectionOf(relay.send('users.create').sent);
+    expect(error).toMatchObject({
+      code: 'EXORELAY_MESSAGE_REJECTED',
+      status: 404,
+      reason: 'not found: /send/users.create',
+    });
+  });
+});

@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { startRecordingBus } from './support/recording-bus.js';
+import { listeningRelay } from './support/relay-fixture.js';
+
+describe('what a relay puts on the wire', () => {
+  it('POSTs /send/NAME with JSON { sender, requestId, payload } and JSON headers', async () => {
+    await using bus = await startRecordingBus();
+    await using relay = await listeningRelay(bus.port, { serviceName: 'web', http: { register: false } });
+    await relay.send('users.create', { name: 'Jean-Luc' }).sent;
+    const [recorded] = bus.requests;
+    expect(recorded).toMatchObject({ method: 'POST', path: '/send/users.create' });
+    expect(recorded?.headers['content-type']).toBe('application/json');
+    expect(recorded?.headers.accept).toBe('application/json');
+    expect(recorded?.envelope).toEqual({ sender: 'web', requestId: expect.any(String), payload: { name: 'Jean-Luc' } });
+    expect(recorded?.envelope.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('leaves the payload key out when the payload is undefined', async () => {
+    await using bus = await startRecordingBus();
+    await using relay = await listeningRelay(bus.port, { http: { register: false } });
+    await relay.send('ping').sent;
+    expect(Object.keys(bus.requests[0]?.envelope ?? {})).toEqual(['sender', 'requestId']);
+  });
+
+  it('encodes message names with spaces in the path', async () => {
+    await using bus = await startRecordingBus();
+    await using relay = await listeningRelay(bus.port, { http: { register: false } });
+    await relay.send('store record').sent;
+    expect(bus.requests[0]?.path).toBe('/send/store%20record');
+  });
+
+  it('sends through one keep-alive pool, never a connection per message', async () => {
+    await using bus = await startRecordingBus();
+    await using relay = await listeningRelay(bus.port, { http: { register: false, connections: 4 } });
+    await Promise.all(Array.from({ length: 500 }, (_, index) => relay.send('tick', index).sent));
+    expect(bus.requests).toHaveLength(500);
+    expect(bus.connections).toBeLessThanOrEqual(4);
+  });
+
+  it('gives every message a fresh requestId', async () => {
+    await using bus = await startRecordingBus();
+    await using relay = await listeningRelay(bus.port, { http: { register: false } });
+    await Promise.all(Array.from({ length: 100 }, () => relay.send('tick').sent));
+    expect(new Set(bus.requests.map((request) => request.envelope.requestId)).size).toBe(100);
+  });
+
+  it('announces itself to the bus on listen and when it registers more handlers, and withdraws on close', async () => {
+    await using bus = await startRecordingBus();
+    const relay = await listeningRelay(bus.port, {
+      serviceName: 'users',
+      setup: (relay) => relay.registerHandler('users.create', () => {}),
+    });
+    await expect.poll(() => bus.requests.filter((request) => request.path === '/register')).toHaveLength(1);
+    relay.registerHandler('users.list', () => {});
+    await expect.poll(() => bus.requests.filter((request) => request.path === '/register')).toHaveLength(2);
+    expect(bus.requests.at(-1)?.envelope).toEqual({
+      serviceName: 'users',
+      host: '127.0.0.1',
+      port: relay.port,
+      receives: ['users.create', 'users.list'],
+    });
+    const port = relay.port;
+    await relay.close();
+    expect(bus.requests.at(-1)).toMatchObject({ path: '/deregister', envelope: { serviceName: 'users', port } });
+  });
+});
