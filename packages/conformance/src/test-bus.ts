@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Envelope, runPath, type ServiceRegistration } from '@exorelay/protocol';
 import { pEvent } from 'p-event';
+import { request } from 'undici';
 
 export interface ReceivedMessage {
   name: string;
