@@ -30,12 +30,12 @@ export async function startTestBus(): Promise<TestBus> {
   const registered = new EventTarget();
 
   const forward = (registration: ServiceRegistration, name: string, body: string) =>
-    fetch(`http://${registration.host}:${registration.port}${runPath(name)}`, {
+    request(`http://${registration.host}:${registration.port}${runPath(name)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body,
     }).then(
-      (response) => response.arrayBuffer(),
+      (response) => response.body.dump(),
       () => undefined,
     );
 
