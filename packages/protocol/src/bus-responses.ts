@@ -1,3 +1,9 @@
+/**
+ * Header a listening relay sends with `POST /send/NAME`: its own `host:port`, as registered. It
+ * tells the bus which instance sent a request, so replies go back to that very instance.
+ */
+export const INSTANCE_HEADER = 'exorelay-instance';
+
 /** What the bus answers to `POST /send/NAME`. Older buses answer with an empty body. */
 export interface SendAcknowledgement {
   /** How many service instances the message was routed to. */

@@ -1,5 +1,5 @@
 export type { SendAcknowledgement, ServiceDeregistration, ServiceRegistration } from './bus-responses.js';
-export { readReceivers } from './bus-responses.js';
+export { INSTANCE_HEADER, readReceivers } from './bus-responses.js';
 export type { Envelope, NamedEnvelope } from './envelope.js';
 export { isReply } from './envelope.js';
 export { DEFAULT_BODY_LIMIT } from './limits.js';

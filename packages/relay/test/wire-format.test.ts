@@ -15,6 +15,13 @@ describe('what a relay puts on the wire', () => {
     expect(recorded?.envelope.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('names the sending instance (host:port) in a header once it listens', async () => {
+    await using bus = await startRecordingBus();
+    await using relay = await listeningRelay(bus.port, { http: { register: false } });
+    await relay.send('ping').sent;
+    expect(bus.requests[0]?.headers['exorelay-instance']).toBe(`127.0.0.1:${relay.port}`);
+  });
+
   it('leaves the payload key out when the payload is undefined', async () => {
     await using bus = await startRecordingBus();
     await using relay = await listeningRelay(bus.port, { http: { register: false } });

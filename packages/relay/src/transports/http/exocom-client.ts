@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { type NamedEnvelope, readReceivers, sendPath } from '@exorelay/protocol';
+import { INSTANCE_HEADER, type NamedEnvelope, readReceivers, sendPath } from '@exorelay/protocol';
 import { Pool } from 'undici';
 import { debug } from '../../debug.js';
 import { ExoComUnreachableError, MessageRejectedError } from '../../errors.js';
@@ -41,6 +41,7 @@ const retriableCodes = new Set([
 export class ExoComClient {
   readonly #options: ExoComClientOptions;
   readonly #pool: Pool;
+  #headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
 
   constructor(options: ExoComClientOptions) {
     this.#options = options;
@@ -49,6 +50,11 @@ export class ExoComClient {
       headersTimeout: options.requestTimeout,
       bodyTimeout: options.requestTimeout,
     });
+  }
+
+  /** Once the relay listens, every message names the instance that sent it (`host:port`). */
+  identifyAs(instance: string): void {
+    this.#headers = { ...this.#headers, [INSTANCE_HEADER]: instance };
   }
 
   /** POSTs a message to `/send/NAME`, retrying connection failures with a short bounded backoff. */
@@ -89,7 +95,7 @@ export class ExoComClient {
       method: 'POST',
       path,
       body,
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      headers: this.#headers,
       signal,
     });
     // The body is always read: an unread body keeps its connection out of the pool.

@@ -119,6 +119,7 @@ class HttpTransport implements Transport {
       handledNames: () => context.handledNames(),
     });
     const bound = this.#server.port;
+    this.#client.identifyAs(`${this.#options.advertisedHost}:${bound}`);
     if (this.#options.register) {
       this.#announcer = new ServiceAnnouncer(
         this.#client,
