@@ -1,0 +1,14 @@
+export {
+  isNatsTransportError,
+  MalformedMessageError,
+  NatsDisconnectedError,
+  NatsErrorCode,
+  NatsServerError,
+  NatsTransportError,
+  NatsUnreachableError,
+  UnroutableReplyError,
+} from './errors.js';
+export { natsTransport } from './nats-transport.js';
+export type { NatsTransportOptions } from './options.js';
+export { encodeName, messageSubject } from './subjects.js';
+export { OUTCOME_HEADER } from './wire.js';

@@ -1,0 +1,256 @@
+import { randomUUID } from 'node:crypto';
+import { type Envelope, ERROR_OUTCOME, isReply, type NamedEnvelope, WireErrorCode } from '@exorelay/protocol';
+import {
+  ConfigError,
+  type Delivery,
+  type ListenInfo,
+  MessageRejectedError,
+  RelayClosedError,
+  type SendReceipt,
+  type Transport,
+  type TransportContext,
+} from 'exorelay';
+import { type Msg, ErrorCode as NatsClientErrorCode, NatsError, type Subscription } from 'nats';
+import { debug } from './debug.js';
+import { MalformedMessageError, NatsDisconnectedError, UnroutableReplyError } from './errors.js';
+import { NatsLink } from './nats-link.js';
+import {
+  type NatsTransportOptions,
+  type ResolvedNatsTransportOptions,
+  resolveNatsTransportOptions,
+} from './options.js';
+import { ReplyRoutes } from './reply-routes.js';
+import { messageSubject, subjectToken } from './subjects.js';
+import { decodeEnvelope, encodeEnvelope, outcomeHeaders, readOutcome } from './wire.js';
+
+/**
+ * Runs a relay over NATS instead of ExoCom: same API, same semantics. Each handled message
+ * name is a subject, subscribed with a queue group named after the service, so every service
+ * that handles a name gets each message and its instances share the load.
+ *
+ * @example
+ * const relay = new ExoRelay({ serviceName: 'users', transport: natsTransport({ servers: 'nats://127.0.0.1:4222' }) })
+ */
+export function natsTransport(options: NatsTransportOptions): Transport {
+  return new NatsTransport(resolveNatsTransportOptions(options));
+}
+
+type State = 'idle' | 'listening' | 'closing' | 'closed';
+
+class NatsTransport implements Transport {
+  readonly kind = 'nats';
+  readonly #options: ResolvedNatsTransportOptions;
+  readonly #routes: ReplyRoutes;
+  /** Message name → its queue subscription. */
+  readonly #subscriptions = new Map<string, Subscription>();
+  /** Messages being handed to the relay, so that close() can wait for their answers. */
+  readonly #deliveries = new Set<Promise<void>>();
+  #context: TransportContext | undefined;
+  #link: Promise<NatsLink> | undefined;
+  #state: State = 'idle';
+  #closing: Promise<void> | undefined;
+
+  constructor(options: ResolvedNatsTransportOptions) {
+    this.#options = options;
+    this.#routes = new ReplyRoutes(options.replyRouteTtl);
+  }
+
+  attach(context: TransportContext): void {
+    this.#context = context;
+  }
+
+  async listen({ port }: { port?: number }): Promise<ListenInfo> {
+    const context = this.#requireContext();
+    if (port !== undefined && port !== 0) debug('%s: NATS binds no port; ignoring port %d', context.serviceName, port);
+    const link = await this.#open();
+    this.#state = 'listening';
+    this.#subscribeHandledNames(link);
+    await link.connection.flush();
+    const address = link.address;
+    context.reportStatus({ type: 'online', address });
+    return { address };
+  }
+
+  async send(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
+    if (this.#state === 'closed') throw new RelayClosedError('the NATS transport is closed');
+    const link = await this.#open();
+    if (!(await link.whenConnected(this.#options.reconnectWait, options?.signal))) {
+      throw new NatsDisconnectedError(message.name);
+    }
+    try {
+      return isReply(message.envelope)
+        ? await this.#sendReply(link, message.name, message.envelope)
+        : await this.#sendMessage(link, message.name, message.envelope);
+    } catch (error) {
+      throw translatePublishError(message.name, error);
+    }
+  }
+
+  handledNamesChanged(): void {
+    if (this.#state !== 'listening') return;
+    this.#open()
+      .then((link) => this.#subscribeHandledNames(link))
+      .catch((error: Error) => this.#context?.reportError(error));
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  async #close(): Promise<void> {
+    this.#state = 'closing';
+    const link = await this.#link?.catch(() => undefined);
+    if (link !== undefined) {
+      // Stop taking messages first; those already here get their answers before the rest drains.
+      await this.#stopReceiving();
+      await Promise.allSettled([...this.#deliveries]);
+      await link.close();
+    }
+    this.#state = 'closed';
+    this.#subscriptions.clear();
+    this.#routes.clear();
+    this.#context?.reportStatus({ type: 'offline' });
+  }
+
+  /** Unsubscribes from every message name; messages already on their way still arrive. */
+  async #stopReceiving(): Promise<void> {
+    const drains = [...this.#subscriptions.values()].map((subscription) => subscription.drain());
+    const failed = (await Promise.allSettled(drains)).filter((drain) => drain.status === 'rejected');
+    for (const drain of failed) debug('unsubscribing failed: %o', drain.reason);
+  }
+
+  /** Connects on first use: a relay that only sends never has to listen. */
+  #open(): Promise<NatsLink> {
+    if (this.#link === undefined && this.#state !== 'idle' && this.#state !== 'listening') {
+      return Promise.reject(new RelayClosedError('the NATS transport is closed'));
+    }
+    this.#link ??= NatsLink.open({
+      servers: this.#options.servers,
+      connection: this.#options.connection,
+      name: this.#requireContext().serviceName,
+      onReply: (msg) => this.#track(this.#receiveReply(msg)),
+      onStatus: (status) => this.#context?.reportStatus(status),
+      onError: (error) => this.#context?.reportError(error),
+    }).catch((error: Error) => {
+      this.#link = undefined;
+      throw error;
+    });
+    return this.#link;
+  }
+
+  #subscribeHandledNames(link: NatsLink): void {
+    const context = this.#requireContext();
+    const queue = subjectToken(context.serviceName);
+    for (const name of context.handledNames()) {
+      if (this.#subscriptions.has(name)) continue;
+      const subject = messageSubject(this.#options.subjectPrefix, name);
+      const subscription = link.connection.subscribe(subject, {
+        queue,
+        callback: (error, msg) => {
+          if (error === null) this.#track(this.#receiveMessage(name, msg));
+          else context.reportError(error);
+        },
+      });
+      this.#subscriptions.set(name, subscription);
+      debug('%s subscribed to %s in queue group %s', context.serviceName, subject, queue);
+    }
+  }
+
+  async #sendMessage(link: NatsLink, name: string, envelope: Envelope): Promise<SendReceipt> {
+    const subject = messageSubject(this.#options.subjectPrefix, name);
+    const received = await link.publishRequest(subject, encodeEnvelope(envelope), envelope.requestId);
+    // NATS does not count receivers; it only says when there are none.
+    return received ? {} : { receivers: 0 };
+  }
+
+  async #sendReply(link: NatsLink, outcome: string, envelope: Envelope & { responseTo: string }): Promise<SendReceipt> {
+    const route = this.#routes.use(envelope.responseTo);
+    if (route === undefined) throw new UnroutableReplyError(outcome, envelope.responseTo, this.#options.replyRouteTtl);
+    if (envelope.more !== true) this.#routes.forget(envelope.responseTo);
+    await link.publish(route, encodeEnvelope(envelope), { headers: outcomeHeaders(outcome) });
+    return {};
+  }
+
+  async #receiveMessage(name: string, msg: Msg): Promise<void> {
+    const context = this.#requireContext();
+    const parsed = decodeEnvelope(msg.data);
+    if (!parsed.ok) {
+      context.reportError(new MalformedMessageError(msg.subject, parsed.error));
+      return;
+    }
+    const { envelope } = parsed;
+    if (msg.reply !== undefined && msg.reply !== '') this.#routes.remember(envelope.requestId, msg.reply);
+    const delivery = await context.deliver({ name, envelope });
+    if (delivery.kind === 'accepted' || delivery.kind === 'rejected') return;
+    // A closing relay takes no new work: let the other instances of the service have it.
+    if (delivery.kind === 'unavailable') void this.#stopReceiving();
+    // The relay could not take the message (it is closing, or no longer handles the name):
+    // tell the requester at once, as ExoCom does when a delivery fails, instead of letting it time out.
+    await this.#replyDeliveryFailed(name, envelope, delivery);
+  }
+
+  async #replyDeliveryFailed(
+    name: string,
+    envelope: Envelope,
+    delivery: Exclude<Delivery, { kind: 'accepted' | 'rejected' }>,
+  ): Promise<void> {
+    debug('could not deliver %s (%s): %s', name, delivery.kind, delivery.error);
+    const context = this.#requireContext();
+    const reply: Envelope = {
+      sender: context.serviceName,
+      requestId: randomUUID(),
+      responseTo: envelope.requestId,
+      seq: 0,
+      payload: { code: WireErrorCode.DeliveryFailed, message: `${context.serviceName}: ${delivery.error}` },
+    };
+    try {
+      await this.send({ name: ERROR_OUTCOME, envelope: reply });
+    } catch (error) {
+      debug('could not report the failed delivery of %s: %s', name, (error as Error).message);
+    }
+  }
+
+  async #receiveReply(msg: Msg): Promise<void> {
+    const context = this.#requireContext();
+    const outcome = readOutcome(msg);
+    if (outcome === undefined) {
+      context.reportError(new MalformedMessageError(msg.subject, 'a reply without a readable Exo-Outcome header'));
+      return;
+    }
+    const parsed = decodeEnvelope(msg.data);
+    if (!parsed.ok) {
+      context.reportError(new MalformedMessageError(msg.subject, parsed.error));
+      return;
+    }
+    await context.deliver({ name: outcome, envelope: parsed.envelope });
+  }
+
+  #track(delivery: Promise<void>): void {
+    this.#deliveries.add(delivery);
+    void delivery.then(
+      () => this.#deliveries.delete(delivery),
+      (error: Error) => {
+        this.#deliveries.delete(delivery);
+        this.#context?.reportError(error);
+      },
+    );
+  }
+
+  #requireContext(): TransportContext {
+    if (this.#context === undefined) throw new ConfigError('the NATS transport was not attached to a relay');
+    return this.#context;
+  }
+}
+
+/** Says what went wrong in the relay's terms: a message too big for the server is refused as over HTTP. */
+function translatePublishError(name: string, error: unknown): unknown {
+  if (!(error instanceof NatsError)) return error;
+  if (error.code === NatsClientErrorCode.MaxPayloadExceeded) {
+    return new MessageRejectedError(name, 413, `the message is larger than the NATS server's max_payload`);
+  }
+  if (error.code === NatsClientErrorCode.Disconnect || error.code === NatsClientErrorCode.ConnectionClosed) {
+    return new NatsDisconnectedError(name, { cause: error });
+  }
+  return error;
+}

@@ -1,0 +1,44 @@
+import { runRelayConformance } from '@exorelay/conformance';
+import { startNatsCluster } from './support/nats-cluster.js';
+import { startNatsServer } from './support/nats-server.js';
+import { startNatsRelay } from './support/relays.js';
+
+runRelayConformance({
+  name: 'nats (one server)',
+  async setup() {
+    const server = await startNatsServer();
+    const relays: AsyncDisposable[] = [];
+    return {
+      async createRelay(serviceName, options) {
+        const relay = await startNatsRelay(server.url, serviceName, options);
+        relays.push(relay);
+        return relay;
+      },
+      async [Symbol.asyncDispose]() {
+        await Promise.all(relays.map((relay) => relay[Symbol.asyncDispose]()));
+        await server.close();
+      },
+    };
+  },
+});
+
+runRelayConformance({
+  name: 'nats (3-server cluster, relays spread over the servers)',
+  async setup() {
+    const cluster = await startNatsCluster(3);
+    const relays: AsyncDisposable[] = [];
+    return {
+      async createRelay(serviceName, options) {
+        const home = relays.length % cluster.servers.length;
+        const relay = await startNatsRelay(cluster.servers[home]!.url, serviceName, options);
+        relays.push(relay);
+        await cluster.propagated(home);
+        return relay;
+      },
+      async [Symbol.asyncDispose]() {
+        await Promise.all(relays.map((relay) => relay[Symbol.asyncDispose]()));
+        await cluster.close();
+      },
+    };
+  },
+});
