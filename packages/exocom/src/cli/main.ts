@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import {
+  ConfigError,
+  formatFlowEvent,
+  formatInstanceChange,
+  isExoComError,
+  type ServiceConfig,
+  startExoCom,
+} from '../index.js';
+
+const usage = `Usage: exocom [--port 3100] [--host 127.0.0.1] [--config landscape.json] [--quiet]
+
+Starts the ExoCom message bus and prints one line per message flow.
+
+  -p, --port PORT      port to listen on (0 = any free port)       default 3100
+      --host ADDRESS   address to listen on                         default 127.0.0.1
+  -c, --config FILE    landscape configuration: a JSON array of
+                       { name, host, port, sends, receives, translations }
+  -q, --quiet          print no flow log
+  -h, --help           show this help`;
+
+/** Runs the CLI until SIGINT/SIGTERM; resolves with the exit code. */
+async function main(argv: string[]): Promise<number> {
+  let args: ReturnType<typeof parseOptions>;
+  try {
+    args = parseOptions(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${usage}`);
+    return 2;
+  }
+  if (args.help) {
+    console.log(usage);
+    return 0;
+  }
+  const port = Number(args.port ?? '3100');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`--port must be a port number, got '${args.port}'`);
+    return 2;
+  }
+  try {
+    const services = args.config === undefined ? undefined : await readLandscape(args.config);
+    const bus = await startExoCom({ port, host: args.host, services });
+    if (!args.quiet) {
+      const colors = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+      bus.on('flow', (event) => console.log(formatFlowEvent(event, { colors })));
+      bus.on('instance', (change) => console.log(formatInstanceChange(change, { colors })));
+    }
+    console.log(`ExoCom listening on http://${args.host ?? '127.0.0.1'}:${bus.port}`);
+    await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
+    await bus.close();
+    return 0;
+  } catch (error) {
+    if (!isExoComError(error)) throw error;
+    console.error(error.message);
+    return 1;
+  }
+}
+
+function parseOptions(argv: string[]) {
+  return parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', short: 'p' },
+      host: { type: 'string' },
+      config: { type: 'string', short: 'c' },
+      quiet: { type: 'boolean', short: 'q', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: false,
+  }).values;
+}
+
+async function readLandscape(path: string): Promise<ServiceConfig[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the landscape configuration ${path}: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as ServiceConfig[];
+  } catch (error) {
+    throw new ConfigError(`the landscape configuration ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

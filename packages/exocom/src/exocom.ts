@@ -1,0 +1,390 @@
+import { EventEmitter } from 'node:events';
+import { DEFAULT_BODY_LIMIT } from '@exorelay/protocol';
+import { debug } from './debug.js';
+import { HttpInstanceChannel } from './delivery.js';
+import { ConfigError, isExoComError, TimeoutError } from './errors.js';
+import type { FlowEvent } from './flow-log.js';
+import { HealthMonitor } from './health-monitor.js';
+import { type BusEndpoints, BusHttpServer, type EndpointAnswer } from './http-server.js';
+import type { InstanceSnapshot } from './instance.js';
+import { isPort, parseLandscape, type ServiceConfig } from './landscape.js';
+import { LoadBalancer, type LoadBalancing } from './load-balancer.js';
+import { type ExoComCounters, MessageRouter, type UnknownSenders } from './message-router.js';
+import { parseDeregistration, parseRegistration } from './registration.js';
+import { ReplyRoutes } from './reply-routes.js';
+import { type InstanceChange, RoutingTable, type ServiceSnapshot } from './routing-table.js';
+
+export interface ExoComOptions {
+  /**
+   * The port to listen on; 0 picks a free one (read it from `bus.port`).
+   * @default 3100
+   */
+  port?: number;
+  /**
+   * The address to listen on. Use `'0.0.0.0'` to let other machines in.
+   * @default '127.0.0.1'
+   */
+  host?: string;
+  /**
+   * The landscape configuration, as in `POST /services` or `exocom --config`.
+   * @example services: [{ name: 'users', host: '127.0.0.1', port: 4001, receives: ['users.create'] }]
+   */
+  services?: ServiceConfig[];
+  /**
+   * How one instance of a service with several is chosen.
+   * @default 'round-robin'
+   */
+  loadBalancing?: LoadBalancing;
+  /**
+   * Largest accepted request body, in bytes; larger ones get 413.
+   * @default 1048576
+   */
+  bodyLimit?: number;
+  /**
+   * Extra delivery attempts when an instance cannot be reached or answers 5xx; backoff
+   * `retryDelay`, ×2, ×4 …
+   * @default 2
+   */
+  deliveryRetries?: number;
+  /** @default 50 */
+  retryDelay?: number;
+  /**
+   * How long one delivery attempt waits for the instance's answer, in ms.
+   * @default 10000
+   */
+  deliveryTimeout?: number;
+  /**
+   * Most keep-alive connections to one instance.
+   * @default 16
+   */
+  connectionsPerInstance?: number;
+  /**
+   * How often every instance is asked `GET /status`, in ms; 0 switches health checks off.
+   * @default 10000
+   */
+  healthCheckInterval?: number;
+  /**
+   * Failed deliveries or health checks in a row after which a registered instance is forgotten
+   * and a configured one is marked down.
+   * @default 3
+   */
+  failureThreshold?: number;
+  /**
+   * How long the bus remembers where to send replies to a message, in ms after the message or
+   * its latest reply.
+   * @default 300000
+   */
+  replyRouteTtl?: number;
+  /**
+   * Most reply routes remembered; the oldest are dropped first.
+   * @default 100000
+   */
+  maxReplyRoutes?: number;
+  /**
+   * What to do with messages from a service the bus knows neither from the configuration nor
+   * from a registration.
+   * @default 'accept'
+   */
+  unknownSenders?: UnknownSenders;
+}
+
+/** What `GET /status` answers. */
+export interface ExoComStatus {
+  status: 'online';
+  port: number;
+  services: ServiceSnapshot[];
+  /** Public message name → the services that receive it. */
+  routes: Record<string, string[]>;
+  counters: ExoComCounters;
+  /** Requests whose replies the bus still knows where to send. */
+  replyRoutes: number;
+}
+
+/** The events an `ExoCom` emits. */
+export interface ExoComEvents {
+  /** A message or reply was routed, or a delivery failed; `formatFlowEvent` prints it. */
+  flow: [event: FlowEvent];
+  /** An instance joined, changed or left; `formatInstanceChange` prints it. */
+  instance: [change: InstanceChange];
+}
+
+/** Which instance `waitForInstance` waits for. */
+export interface InstanceQuery {
+  service: string;
+  /** Only the instance listening on this port. */
+  port?: number;
+  /** Only once it handles all of these names (as the service knows them). */
+  receives?: string[];
+}
+
+/**
+ * The ExoCom message bus. Start it with {@link startExoCom}; close it with `close()` or
+ * `await using`.
+ */
+export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposable {
+  readonly #server: BusHttpServer;
+  readonly #table: RoutingTable;
+  readonly #router: MessageRouter;
+  readonly #replyRoutes: ReplyRoutes;
+  readonly #health: HealthMonitor | undefined;
+  #closing: Promise<void> | undefined;
+
+  private constructor(parts: {
+    server: BusHttpServer;
+    table: RoutingTable;
+    router: MessageRouter;
+    replyRoutes: ReplyRoutes;
+    health: HealthMonitor | undefined;
+  }) {
+    super();
+    this.#server = parts.server;
+    this.#table = parts.table;
+    this.#router = parts.router;
+    this.#replyRoutes = parts.replyRoutes;
+    this.#health = parts.health;
+  }
+
+  /** @internal Use {@link startExoCom}. */
+  static async start(options: ExoComOptions = {}): Promise<ExoCom> {
+    const settings = resolveOptions(options);
+    const landscape = parseLandscape(settings.services);
+    let bus: ExoCom | undefined;
+    const table = new RoutingTable({
+      failureThreshold: settings.failureThreshold,
+      createChannel: (host, port) =>
+        new HttpInstanceChannel({
+          host,
+          port,
+          connections: settings.connectionsPerInstance,
+          retries: settings.deliveryRetries,
+          retryDelay: settings.retryDelay,
+          timeout: settings.deliveryTimeout,
+        }),
+      onChange: (change) => {
+        if (bus !== undefined) bus.#emitSafely('instance', change);
+      },
+    });
+    const replyRoutes = new ReplyRoutes({ maxEntries: settings.maxReplyRoutes, ttl: settings.replyRouteTtl });
+    const router = new MessageRouter({
+      table,
+      balancer: new LoadBalancer(settings.loadBalancing),
+      replyRoutes,
+      unknownSenders: settings.unknownSenders,
+      emitFlow: (event) => {
+        if (bus !== undefined) bus.#emitSafely('flow', event);
+      },
+    });
+    const server = await BusHttpServer.start({
+      host: settings.host,
+      port: settings.port,
+      bodyLimit: settings.bodyLimit,
+      endpoints: endpoints({ table, router, status: () => bus!.status() }),
+    });
+    const health =
+      settings.healthCheckInterval > 0 ? new HealthMonitor(table, settings.healthCheckInterval) : undefined;
+    bus = new ExoCom({ server, table, router, replyRoutes, health });
+    table.configure(landscape);
+    health?.start();
+    debug('listening on %s:%d', settings.host, server.port);
+    return bus;
+  }
+
+  /** The bound port. */
+  get port(): number {
+    return this.#server.port;
+  }
+
+  get counters(): Readonly<ExoComCounters> {
+    return { ...this.#router.counters };
+  }
+
+  /** Replaces the landscape configuration, as `POST /services` does; registrations stay. */
+  configure(services: ServiceConfig[]): void {
+    this.#table.configure(parseLandscape(services));
+  }
+
+  /** What `GET /status` answers. */
+  status(): ExoComStatus {
+    return {
+      status: 'online',
+      port: this.port,
+      services: this.#table.services(),
+      routes: this.#table.routes(),
+      counters: this.counters,
+      replyRoutes: this.#replyRoutes.size,
+    };
+  }
+
+  /**
+   * Resolves once an instance that matches `query` is in the routing table (configured or
+   * registered), so messages to its names reach it.
+   *
+   * @example
+   * await relay.listen(0)
+   * await bus.waitForInstance({ service: 'users', port: relay.port, receives: ['users.create'] })
+   */
+  async waitForInstance(
+    query: InstanceQuery,
+    options: { timeout?: number; signal?: AbortSignal } = {},
+  ): Promise<InstanceSnapshot> {
+    const { timeout = 5000, signal } = options;
+    const matching = () =>
+      this.#table
+        .instancesOf(query.service)
+        .map((instance) => instance.snapshot())
+        .find((instance) => matches(instance, query));
+    const found = matching();
+    if (found !== undefined) return found;
+    signal?.throwIfAborted();
+    return new Promise((resolve, reject) => {
+      const finish = (outcome: { instance: InstanceSnapshot } | { error: unknown }) => {
+        clearTimeout(timer);
+        this.off('instance', onChange);
+        signal?.removeEventListener('abort', onAbort);
+        if ('instance' in outcome) resolve(outcome.instance);
+        else reject(outcome.error);
+      };
+      const onChange = () => {
+        const instance = matching();
+        if (instance !== undefined) finish({ instance });
+      };
+      const onAbort = () => finish({ error: signal?.reason });
+      const timer = setTimeout(
+        () => finish({ error: new TimeoutError(`an instance of '${query.service}'`, timeout) }),
+        timeout,
+      );
+      this.on('instance', onChange);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Stops listening, stops health checks, cancels deliveries under way, and frees every connection. */
+  close(): Promise<void> {
+    this.#closing ??= this.#close();
+    return this.#closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #close(): Promise<void> {
+    await this.#server.close();
+    await this.#health?.stop();
+    await this.#table.close();
+    this.#replyRoutes.clear();
+    debug('closed');
+  }
+
+  /** A throwing listener must not break routing: its error becomes a process warning. */
+  #emitSafely<E extends keyof ExoComEvents>(event: E, ...args: ExoComEvents[E]): void {
+    try {
+      (this.emit as (event: E, ...args: ExoComEvents[E]) => boolean)(event, ...args);
+    } catch (error) {
+      process.emitWarning(error as Error);
+    }
+  }
+}
+
+/**
+ * Starts an ExoCom bus in this process and resolves once it listens.
+ *
+ * @example
+ * await using bus = await startExoCom({ port: 0 })
+ * const relay = new ExoRelay({ serviceName: 'users', exocomPort: bus.port })
+ */
+export function startExoCom(options?: ExoComOptions): Promise<ExoCom> {
+  return ExoCom.start(options);
+}
+
+function endpoints(bus: { table: RoutingTable; router: MessageRouter; status: () => ExoComStatus }): BusEndpoints {
+  const text = (status: number, message: string): EndpointAnswer => ({ status, text: message });
+  return {
+    send(message) {
+      const verdict = bus.router.route(message);
+      return verdict.ok ? { status: 200, json: { receivers: verdict.receivers } } : text(verdict.status, verdict.error);
+    },
+    register(body) {
+      const parsed = parseRegistration(body);
+      if (!parsed.ok) return text(400, parsed.error);
+      bus.table.register(parsed.value);
+      return text(200, `registered ${parsed.value.serviceName} at ${parsed.value.host}:${parsed.value.port}`);
+    },
+    deregister(body) {
+      const parsed = parseDeregistration(body);
+      if (!parsed.ok) return text(400, parsed.error);
+      return text(200, bus.table.deregister(parsed.value) ? 'deregistered' : 'not registered');
+    },
+    configure(body) {
+      try {
+        bus.table.configure(parseLandscape(body));
+        return text(200, 'configured');
+      } catch (error) {
+        if (isExoComError(error)) return text(400, error.message);
+        throw error;
+      }
+    },
+    services: () => ({ status: 200, json: bus.table.services() }),
+    status: () => ({ status: 200, json: bus.status() }),
+  };
+}
+
+function matches(instance: InstanceSnapshot, query: InstanceQuery): boolean {
+  if (query.port !== undefined && instance.port !== query.port) return false;
+  return (query.receives ?? []).every((name) => instance.receives.includes(name));
+}
+
+type Settings = Required<Omit<ExoComOptions, 'services'>> & { services: unknown };
+
+function resolveOptions(options: ExoComOptions): Settings {
+  if (typeof options !== 'object' || options === null) throw new ConfigError('startExoCom takes an options object');
+  const settings: Settings = {
+    port: 3100,
+    host: '127.0.0.1',
+    services: [],
+    loadBalancing: 'round-robin',
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    deliveryRetries: 2,
+    retryDelay: 50,
+    deliveryTimeout: 10_000,
+    connectionsPerInstance: 16,
+    healthCheckInterval: 10_000,
+    failureThreshold: 3,
+    replyRouteTtl: 300_000,
+    maxReplyRoutes: 100_000,
+    unknownSenders: 'accept',
+    ...withoutUndefined(options),
+  };
+  if (!(settings.port === 0 || isPort(settings.port))) {
+    throw new ConfigError(`port must be a port number or 0, got ${String(settings.port)}`);
+  }
+  if (!['round-robin', 'least-in-flight'].includes(settings.loadBalancing)) {
+    throw new ConfigError(`loadBalancing must be 'round-robin' or 'least-in-flight', got '${settings.loadBalancing}'`);
+  }
+  if (!['accept', 'reject'].includes(settings.unknownSenders)) {
+    throw new ConfigError(`unknownSenders must be 'accept' or 'reject', got '${settings.unknownSenders}'`);
+  }
+  for (const name of [
+    'bodyLimit',
+    'retryDelay',
+    'deliveryTimeout',
+    'connectionsPerInstance',
+    'failureThreshold',
+    'replyRouteTtl',
+    'maxReplyRoutes',
+  ] as const) {
+    if (!(Number.isFinite(settings[name]) && settings[name] > 0)) {
+      throw new ConfigError(`${name} must be a positive number, got ${String(settings[name])}`);
+    }
+  }
+  for (const name of ['deliveryRetries', 'healthCheckInterval'] as const) {
+    if (!(Number.isInteger(settings[name]) && settings[name] >= 0)) {
+      throw new ConfigError(`${name} must be 0 or a positive integer, got ${String(settings[name])}`);
+    }
+  }
+  return settings;
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
+}

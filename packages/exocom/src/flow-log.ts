@@ -1,0 +1,132 @@
+import { styleText } from 'node:util';
+import type { DeliveryFailedError } from './errors.js';
+import type { InstanceChange } from './routing-table.js';
+
+/** One receiving instance of a flow. */
+export interface FlowReceiver {
+  service: string;
+  /** The name the receiver got, after translation. */
+  name: string;
+  /** `host:port` of the instance that got it. */
+  instance: string;
+  /** How many instances the service has; one of them got the message. */
+  instances: number;
+}
+
+/** What the bus did with one message; the `flow` event carries it and `formatFlowEvent` prints it. */
+export type FlowEvent =
+  | {
+      kind: 'message';
+      /** The public name. */
+      name: string;
+      sender: string;
+      requestId: string;
+      /** Empty when nobody receives the name. */
+      receivers: FlowReceiver[];
+    }
+  | {
+      kind: 'reply';
+      /** The reply's outcome, public name. */
+      name: string;
+      /** The replying service (for a `DELIVERY_FAILED` reply: the service that could not be reached). */
+      sender: string;
+      requestId: string;
+      responseTo: string;
+      final: boolean;
+      /** Empty when the bus has no route for `responseTo` (unknown or expired). */
+      receivers: FlowReceiver[];
+    }
+  | {
+      kind: 'delivery-failed';
+      name: string;
+      sender: string;
+      requestId: string;
+      receiver: FlowReceiver;
+      error: DeliveryFailedError;
+    };
+
+export interface FormatOptions {
+  /**
+   * Colour the line with ANSI escapes.
+   * @default false
+   */
+  colors?: boolean;
+}
+
+type Style = Parameters<typeof styleText>[0];
+
+/**
+ * One readable line per flow, as the CLI prints it.
+ *
+ * @example
+ * bus.on('flow', (event) => lines.push(formatFlowEvent(event)))
+ * // web  --[ users.create ]->  users (2 instances)
+ * // users  --[ users.created ]->  web (reply)
+ */
+export function formatFlowEvent(event: FlowEvent, options: FormatOptions = {}): string {
+  const paint = painter(options);
+  const sender = paint('cyan', event.sender);
+  const name = paint('bold', event.name);
+  switch (event.kind) {
+    case 'message': {
+      const receivers =
+        event.receivers.length === 0 ? paint('yellow', '(no receivers)') : describeReceivers(event, paint);
+      return `${sender}  --[ ${name} ]->  ${receivers}`;
+    }
+    case 'reply': {
+      if (event.receivers.length === 0) {
+        return `${sender}  --[ ${name} ]->  ${paint('yellow', '(reply to an unknown or expired request)')}`;
+      }
+      const kind = event.final ? '(reply)' : '(progress reply)';
+      return `${sender}  --[ ${name} ]->  ${describeReceivers(event, paint)} ${paint('dim', kind)}`;
+    }
+    case 'delivery-failed': {
+      const receiver = `${event.receiver.service} at ${event.receiver.instance}`;
+      return `${sender}  --[ ${name} ]-x  ${paint('red', `${receiver}: delivery failed, ${event.error.reason}`)}`;
+    }
+  }
+}
+
+/**
+ * One readable line when an instance joins, changes or leaves.
+ *
+ * @example
+ * bus.on('instance', (change) => lines.push(formatInstanceChange(change)))
+ * // users  joined at 127.0.0.1:4001 (registration), receives users.create, users.list
+ */
+export function formatInstanceChange(change: InstanceChange, options: FormatOptions = {}): string {
+  const paint = painter(options);
+  const { service, host, port, receives, up } = change.instance;
+  const where = `${paint('cyan', service)}  at ${host}:${port}`;
+  const handles = receives.length === 0 ? 'receives nothing yet' : `receives ${receives.join(', ')}`;
+  switch (change.type) {
+    case 'added':
+      return `${paint('cyan', service)}  joined at ${host}:${port} (${change.reason}), ${handles}`;
+    case 'removed':
+      return `${where} ${paint('yellow', `left (${change.reason})`)}`;
+    case 'updated':
+      return up
+        ? `${where} updated (${change.reason}), ${handles}`
+        : `${where} ${paint('red', `is down (${change.reason})`)}`;
+  }
+}
+
+function describeReceivers(event: { name: string; receivers: FlowReceiver[] }, paint: Painter): string {
+  const byService = new Map<string, FlowReceiver[]>();
+  for (const receiver of event.receivers)
+    byService.set(receiver.service, [...(byService.get(receiver.service) ?? []), receiver]);
+  return [...byService.values()]
+    .map((receivers) => {
+      const [first] = receivers as [FlowReceiver];
+      const renamed = first.name === event.name ? '' : ` as '${first.name}'`;
+      const count = first.instances > 1 ? ` (${first.instances} instances)` : '';
+      return `${paint('green', first.service)}${renamed}${count}`;
+    })
+    .join(', ');
+}
+
+type Painter = (style: Style, text: string) => string;
+
+function painter({ colors = false }: FormatOptions): Painter {
+  return colors ? (style, text) => styleText(style, text) : (_style, text) => text;
+}

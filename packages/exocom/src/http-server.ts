@@ -1,0 +1,200 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type Envelope, INSTANCE_HEADER, parseEnvelope } from '@exorelay/protocol';
+import { debug } from './debug.js';
+import { PortInUseError } from './errors.js';
+
+/** The answer to one request: JSON, or a plain-text reason. */
+export type EndpointAnswer = { status: number; json: unknown } | { status: number; text: string };
+
+/** What the HTTP layer hands on once a request is well-formed. */
+export interface BusEndpoints {
+  send(message: { name: string; envelope: Envelope; json: string; instance: string | undefined }): EndpointAnswer;
+  register(body: unknown): EndpointAnswer;
+  deregister(body: unknown): EndpointAnswer;
+  configure(body: unknown): EndpointAnswer;
+  services(): EndpointAnswer;
+  status(): EndpointAnswer;
+}
+
+export interface BusHttpServerOptions {
+  host: string;
+  port: number;
+  bodyLimit: number;
+  endpoints: BusEndpoints;
+}
+
+type Route = { method: 'GET' | 'POST'; run: (request: IncomingMessage) => Promise<EndpointAnswer> | EndpointAnswer };
+
+/**
+ * The bus's HTTP face: `POST /send/NAME`, `/register`, `/deregister`, `/services`, `GET /services`,
+ * `GET /status`. node:http with no framework; every request, however malformed, gets a clear
+ * answer and leaves the server serving.
+ */
+export class BusHttpServer {
+  readonly #server: Server;
+  readonly #options: BusHttpServerOptions;
+
+  private constructor(options: BusHttpServerOptions) {
+    this.#options = options;
+    this.#server = createServer((request, response) => {
+      this.#handle(request, response).catch((error: unknown) => {
+        debug('answering %s %s failed: %o', request.method, request.url, error);
+        if (!response.headersSent) answer(response, { status: 500, text: 'internal error' });
+        else response.destroy();
+      });
+    });
+  }
+
+  static async start(options: BusHttpServerOptions): Promise<BusHttpServer> {
+    const bus = new BusHttpServer(options);
+    bus.#server.listen(options.port, options.host);
+    try {
+      await once(bus.#server, 'listening');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+        throw new PortInUseError(options.port, { cause: error });
+      throw error;
+    }
+    return bus;
+  }
+
+  get port(): number {
+    return (this.#server.address() as AddressInfo).port;
+  }
+
+  /** Stops taking connections, lets requests in flight finish, then closes idle keep-alive sockets. */
+  async close(): Promise<void> {
+    const closed = once(this.#server, 'close');
+    this.#server.close();
+    this.#server.closeIdleConnections();
+    await closed;
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    // A client that goes away mid-body must not become an unhandled 'error' event.
+    request.on('error', (error) => debug('request stream error: %s', error.message));
+    const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+    const route = this.#routeOf(path);
+    if (route === undefined) return drainThen(request, response, { status: 404, text: `not found: ${path}` });
+    const allowed = Array.isArray(route) ? route : [route];
+    const match = allowed.find((candidate) => candidate.method === request.method);
+    if (match === undefined) {
+      response.setHeader('allow', allowed.map((candidate) => candidate.method).join(', '));
+      return drainThen(request, response, {
+        status: 405,
+        text: `use ${allowed[0]!.method} for ${path}, not ${request.method}`,
+      });
+    }
+    answer(response, await match.run(request));
+  }
+
+  #routeOf(path: string): Route | Route[] | undefined {
+    const { endpoints } = this.#options;
+    switch (path) {
+      case '/status':
+        return { method: 'GET', run: () => endpoints.status() };
+      case '/services':
+        return [
+          { method: 'GET', run: () => endpoints.services() },
+          { method: 'POST', run: (request) => this.#withJson(request, (body) => endpoints.configure(body)) },
+        ];
+      case '/register':
+        return { method: 'POST', run: (request) => this.#withJson(request, (body) => endpoints.register(body)) };
+      case '/deregister':
+        return { method: 'POST', run: (request) => this.#withJson(request, (body) => endpoints.deregister(body)) };
+      case '/send':
+      case '/send/':
+        return { method: 'POST', run: () => ({ status: 404, text: 'missing message name: POST /send/NAME' }) };
+    }
+    if (!path.startsWith('/send/')) return undefined;
+    return { method: 'POST', run: (request) => this.#send(path.slice('/send/'.length), request) };
+  }
+
+  async #send(encodedName: string, request: IncomingMessage): Promise<EndpointAnswer> {
+    const name = decodeName(encodedName);
+    if (name === undefined) return { status: 400, text: 'malformed message name in the path' };
+    return this.#withJson(request, (body, json) => {
+      const parsed = parseEnvelope(body);
+      if (!parsed.ok) return { status: 400, text: parsed.error };
+      const instance = request.headers[INSTANCE_HEADER];
+      return this.#options.endpoints.send({
+        name,
+        envelope: parsed.envelope,
+        json,
+        instance: typeof instance === 'string' ? instance : undefined,
+      });
+    });
+  }
+
+  /** Reads, size-checks and parses a JSON body, then hands it on. */
+  async #withJson(
+    request: IncomingMessage,
+    next: (body: unknown, json: string) => EndpointAnswer,
+  ): Promise<EndpointAnswer> {
+    const contentType = request.headers['content-type'];
+    if (contentType !== undefined && !/^application\/json\b/i.test(contentType)) {
+      request.resume();
+      return { status: 415, text: `content-type must be application/json, got ${contentType}` };
+    }
+    const limit = this.#options.bodyLimit;
+    const body = await readBody(request, limit);
+    if (body === 'too-large') return { status: 413, text: `message body is larger than the limit of ${limit} bytes` };
+    try {
+      return next(JSON.parse(body), body);
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error;
+      return { status: 400, text: `malformed JSON in the body: ${error.message}` };
+    }
+  }
+}
+
+/** Reads a body up to `limit` bytes; a larger one is drained (so the answer can still be sent) and refused. */
+function readBody(request: IncomingMessage, limit: number): Promise<string | 'too-large'> {
+  if (Number(request.headers['content-length']) > limit) {
+    request.resume();
+    return Promise.resolve('too-large');
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > limit ? 'too-large' : Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+    // A client that goes away mid-body: nobody waits for the answer any more.
+    request.on('close', () => {
+      if (!request.complete) reject(new Error('the client closed the connection before the body ended'));
+    });
+  });
+}
+
+function decodeName(encoded: string): string | undefined {
+  try {
+    const name = decodeURIComponent(encoded);
+    return name === '' ? undefined : name;
+  } catch {
+    return undefined;
+  }
+}
+
+function answer(response: ServerResponse, result: EndpointAnswer): void {
+  // After refusing a too-large body, stop the upload rather than read the rest.
+  if (result.status === 413) response.setHeader('connection', 'close');
+  if ('json' in result) {
+    response.writeHead(result.status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(result.json));
+    return;
+  }
+  response.writeHead(result.status, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(result.text);
+}
+
+/** Answers without reading the body, but lets it flow so the keep-alive connection stays usable. */
+function drainThen(request: IncomingMessage, response: ServerResponse, result: EndpointAnswer): void {
+  request.resume();
+  answer(response, result);
+}

@@ -1,0 +1,19 @@
+export {
+  ConfigError,
+  DeliveryFailedError,
+  ExoComError,
+  ExoComErrorCode,
+  isExoComError,
+  PortInUseError,
+  TimeoutError,
+} from './errors.js';
+export type { ExoComEvents, ExoComOptions, ExoComStatus, InstanceQuery } from './exocom.js';
+export { ExoCom, startExoCom } from './exocom.js';
+export type { FlowEvent, FlowReceiver, FormatOptions } from './flow-log.js';
+export { formatFlowEvent, formatInstanceChange } from './flow-log.js';
+export type { InstanceSnapshot, InstanceSource } from './instance.js';
+export type { ServiceConfig } from './landscape.js';
+export type { LoadBalancing } from './load-balancer.js';
+export type { ExoComCounters, UnknownSenders } from './message-router.js';
+export type { InstanceChange, InstanceChangeReason, ServiceSnapshot } from './routing-table.js';
+export type { Translation } from './translation.js';

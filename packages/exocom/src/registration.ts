@@ -1,0 +1,33 @@
+import type { ServiceDeregistration, ServiceRegistration } from '@exorelay/protocol';
+import { isPort } from './landscape.js';
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Checks the body of `POST /register`; the error texts are answered with status 400. */
+export function parseRegistration(body: unknown): Parsed<ServiceRegistration> {
+  const address = parseAddress(body, 'a registration');
+  if (!address.ok) return address;
+  const receives = (body as Record<string, unknown>).receives;
+  if (!Array.isArray(receives) || !receives.every((name) => typeof name === 'string' && name !== '')) {
+    return { ok: false, error: 'receives must be an array of message names' };
+  }
+  return { ok: true, value: { ...address.value, receives: receives as string[] } };
+}
+
+/** Checks the body of `POST /deregister`. */
+export function parseDeregistration(body: unknown): Parsed<ServiceDeregistration> {
+  return parseAddress(body, 'a deregistration');
+}
+
+function parseAddress(body: unknown, what: string): Parsed<ServiceDeregistration> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, error: `${what} must be a JSON object { serviceName, host, port }` };
+  }
+  const { serviceName, host, port } = body as Record<string, unknown>;
+  if (typeof serviceName !== 'string' || serviceName === '') {
+    return { ok: false, error: 'serviceName must be a non-empty string' };
+  }
+  if (typeof host !== 'string' || host === '') return { ok: false, error: 'host must be a non-empty string' };
+  if (!isPort(port)) return { ok: false, error: 'port must be a port number (1–65535)' };
+  return { ok: true, value: { serviceName, host, port } };
+}

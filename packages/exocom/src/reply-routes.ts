@@ -1,0 +1,77 @@
+/** Where the replies to one forwarded message go back to. */
+export interface ReplyRoute {
+  /** The service that sent the message. */
+  service: string;
+  /** `host:port` of the instance that sent it, when the bus could tell. */
+  instance: string | undefined;
+  /** The message's public name, for the flow log. */
+  messageName: string;
+  /** Receiving services that have not sent their final reply yet. */
+  awaitingFinal: number;
+  expiresAt: number;
+}
+
+export interface ReplyRoutesOptions {
+  /** Most routes kept; the oldest go first. */
+  maxEntries: number;
+  /** How long a route lives after the message or its last reply, in ms. */
+  ttl: number;
+  /** The clock, in ms. */
+  now?: () => number;
+}
+
+/**
+ * requestId → the instance that sent it, so replies go back to the very instance that asked.
+ * Bounded in size and time without a timer per message: a `Map` iterates in insertion order and
+ * every write re-inserts with a later expiry, so the oldest entries are always first and the
+ * sweep stops at the first live one. A route leaves as soon as every receiver sent its final
+ * reply; routes of fire-and-forget messages leave by age or size.
+ */
+export class ReplyRoutes {
+  readonly #routes = new Map<string, ReplyRoute>();
+  readonly #options: Required<ReplyRoutesOptions>;
+
+  constructor(options: ReplyRoutesOptions) {
+    this.#options = { now: Date.now, ...options };
+  }
+
+  get size(): number {
+    return this.#routes.size;
+  }
+
+  record(requestId: string, route: Omit<ReplyRoute, 'expiresAt'>): void {
+    this.#sweep();
+    this.#routes.delete(requestId);
+    this.#routes.set(requestId, { ...route, expiresAt: this.#options.now() + this.#options.ttl });
+    if (this.#routes.size > this.#options.maxEntries) this.#routes.delete(this.#routes.keys().next().value!);
+  }
+
+  /**
+   * The route of a reply to `requestId`, refreshed for the replies still to come; a final reply
+   * counts down its sender's share and the route leaves when no final reply is owed any more.
+   */
+  take(requestId: string, options: { final: boolean }): ReplyRoute | undefined {
+    this.#sweep();
+    const route = this.#routes.get(requestId);
+    if (route === undefined) return undefined;
+    this.#routes.delete(requestId);
+    if (options.final) route.awaitingFinal -= 1;
+    if (route.awaitingFinal > 0) {
+      route.expiresAt = this.#options.now() + this.#options.ttl;
+      this.#routes.set(requestId, route);
+    }
+    return route;
+  }
+
+  clear(): void {
+    this.#routes.clear();
+  }
+
+  #sweep(): void {
+    const now = this.#options.now();
+    for (const [requestId, route] of this.#routes) {
+      if (route.expiresAt > now) return;
+      this.#routes.delete(requestId);
+    }
+  }
+}

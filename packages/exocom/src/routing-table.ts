@@ -1,0 +1,317 @@
+import type { ServiceDeregistration, ServiceRegistration } from '@exorelay/protocol';
+import type { InstanceChannel } from './delivery.js';
+import { ConfigError } from './errors.js';
+import { Instance, type InstanceSnapshot, instanceKey } from './instance.js';
+import type { ParsedServiceConfig } from './landscape.js';
+import { NameTranslator, type Translation } from './translation.js';
+
+/** A service the bus knows, from the configuration, from registrations, or both. */
+export interface Service {
+  readonly name: string;
+  translator: NameTranslator;
+  sends: string[];
+  configured: boolean;
+  readonly instances: Map<string, Instance>;
+}
+
+/** The instances of one service that handle a (public) name. */
+export interface ReceivingService {
+  service: Service;
+  instances: Instance[];
+}
+
+/** Why an instance was added, changed or forgotten. */
+export type InstanceChangeReason = 'configuration' | 'registration' | 'deregistration' | 'unreachable' | 'reachable';
+
+/** What the `instance` event reports. */
+export interface InstanceChange {
+  type: 'added' | 'updated' | 'removed';
+  reason: InstanceChangeReason;
+  instance: InstanceSnapshot;
+}
+
+/** A service as `/status` shows it. */
+export interface ServiceSnapshot {
+  name: string;
+  sends: string[];
+  translations: Translation[];
+  instances: InstanceSnapshot[];
+}
+
+export interface RoutingTableOptions {
+  createChannel(host: string, port: number): InstanceChannel;
+  /** An instance counts as down (configured) or is forgotten (registered) after this many failures in a row. */
+  failureThreshold: number;
+  onChange(change: InstanceChange): void;
+}
+
+const noTranslations = new NameTranslator([]);
+
+/**
+ * Who is in the landscape and who handles which name. Two sources feed it: the configuration
+ * (replaced as a whole by `configure`) and registrations (one instance at a time). Lookups by
+ * message name go through an index that is rebuilt on every change, because the landscape
+ * changes rarely and messages flow often.
+ */
+export class RoutingTable {
+  readonly #options: RoutingTableOptions;
+  readonly #services = new Map<string, Service>();
+  readonly #instances = new Map<string, Instance>();
+  #index = new Map<string, ReceivingService[]>();
+
+  constructor(options: RoutingTableOptions) {
+    this.#options = options;
+  }
+
+  service(name: string): Service | undefined {
+    return this.#services.get(name);
+  }
+
+  instance(key: string): Instance | undefined {
+    return this.#instances.get(key);
+  }
+
+  instancesOf(serviceName: string): Instance[] {
+    return [...(this.#services.get(serviceName)?.instances.values() ?? [])];
+  }
+
+  allInstances(): Instance[] {
+    return [...this.#instances.values()];
+  }
+
+  /** The services that handle the public name `name`, each with the instances that do. */
+  receiversOf(name: string): readonly ReceivingService[] {
+    return this.#index.get(name) ?? [];
+  }
+
+  /** Replaces the configured part of the landscape; registrations stay. Throws before changing anything. */
+  configure(services: readonly ParsedServiceConfig[]): void {
+    const plan = planConfiguration(services);
+    for (const service of this.#services.values()) {
+      service.configured = false;
+      service.translator = noTranslations;
+      service.sends = [];
+    }
+    for (const instance of this.#instances.values()) {
+      if (instance.isConfigured && !plan.instances.has(instance.key)) this.#unconfigure(instance);
+    }
+    for (const [name, { translator, sends }] of plan.services) {
+      const service = this.#serviceNamed(name);
+      service.translator = translator;
+      service.sends = sends;
+      service.configured = true;
+    }
+    for (const [key, wanted] of plan.instances) this.#configureInstance(key, wanted);
+    this.#dropEmptyServices();
+    this.#reindex();
+  }
+
+  /** Adds or refreshes a self-registered instance. Relays repeat this every few seconds. */
+  register(registration: ServiceRegistration): void {
+    const key = instanceKey(registration.host, registration.port);
+    const previous = this.#instances.get(key);
+    if (previous !== undefined && previous.serviceName !== registration.serviceName) {
+      // Another service now listens where this one did: the old one is gone.
+      this.#remove(previous, 'registration');
+    }
+    const receives = new Set(registration.receives);
+    const existing = this.#instances.get(key);
+    if (existing === undefined) {
+      const instance = this.#add(registration.serviceName, registration.host, registration.port);
+      instance.registeredReceives = receives;
+      this.#reindex();
+      this.#emit('added', 'registration', instance);
+      return;
+    }
+    const changed = !sameNames(existing.registeredReceives, receives) || !existing.up;
+    existing.registeredReceives = receives;
+    existing.up = true;
+    existing.consecutiveFailures = 0;
+    if (!changed) return;
+    this.#reindex();
+    this.#emit('updated', 'registration', existing);
+  }
+
+  /** Forgets a registered instance that closed; a configured one stays, marked down. */
+  deregister(deregistration: ServiceDeregistration): boolean {
+    const instance = this.#instances.get(instanceKey(deregistration.host, deregistration.port));
+    if (instance === undefined || instance.serviceName !== deregistration.serviceName) return false;
+    if (!instance.isConfigured) {
+      this.#remove(instance, 'deregistration');
+      return true;
+    }
+    instance.registeredReceives = undefined;
+    instance.up = false;
+    this.#reindex();
+    this.#emit('updated', 'deregistration', instance);
+    return true;
+  }
+
+  /** The instance answered: it is up. */
+  reportSuccess(instance: Instance): void {
+    instance.consecutiveFailures = 0;
+    if (instance.up || this.#instances.get(instance.key) !== instance) return;
+    instance.up = true;
+    this.#emit('updated', 'reachable', instance);
+  }
+
+  /** The instance could not be reached; after `failureThreshold` times in a row it is down or forgotten. */
+  reportFailure(instance: Instance): void {
+    instance.consecutiveFailures += 1;
+    if (instance.consecutiveFailures < this.#options.failureThreshold) return;
+    if (this.#instances.get(instance.key) !== instance) return;
+    if (!instance.isConfigured) {
+      this.#remove(instance, 'unreachable');
+      return;
+    }
+    if (!instance.up) return;
+    instance.up = false;
+    // Its registration is stale too; the configuration describes it until it registers again.
+    instance.registeredReceives = undefined;
+    this.#reindex();
+    this.#emit('updated', 'unreachable', instance);
+  }
+
+  services(): ServiceSnapshot[] {
+    return [...this.#services.values()].map((service) => ({
+      name: service.name,
+      sends: service.sends,
+      translations: [...service.translator.translations],
+      instances: [...service.instances.values()].map((instance) => instance.snapshot()),
+    }));
+  }
+
+  /** Public message name → names of the services that receive it. */
+  routes(): Record<string, string[]> {
+    const routes: Record<string, string[]> = {};
+    for (const [name, receivers] of this.#index) routes[name] = receivers.map(({ service }) => service.name);
+    return routes;
+  }
+
+  async close(): Promise<void> {
+    const instances = [...this.#instances.values()];
+    this.#instances.clear();
+    this.#services.clear();
+    this.#index.clear();
+    await Promise.all(instances.map((instance) => instance.channel.close()));
+  }
+
+  #configureInstance(key: string, { service, host, port, receives }: PlannedInstance): void {
+    const existing = this.#instances.get(key);
+    if (existing !== undefined && existing.serviceName !== service) this.#remove(existing, 'configuration');
+    const current = this.#instances.get(key);
+    const instance = current ?? this.#add(service, host, port);
+    const changed = current === undefined || !sameNames(instance.configuredReceives, receives);
+    instance.configuredReceives = receives;
+    if (changed) this.#emit(current === undefined ? 'added' : 'updated', 'configuration', instance);
+  }
+
+  #unconfigure(instance: Instance): void {
+    instance.configuredReceives = undefined;
+    if (instance.isRegistered) this.#emit('updated', 'configuration', instance);
+    else this.#remove(instance, 'configuration');
+  }
+
+  #serviceNamed(name: string): Service {
+    let service = this.#services.get(name);
+    if (service === undefined) {
+      service = { name, translator: noTranslations, sends: [], configured: false, instances: new Map() };
+      this.#services.set(name, service);
+    }
+    return service;
+  }
+
+  #add(serviceName: string, host: string, port: number): Instance {
+    const instance = new Instance(serviceName, host, port, this.#options.createChannel(host, port));
+    this.#instances.set(instance.key, instance);
+    this.#serviceNamed(serviceName).instances.set(instance.key, instance);
+    return instance;
+  }
+
+  #remove(instance: Instance, reason: InstanceChangeReason): void {
+    this.#instances.delete(instance.key);
+    const service = this.#services.get(instance.serviceName);
+    service?.instances.delete(instance.key);
+    if (service !== undefined && service.instances.size === 0 && !service.configured) {
+      this.#services.delete(service.name);
+    }
+    this.#reindex();
+    this.#emit('removed', reason, instance);
+    // Deliveries still under way end on their own; closing only frees the connections.
+    void instance.channel.close();
+  }
+
+  #dropEmptyServices(): void {
+    for (const service of this.#services.values()) {
+      if (!service.configured && service.instances.size === 0) this.#services.delete(service.name);
+    }
+  }
+
+  #reindex(): void {
+    const index = new Map<string, ReceivingService[]>();
+    for (const service of this.#services.values()) {
+      const byName = new Map<string, Instance[]>();
+      for (const instance of service.instances.values()) {
+        for (const name of instance.receives) {
+          const publicName = service.translator.toPublic(name);
+          byName.set(publicName, [...(byName.get(publicName) ?? []), instance]);
+        }
+      }
+      for (const [name, instances] of byName) index.set(name, [...(index.get(name) ?? []), { service, instances }]);
+    }
+    this.#index = index;
+  }
+
+  #emit(type: InstanceChange['type'], reason: InstanceChangeReason, instance: Instance): void {
+    this.#options.onChange({ type, reason, instance: instance.snapshot() });
+  }
+}
+
+interface PlannedInstance {
+  service: string;
+  host: string;
+  port: number;
+  receives: Set<string>;
+}
+
+/**
+ * Merges the entries of a configuration: a service listed once per instance gets the union of
+ * their lists. Building every translator here makes a conflict throw before the table changes.
+ */
+function planConfiguration(services: readonly ParsedServiceConfig[]): {
+  services: Map<string, { translator: NameTranslator; sends: string[] }>;
+  instances: Map<string, PlannedInstance>;
+} {
+  const lists = new Map<string, { translations: Translation[]; sends: Set<string> }>();
+  const instances = new Map<string, PlannedInstance>();
+  for (const config of services) {
+    const list = lists.get(config.name) ?? { translations: [], sends: new Set<string>() };
+    for (const translation of config.translator.translations) {
+      const known = list.translations.some(
+        (t) => t.public === translation.public && t.internal === translation.internal,
+      );
+      if (!known) list.translations.push(translation);
+    }
+    for (const name of config.sends) list.sends.add(name);
+    lists.set(config.name, list);
+    if (config.instance === undefined) continue;
+    const key = instanceKey(config.instance.host, config.instance.port);
+    const planned = instances.get(key) ?? { service: config.name, ...config.instance, receives: new Set<string>() };
+    if (planned.service !== config.name) {
+      throw new ConfigError(`${key} is configured for both '${planned.service}' and '${config.name}'`);
+    }
+    for (const name of config.receives) planned.receives.add(name);
+    instances.set(key, planned);
+  }
+  const merged = new Map<string, { translator: NameTranslator; sends: string[] }>();
+  for (const [name, { translations, sends }] of lists) {
+    merged.set(name, { translator: new NameTranslator(translations, `translations of '${name}'`), sends: [...sends] });
+  }
+  return { services: merged, instances };
+}
+
+function sameNames(known: ReadonlySet<string> | undefined, names: ReadonlySet<string>): boolean {
+  if (known === undefined || known.size !== names.size) return false;
+  for (const name of names) if (!known.has(name)) return false;
+  return true;
+}
