@@ -1,0 +1,2 @@
+export type { DemoOptions } from './demo.js';
+export { runDemo } from './demo.js';

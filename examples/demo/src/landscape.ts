@@ -1,0 +1,140 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createFilesService } from '@exorelay/example-files';
+import { parseReadyLine } from '@exorelay/example-runtime';
+import { createUsersService } from '@exorelay/example-users';
+import { WebServer } from '@exorelay/example-web';
+import { formatFlowEvent, formatInstanceChange, startExoCom } from 'exocom';
+
+/** The running demo landscape: where the web server is, and how to stop everything. */
+export interface Landscape extends AsyncDisposable {
+  webPort: number;
+}
+
+export interface LandscapeOptions {
+  /** The folder the files service serves. */
+  filesRoot: string;
+  /** Receives the bus's flow log, one line at a time. */
+  log: (line: string) => void;
+  colors: boolean;
+  /** Pause between copy progress replies, so the progress bar can be watched. */
+  progressPace: number;
+}
+
+const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** ExoCom and the three services in this process: quick, and one debugger sees everything. */
+export async function startInProcess(options: LandscapeOptions): Promise<Landscape> {
+  const bus = await startExoCom({ port: 0 });
+  bus.on('flow', (event) => options.log(formatFlowEvent(event, { colors: options.colors })));
+  bus.on('instance', (change) => options.log(formatInstanceChange(change, { colors: options.colors })));
+  const connection = { exocomPort: bus.port, exocomHost: '127.0.0.1' };
+  const users = createUsersService(connection);
+  const files = createFilesService({ ...connection, root: options.filesRoot, progressPace: options.progressPace });
+  const web = new WebServer(connection);
+  for (const service of [users, files, web]) service.on('error', (error) => options.log(`error: ${error.message}`));
+  await Promise.all([users.listen(0), files.listen(0)]);
+  const webPort = await web.listen(0);
+  await Promise.all([
+    bus.waitForInstance({ service: 'users', receives: ['users.create', 'users.list'] }),
+    bus.waitForInstance({ service: 'files', receives: ['file.copy', 'file.read'] }),
+    bus.waitForInstance({ service: 'web' }),
+  ]);
+  return {
+    webPort,
+    async [Symbol.asyncDispose]() {
+      await Promise.all([web.close(), users.close(), files.close()]);
+      await bus.close();
+    },
+  };
+}
+
+/** ExoCom's CLI and each service as its own process, as they would run on one machine. */
+export async function startProcesses(options: LandscapeOptions): Promise<Landscape> {
+  const children: ChildProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(
+      children.map(async (child) => {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }),
+    );
+  };
+  try {
+    const bus = startScript(children, 'packages/exocom/src/cli/main.ts', ['--port', '0'], {});
+    // The bus's first line says its port; every line after it is the flow log.
+    const exocomPort = await firstPick(bus, (line) => {
+      const match = /^ExoCom listening on http:\/\/[^:]+:(\d+)/.exec(line);
+      if (match === null) options.log(line);
+      return match === null ? undefined : Number(match[1]);
+    });
+    const environment = { EXOCOM_PORT: String(exocomPort), FORCE_COLOR: options.colors ? '1' : '0' };
+    const [, , webPort] = await Promise.all([
+      startService(children, 'users', environment),
+      startService(children, 'files', {
+        ...environment,
+        FILES_ROOT: options.filesRoot,
+        FILES_PROGRESS_PACE: String(options.progressPace),
+      }),
+      startService(children, 'web', environment),
+    ]);
+    await waitForRoutes(exocomPort, ['users.create', 'users.list', 'file.copy', 'file.read']);
+    return { webPort, [Symbol.asyncDispose]: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function startScript(
+  children: ChildProcess[],
+  script: string,
+  args: string[],
+  environment: Record<string, string>,
+): ChildProcess {
+  const child = spawn(process.execPath, ['--conditions=@exorelay/source', '--import', 'tsx', script, ...args], {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...environment },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return child;
+}
+
+async function startService(children: ChildProcess[], service: string, environment: Record<string, string>) {
+  const child = startScript(children, `examples/${service}/src/main.ts`, [], environment);
+  return firstPick<number>(child, (line) => parseReadyLine(line)?.port);
+}
+
+/**
+ * Feeds every stdout line of a child to `pick` and resolves with the first value it returns;
+ * fails if the child exits before that.
+ */
+function firstPick<T>(child: ChildProcess, pick: (line: string) => T | undefined): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let picked = false;
+    const onExit = (code: number | null) => reject(new Error(`a demo process exited early (code ${code})`));
+    child.once('exit', onExit);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const value = pick(line);
+      if (picked || value === undefined) return;
+      picked = true;
+      child.off('exit', onExit);
+      resolve(value);
+    });
+  });
+}
+
+/** Polls the bus until every name has a receiver: services register right after they listen. */
+async function waitForRoutes(exocomPort: number, names: string[]): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const response = await fetch(`http://127.0.0.1:${exocomPort}/status`);
+    const status = (await response.json()) as { routes: Record<string, string[]> };
+    if (names.every((name) => (status.routes[name] ?? []).length > 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the services did not register ${names.join(', ')} with the bus in time`);
+}
