@@ -270,6 +270,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
 
   async #close(): Promise<void> {
     await this.#server.close();
+    this.#router.stop();
     await this.#health?.stop();
     await this.#table.close();
     this.#replyRoutes.clear();

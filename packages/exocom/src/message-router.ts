@@ -74,9 +74,15 @@ export class MessageRouter {
     errorReplies: 0,
   };
   readonly #options: MessageRouterOptions;
+  #stopped = false;
 
   constructor(options: MessageRouterOptions) {
     this.#options = options;
+  }
+
+  /** The bus is closing: deliveries it cancels are neither counted nor answered. */
+  stop(): void {
+    this.#stopped = true;
   }
 
   route(message: IncomingMessage): RouteVerdict {
@@ -183,6 +189,7 @@ export class MessageRouter {
     instance.inFlight += 1;
     void instance.channel.deliver(message).then((outcome) => {
       instance.inFlight -= 1;
+      if (this.#stopped) return;
       if (outcome.kind === 'delivered') {
         this.counters.delivered += 1;
         if (context.reply) this.counters.repliesRouted += 1;
