@@ -30,7 +30,7 @@ describe('incoming replies', () => {
 
   it('fails the stream on an outcome the message does not declare, after the valid replies before it', async () => {
     await using bus = await startTestBus();
-    await using files = await startRelay(bus, { serviceName: 'files' }, (relay) =>
+    await using _files = await startRelay(bus, { serviceName: 'files' }, (relay) =>
       relay.registerHandler('file.copy', async (_copy, { reply }) => {
         await reply.progress('file.copying', { percent: 50 });
         await reply('file.moved');
