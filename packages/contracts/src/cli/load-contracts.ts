@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Contracts } from '../define-contracts.js';
 import { isContracts } from '../define-contracts.js';
@@ -32,7 +33,9 @@ export async function loadContracts(modulePath: string, exportName: string | und
 }
 
 async function importModule(modulePath: string): Promise<Record<string, unknown>> {
-  const url = pathToFileURL(resolve(modulePath)).href;
+  const file = resolve(modulePath);
+  if (!existsSync(file)) throw new ContractsModuleError(modulePath, 'no such file');
+  const url = pathToFileURL(file).href;
   try {
     return (await import(url)) as Record<string, unknown>;
   } catch (cause) {
@@ -40,12 +43,9 @@ async function importModule(modulePath: string): Promise<Record<string, unknown>
     if (code === 'ERR_UNKNOWN_FILE_EXTENSION') {
       throw new ContractsModuleError(
         modulePath,
-        'Node cannot load TypeScript by itself: run the CLI with a loader (NODE_OPTIONS="--import tsx" exorelay-contracts …) or point it at the compiled .js',
+        `Node cannot import '${extname(file)}' files by itself: run the CLI with a loader for them (for TypeScript: NODE_OPTIONS="--import tsx" exorelay-contracts …) or point it at the compiled .js`,
         { cause },
       );
-    }
-    if (code === 'ERR_MODULE_NOT_FOUND' && (cause as Error).message.includes(url)) {
-      throw new ContractsModuleError(modulePath, 'no such module', { cause });
     }
     throw new ContractsModuleError(modulePath, `importing it failed: ${(cause as Error).message}`, { cause });
   }
