@@ -1,4 +1,4 @@
-import { styleText } from 'node:util';
+import { inspect } from 'node:util';
 import type { DeliveryFailedError } from './errors.js';
 import type { InstanceChange } from './routing-table.js';
 
@@ -53,7 +53,7 @@ export interface FormatOptions {
   colors?: boolean;
 }
 
-type Style = Parameters<typeof styleText>[0];
+type Style = 'bold' | 'dim' | 'cyan' | 'green' | 'yellow' | 'red';
 
 /**
  * One readable line per flow, as the CLI prints it.
@@ -128,5 +128,10 @@ function describeReceivers(event: { name: string; receivers: FlowReceiver[] }, p
 type Painter = (style: Style, text: string) => string;
 
 function painter({ colors = false }: FormatOptions): Painter {
-  return colors ? (style, text) => styleText(style, text) : (_style, text) => text;
+  if (!colors) return (_style, text) => text;
+  // Node's own table of ANSI codes; the caller decides whether the output is a terminal.
+  return (style, text) => {
+    const [open, close] = inspect.colors[style] ?? [0, 0];
+    return `\u001b[${open}m${text}\u001b[${close}m`;
+  };
 }

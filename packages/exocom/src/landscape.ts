@@ -50,7 +50,7 @@ function parseService(value: unknown, path: string): ParsedServiceConfig {
   }
   const fields = value as Record<string, unknown>;
   if (typeof fields.name !== 'string' || fields.name === '') {
-    throw new ConfigError('.name must be a non-empty string', path);
+    throw new ConfigError('must be a non-empty string', `${path}.name`);
   }
   return {
     name: fields.name,
@@ -67,9 +67,9 @@ function parseService(value: unknown, path: string): ParsedServiceConfig {
 function parseInstance(fields: Record<string, unknown>, path: string): ParsedServiceConfig['instance'] {
   if (fields.host === undefined && fields.port === undefined) return undefined;
   if (typeof fields.host !== 'string' || fields.host === '') {
-    throw new ConfigError('.host must be a non-empty string when a port is given', path);
+    throw new ConfigError('must be a non-empty string when a port is given', `${path}.host`);
   }
-  if (!isPort(fields.port)) throw new ConfigError('.port must be a port number (1–65535)', path);
+  if (!isPort(fields.port)) throw new ConfigError('must be a port number (1–65535)', `${path}.port`);
   return { host: fields.host, port: fields.port };
 }
 

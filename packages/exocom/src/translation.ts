@@ -27,8 +27,9 @@ export class NameTranslator {
       const at = `${path}[${index}]`;
       for (const side of ['public', 'internal'] as const) {
         const name = translation[side];
-        if (typeof name !== 'string' || name === '') throw new ConfigError(`.${side} must be a non-empty string`, at);
-        if (isReservedName(name)) throw new ConfigError(`.${side} '${name}' is reserved for the protocol`, at);
+        if (typeof name !== 'string' || name === '')
+          throw new ConfigError('must be a non-empty string', `${at}.${side}`);
+        if (isReservedName(name)) throw new ConfigError(`'${name}' is reserved for the protocol`, `${at}.${side}`);
       }
       if (this.#toInternal.has(translation.public)) {
         throw new ConfigError(`translates the public name '${translation.public}' a second time`, at);

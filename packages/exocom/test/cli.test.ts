@@ -1,0 +1,136 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { ExoRelay } from 'exorelay';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../../..');
+
+/** The CLI in a child process, from source; killed and awaited on dispose. */
+function startCli(args: string[]) {
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--conditions=@exorelay/source', '--import', 'tsx', 'packages/exocom/src/cli/main.ts', ...args],
+    { cwd: root, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const lines: string[] = [];
+  let stderr = '';
+  createInterface({ input: child.stdout! }).on('line', (line) => lines.push(line));
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const waitForLine = async (pattern: RegExp, timeout = 20_000): Promise<string> => {
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const line = lines.find((candidate) => pattern.test(candidate));
+      if (line !== undefined) return line;
+      if (Date.now() > deadline || child.exitCode !== null) {
+        throw new Error(`no line matching ${pattern}; stdout:\n${lines.join('\n')}\nstderr:\n${stderr}`);
+      }
+      await new Promise((done) => setTimeout(done, 10));
+    }
+  };
+  return {
+    lines,
+    stderr: () => stderr,
+    exited,
+    waitForLine,
+    async stop(): Promise<number | null> {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    async [Symbol.asyncDispose]() {
+      await this.stop();
+    },
+  };
+}
+
+/** A relay on the CLI's bus, closed on dispose. */
+function relayOn(port: number, serviceName: string): ExoRelay & AsyncDisposable {
+  const relay = new ExoRelay({ serviceName, exocomPort: port, exocomHost: '127.0.0.1' });
+  return Object.assign(relay, { [Symbol.asyncDispose]: () => relay.close() });
+}
+
+async function startListening(cli: ReturnType<typeof startCli>): Promise<number> {
+  const line = await cli.waitForLine(/^ExoCom listening on /);
+  return Number(line.split(':').at(-1));
+}
+
+describe('the exocom CLI', () => {
+  it('starts, prints one line per message flow, and exits 0 on SIGTERM', async () => {
+    await using cli = startCli(['--port', '0']);
+    const port = await startListening(cli);
+    await using users = relayOn(port, 'users');
+    users.registerHandler('users.create', (payload, { reply }) => reply('users.created', payload));
+    await users.listen(0);
+    await cli.waitForLine(/^users {2}joined at /);
+    await using web = relayOn(port, 'web');
+    await web.listen(0);
+
+    await web.request('users.create', { name: 'Jean-Luc' });
+
+    await cli.waitForLine(/^users {2}--\[ users\.created \]-> {2}web \(reply\)$/);
+    expect(cli.lines).toContain('web  --[ users.create ]->  users');
+    expect(cli.lines).toContain(`users  joined at 127.0.0.1:${users.port} (registration), receives users.create`);
+    expect(await cli.stop()).toBe(0);
+  });
+
+  it('prints no flow log with --quiet', async () => {
+    await using cli = startCli(['--port', '0', '--quiet']);
+    const port = await startListening(cli);
+    {
+      await using web = relayOn(port, 'web');
+      await web.listen(0);
+      await web.send('users.created').sent;
+    }
+
+    expect(await cli.stop()).toBe(0);
+    expect(cli.lines).toEqual([`ExoCom listening on http://127.0.0.1:${port}`]);
+  });
+
+  it('exits 1 with "port N is already in use" when the port is taken', async () => {
+    const server = createServer().listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    try {
+      await using cli = startCli(['--port', String(port)]);
+
+      expect(await cli.exited).toBe(1);
+      expect(cli.stderr()).toBe(`port ${port} is already in use\n`);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('routes from a --config file, and exits 1 on a configuration it cannot use', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'exocom-cli-'));
+    await using _cleanup = { [Symbol.asyncDispose]: () => rm(directory, { recursive: true }) };
+    const config = join(directory, 'landscape.json');
+    await writeFile(
+      config,
+      JSON.stringify([{ name: 'users', host: '127.0.0.1', port: 4001, receives: ['users.create'] }]),
+    );
+    await using cli = startCli(['--port', '0', '--config', config]);
+    const port = await startListening(cli);
+    const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as { routes: unknown };
+    expect(status.routes).toEqual({ 'users.create': ['users'] });
+
+    await writeFile(config, JSON.stringify([{ name: 'users', port: 4001 }]));
+    await using broken = startCli(['--port', '0', '--config', config]);
+    expect(await broken.exited).toBe(1);
+    expect(broken.stderr()).toBe('services[0].host must be a non-empty string when a port is given\n');
+  });
+
+  it('explains its usage on a wrong option, and exits 2', async () => {
+    await using cli = startCli(['--colour']);
+
+    expect(await cli.exited).toBe(2);
+    expect(cli.stderr()).toMatch(/Unknown option '--colour'[\s\S]*Usage: exocom \[--port 3100\]/);
+  });
+});
