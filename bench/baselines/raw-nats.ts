@@ -1,0 +1,110 @@
+/**
+ * NATS floor: the raw `nats` client against the same nats-server, one connection per service
+ * instance and one for the client, subjects of its own. Services subscribe with a queue group
+ * per service, as `@exorelay/nats` does, so instances share the load and every service gets events.
+ *
+ * - Event: `publish()`, then `flush()` (so the sender knows the server took it, as ExoRelay's `sent`).
+ * - Request, `request()` flavour: the client's `request()` (a mux inbox, a timer per request).
+ * - Request, correlated flavour, the true floor: `publish()` with a reply subject
+ *   `<inbox>.<id>`, one wildcard subscription on `<inbox>.*`, a map of pending ids.
+ * - Stream: a correlated request; the service publishes `chunks` replies to its reply subject.
+ *
+ * Payloads are JSON-encoded by the sender and decoded by the receiver, as a user's code would.
+ */
+import { randomBytes } from 'node:crypto';
+import { connect, type Msg, type NatsConnection } from 'nats';
+import { chunk, type OrderPlaced } from '../fixtures/payloads.js';
+import { DeliveryCounter } from '../harness/delivery-counter.js';
+import { REQUEST_TIMEOUT_MS, type Rig, type Topology } from '../harness/rig.js';
+
+export type RawRequestFlavour = 'request()' | 'correlated';
+
+export async function startRawNats(natsUrl: string, topology: Topology, flavour: RawRequestFlavour): Promise<Rig> {
+  const prefix = `raw${randomBytes(4).toString('hex')}`;
+  const subject = (name: string) => `${prefix}.${name}`;
+  const deliveries = new DeliveryCounter();
+  const connections: NatsConnection[] = [];
+  const open = async () => {
+    const connection = await connect({ servers: natsUrl });
+    connections.push(connection);
+    return connection;
+  };
+
+  const streamChunk = JSON.stringify(chunk());
+  for (let instance = 0; instance < topology.instances; instance += 1) {
+    const service = await open();
+    service.subscribe(subject('event'), { queue: 'echo', callback: (_error, msg) => countEvent(msg) });
+    service.subscribe(subject('echo'), {
+      queue: 'echo',
+      callback: (_error, msg) => msg.respond(JSON.stringify(msg.json())),
+    });
+    service.subscribe(subject('stream'), {
+      queue: 'echo',
+      callback: (_error, msg) => {
+        const { chunks } = msg.json<{ chunks: number }>();
+        for (let index = 0; index < chunks; index += 1) service.publish(msg.reply ?? '', streamChunk);
+      },
+    });
+    await service.flush();
+  }
+  for (let listener = 1; listener < topology.receivers; listener += 1) {
+    const service = await open();
+    service.subscribe(subject('event'), { queue: `listener-${listener}`, callback: (_error, msg) => countEvent(msg) });
+    await service.flush();
+  }
+  function countEvent(msg: Msg) {
+    msg.json();
+    deliveries.add();
+  }
+
+  const client = await open();
+  const inbox = `${prefix}.inbox`;
+  const pending = new Map<string, (msg: Msg) => void>();
+  client.subscribe(`${inbox}.*`, {
+    callback: (_error, msg) => pending.get(msg.subject.slice(inbox.length + 1))?.(msg),
+  });
+  await client.flush();
+  let nextId = 0;
+  const correlated = (name: string, data: string, onReply: (msg: Msg) => boolean) => {
+    const id = String(nextId++);
+    pending.set(id, (msg) => {
+      if (onReply(msg)) pending.delete(id);
+    });
+    client.publish(subject(name), data, { reply: `${inbox}.${id}` });
+  };
+
+  return {
+    deliveries,
+    async send(payload: OrderPlaced) {
+      client.publish(subject('event'), JSON.stringify(payload));
+      await client.flush();
+    },
+    async request(payload: OrderPlaced) {
+      const data = JSON.stringify(payload);
+      if (flavour === 'request()')
+        return (await client.request(subject('echo'), data, { timeout: REQUEST_TIMEOUT_MS })).json();
+      return new Promise((resolve) =>
+        correlated('echo', data, (msg) => {
+          resolve(msg.json());
+          return true;
+        }),
+      );
+    },
+    stream(chunks: number) {
+      let received = 0;
+      let bytes = 0;
+      return new Promise<number>((resolve) =>
+        correlated('stream', JSON.stringify({ chunks }), (msg) => {
+          received += 1;
+          bytes += msg.json<string>().length;
+          if (received < chunks) return false;
+          resolve(bytes);
+          return true;
+        }),
+      );
+    },
+    async [Symbol.asyncDispose]() {
+      await Promise.all(connections.map((connection) => connection.close()));
+    },
+  };
+}

@@ -1,0 +1,142 @@
+/** What one figure measures and which way is better. */
+export interface Metric {
+  name: string;
+  unit: string;
+  better: 'higher' | 'lower';
+}
+
+/** One measured number: the median of its rounds, and its ratio to the baseline of its case. */
+export interface Figure {
+  scenario: string;
+  transport: string;
+  case: string;
+  system: string;
+  metric: string;
+  unit: string;
+  better: 'higher' | 'lower';
+  value: number;
+  /** Every measured round (the value is their median). */
+  samples: number[];
+  /** The system this figure's case is measured against; the figure's own system for the baseline row. */
+  baseline: string | undefined;
+  /** value ÷ the baseline's value (higher is better for throughput, lower for latency and memory). */
+  ratio: number | undefined;
+}
+
+/** A target of the issue, judged on this run's figures. */
+export interface Verdict {
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+export interface Failure {
+  scenario: string;
+  case: string;
+  error: string;
+}
+
+/** Collects a run's figures, verdicts and failures, and prints them. */
+export class Report {
+  readonly figures: Figure[] = [];
+  readonly verdicts: Verdict[] = [];
+  readonly failures: Failure[] = [];
+
+  add(figure: Figure): void {
+    this.figures.push(figure);
+  }
+
+  /** The figure of `system` in a case, if it was measured. */
+  find(query: Pick<Figure, 'scenario' | 'transport' | 'case' | 'system' | 'metric'>): Figure | undefined {
+    return this.figures.find(
+      (figure) =>
+        figure.scenario === query.scenario &&
+        figure.transport === query.transport &&
+        figure.case === query.case &&
+        figure.system === query.system &&
+        figure.metric === query.metric,
+    );
+  }
+
+  /**
+   * Judges "subject is at least `least` × reference" (`better: 'higher'`) or at most that
+   * (`'lower'`). A figure that is missing makes a failed verdict: a target is never passed by default.
+   */
+  judgeRatio(target: string, subject: Figure | undefined, reference: Figure | undefined, least: number): void {
+    if (subject === undefined || reference === undefined || reference.value === 0) {
+      this.verdicts.push({ target, measured: 'not measured', pass: false });
+      return;
+    }
+    const ratio = subject.value / reference.value;
+    const pass = subject.better === 'higher' ? ratio >= least : ratio <= least;
+    this.verdicts.push({ target, measured: `${ratio.toFixed(2)}×`, pass });
+  }
+
+  /** Judges an absolute figure against a bound. */
+  judgeValue(target: string, figure: Figure | undefined, bound: number): void {
+    if (figure === undefined) {
+      this.verdicts.push({ target, measured: 'not measured', pass: false });
+      return;
+    }
+    const pass = figure.better === 'higher' ? figure.value >= bound : figure.value <= bound;
+    this.verdicts.push({ target, measured: `${formatNumber(figure.value)} ${figure.unit}`, pass });
+  }
+
+  fail(failure: Failure): void {
+    this.failures.push(failure);
+  }
+
+  /** The table of every figure, grouped by scenario and transport, as Markdown. */
+  renderTable(titles: ReadonlyMap<string, string>): string {
+    const lines: string[] = [];
+    const groups = new Map<string, Figure[]>();
+    for (const figure of this.figures) {
+      const key = `${figure.scenario}\u0000${figure.transport}`;
+      groups.set(key, [...(groups.get(key) ?? []), figure]);
+    }
+    for (const [key, figures] of groups) {
+      const [scenario = '', transport = ''] = key.split('\u0000');
+      lines.push(`### ${titles.get(scenario) ?? scenario} — ${transport}`, '');
+      lines.push('| case | system | value | vs baseline |', '| --- | --- | ---: | --- |');
+      for (const figure of figures) {
+        const value = `${formatNumber(figure.value)} ${figure.unit}${figure.better === 'higher' ? ' ↑' : ' ↓'}`;
+        lines.push(`| ${figure.case} | ${figure.system} | ${value} | ${describeRatio(figure)} |`);
+      }
+      lines.push('');
+    }
+    return lines.join('\n');
+  }
+
+  renderVerdicts(): string {
+    const lines = ['### Targets', ''];
+    for (const verdict of this.verdicts) {
+      lines.push(`- **${verdict.pass ? 'PASS' : 'FAIL'}** ${verdict.target}: ${verdict.measured}`);
+    }
+    for (const failure of this.failures) {
+      lines.push(`- **ERROR** ${failure.scenario} · ${failure.case}: ${failure.error}`);
+    }
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+function describeRatio(figure: Figure): string {
+  if (figure.ratio === undefined || figure.baseline === undefined) return '';
+  if (figure.baseline === figure.system) return 'baseline';
+  return `${figure.ratio.toFixed(2)}× ${figure.baseline}`;
+}
+
+/** 12,345 · 123.4 · 1.23 · 0.0123: enough digits to compare, no more. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
+  if (magnitude >= 100) return value.toFixed(0);
+  if (magnitude >= 10) return value.toFixed(1);
+  if (magnitude >= 1) return value.toFixed(2);
+  return value.toPrecision(2);
+}
+
+/** The figure of `system` for `metric` among a case's figures. */
+export function pick(figures: readonly Figure[], system: string, metric: Metric): Figure | undefined {
+  return figures.find((figure) => figure.system === system && figure.metric === metric.name);
+}

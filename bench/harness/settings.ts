@@ -1,0 +1,51 @@
+/**
+ * How much each scenario does. `full` is what docs/performance.md reports and fits in a few
+ * minutes on a 2-core machine; `quick` (CI) only proves every scenario still runs, in about a minute.
+ */
+export interface Settings {
+  mode: 'full' | 'quick';
+  /** Measured rounds per case; figures are their medians. One smaller warm-up round comes first. */
+  rounds: number;
+  /** Share of a round's count the warm-up round uses. */
+  warmupShare: number;
+  /** Events per round of scenario 1 (and the fan-out of scenario 5). */
+  events: number;
+  /** Requests per round at concurrency ≥ 16 (scenarios 2, 4 and 5). */
+  requests: number;
+  /** Requests per round at concurrency 1 (throughput and latency). */
+  sequentialRequests: number;
+  /** Chunk replies per streamed request (scenario 3). */
+  chunks: number;
+  /** Scenario 6, per transport: events, then requests, between the two memory readings. */
+  soak: { events: number; requests: number };
+  /** A case round that takes longer fails, so a lost message cannot hang the run. */
+  roundTimeoutMs: number;
+  /** The same for one transport's whole soak (scenario 6). */
+  soakTimeoutMs: number;
+}
+
+export const fullSettings: Settings = {
+  mode: 'full',
+  rounds: 3,
+  warmupShare: 0.25,
+  events: 20_000,
+  requests: 10_000,
+  sequentialRequests: 2_000,
+  chunks: 10_000,
+  soak: { events: 1_000_000, requests: 100_000 },
+  roundTimeoutMs: 120_000,
+  soakTimeoutMs: 600_000,
+};
+
+export const quickSettings: Settings = {
+  mode: 'quick',
+  rounds: 1,
+  warmupShare: 0.25,
+  events: 1_000,
+  requests: 500,
+  sequentialRequests: 100,
+  chunks: 1_000,
+  soak: { events: 10_000, requests: 2_000 },
+  roundTimeoutMs: 30_000,
+  soakTimeoutMs: 60_000,
+};

@@ -1,0 +1,108 @@
+/**
+ * `pnpm bench` runs every scenario of docs/performance.md in one go: progress on stderr, the
+ * table (value, and ratio to its case's baseline) and the PASS/FAIL targets on stdout, every
+ * figure in results/latest.json. `--quick` runs small counts (CI: proves every scenario still
+ * produces numbers) and writes results/quick.json instead. `--only id,id` runs some scenarios.
+ * Exits non-zero when a scenario failed or produced no numbers — never because of a target.
+ */
+import { writeFile } from 'node:fs/promises';
+import { arch, availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { type BenchContext, describe, type Scenario } from './harness/measure.js';
+import { startNatsServer } from './harness/nats-server.js';
+import { Report } from './harness/report.js';
+import { fullSettings, quickSettings } from './harness/settings.js';
+import { fireAndForget } from './scenarios/fire-and-forget.js';
+import { memorySoak } from './scenarios/memory-soak.js';
+import { replyStream } from './scenarios/reply-stream.js';
+import { requestReply } from './scenarios/request-reply.js';
+import { scaling } from './scenarios/scaling.js';
+import { validationOverhead } from './scenarios/validation-overhead.js';
+
+const scenarios: readonly Scenario[] = [
+  fireAndForget,
+  requestReply,
+  replyStream,
+  validationOverhead,
+  scaling,
+  memorySoak,
+];
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  // pnpm may put a `--` before forwarded arguments; anything after it is read the same way.
+  allowPositionals: true,
+});
+const positionals = process.argv.slice(2).filter((argument) => argument !== '--');
+const quick = values.quick === true || positionals.includes('--quick');
+const settings = quick ? quickSettings : fullSettings;
+const only = values.only?.split(',').map((id) => id.trim());
+const unknown = only?.filter((id) => !scenarios.some((scenario) => scenario.id === id)) ?? [];
+if (unknown.length > 0) {
+  throw new Error(
+    `unknown scenario ${unknown.join(', ')}; there are ${scenarios.map((scenario) => scenario.id).join(', ')}`,
+  );
+}
+const selected = scenarios.filter((scenario) => only === undefined || only.includes(scenario.id));
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const report = new Report();
+const started = performance.now();
+const nats = await startNatsServer();
+try {
+  const context: BenchContext = { settings, natsUrl: nats.url, report, log };
+  log(`ExoRelay benchmarks (${settings.mode}): ${selected.length} scenarios, nats-server at ${nats.url}`);
+  for (const [index, scenario] of selected.entries()) {
+    log(`[${index + 1}/${selected.length}] ${scenario.title}`);
+    const figuresBefore = report.figures.length;
+    try {
+      await scenario.run(context);
+    } catch (error) {
+      report.fail({ scenario: scenario.id, case: 'the whole scenario', error: describe(error) });
+      log(`  ✗ ${scenario.id}: ${describe(error)}`);
+    }
+    if (report.figures.length === figuresBefore) {
+      report.fail({ scenario: scenario.id, case: 'the whole scenario', error: 'it produced no figures' });
+    }
+  }
+} finally {
+  await nats[Symbol.asyncDispose]();
+}
+for (const figure of report.figures.filter((each) => !Number.isFinite(each.value))) {
+  report.fail({
+    scenario: figure.scenario,
+    case: `${figure.transport} · ${figure.case} · ${figure.system}`,
+    error: `${figure.metric} is ${figure.value}`,
+  });
+}
+
+const titles = new Map(scenarios.map((scenario) => [scenario.id, scenario.title]));
+process.stdout.write(`\n${report.renderTable(titles)}\n${report.renderVerdicts()}`);
+
+const durationSeconds = (performance.now() - started) / 1000;
+const results = {
+  date: new Date().toISOString(),
+  mode: settings.mode,
+  durationSeconds: Math.round(durationSeconds),
+  node: process.version,
+  machine: {
+    platform: platform(),
+    release: release(),
+    arch: arch(),
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  },
+  natsServer: nats.version,
+  settings,
+  figures: report.figures,
+  targets: report.verdicts,
+  failures: report.failures,
+};
+const file = new URL(`./results/${quick ? 'quick' : 'latest'}.json`, import.meta.url);
+await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+log(`\n${report.figures.length} figures in ${durationSeconds.toFixed(0)} s → ${file.pathname}`);
+if (report.failures.length > 0) {
+  log(`${report.failures.length} failure(s): see the ERROR lines above`);
+  process.exitCode = 1;
+}

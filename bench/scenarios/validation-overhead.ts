@@ -1,0 +1,132 @@
+/**
+ * Scenario 4 — contracts validation on vs off, on scenario 2's request/reply.
+ *
+ * How: the same relays carry the bench's contracts (`@exorelay/contracts`, Zod 4 schemas of the
+ * ~100 B order), once with `validate: true` and once with `validate: false`; both run in the
+ * same rounds. A request is then validated four times: the client's outgoing payload, the
+ * service's incoming payload, its outgoing reply and the client's incoming reply. Overhead =
+ * 1 − throughput(on) ÷ throughput(off), in percent. A tinybench micro-benchmark adds the cost
+ * of one payload validation beside one JSON round trip of the same envelope, for scale.
+ * What it cannot tell: the cost of bigger or deeper schemas (it grows with the payload), or of
+ * other validators (Valibot, ArkType) than Zod.
+ */
+import { Bench } from 'tinybench';
+import { benchContracts } from '../fixtures/contracts.js';
+import { orderEvents } from '../fixtures/payloads.js';
+import { type BenchContext, measureCase, type Scenario } from '../harness/measure.js';
+import { type Figure, formatNumber, type Metric, pick } from '../harness/report.js';
+import { singleService } from '../harness/rig.js';
+import { withRigs } from '../harness/rig-set.js';
+import { requestTrial, throughput } from '../harness/trials.js';
+import { startExoRelayOverExoCom } from '../rigs/exorelay-exocom.js';
+import { startExoRelayOverNats } from '../rigs/exorelay-nats.js';
+
+const id = 'validation-overhead';
+const concurrencies = [1, 16, 256];
+const validated = 'validation on';
+const unvalidated = 'validation off';
+const overhead: Metric = { name: 'overhead', unit: '%', better: 'lower' };
+const perCall: Metric = { name: 'mean time', unit: 'µs', better: 'lower' };
+
+async function run(context: BenchContext): Promise<void> {
+  const { settings, report } = context;
+  const transports = [
+    { transport: 'http', start: startExoRelayOverExoCom },
+    { transport: 'nats', start: startExoRelayOverNats.bind(undefined, context.natsUrl) },
+  ] as const;
+  for (const { transport, start } of transports) {
+    const starters = [
+      [validated, () => start(singleService, 'validated')],
+      [unvalidated, () => start(singleService, 'not validated')],
+    ] as const;
+    await withRigs(context, { scenario: id, transport }, starters, async (rigs) => {
+      for (const concurrency of concurrencies) {
+        const caseName = `${concurrency} caller${concurrency === 1 ? '' : 's'}`;
+        const figures = await measureCase(context, {
+          scenario: id,
+          transport,
+          case: caseName,
+          baseline: unvalidated,
+          metrics: [throughput],
+          trials: [...rigs].map(([system, rig]) =>
+            requestTrial(system, rig, {
+              settings,
+              total: concurrency === 1 ? settings.sequentialRequests : settings.requests,
+              concurrency,
+            }),
+          ),
+        });
+        const on = pick(figures, validated, throughput);
+        const off = pick(figures, unvalidated, throughput);
+        const cost = on === undefined || off === undefined ? undefined : overheadFigure(transport, caseName, on, off);
+        if (cost !== undefined) report.add(cost);
+        report.judgeValue(`validation overhead over ${transport}, ${caseName}, ≤ 10%`, cost, 10);
+      }
+    });
+  }
+  await measureValidationCost(context);
+}
+
+function overheadFigure(transport: string, caseName: string, on: Figure, off: Figure): Figure {
+  const samples = on.samples.map((value, round) => (1 - value / (off.samples[round] ?? Number.NaN)) * 100);
+  return {
+    scenario: id,
+    transport,
+    case: caseName,
+    system: 'overhead of validation',
+    metric: overhead.name,
+    unit: overhead.unit,
+    better: overhead.better,
+    value: (1 - on.value / off.value) * 100,
+    samples,
+    baseline: undefined,
+    ratio: undefined,
+  };
+}
+
+/** One payload validation against one JSON encode + decode of its envelope, with tinybench. */
+async function measureValidationCost(context: BenchContext): Promise<void> {
+  const payloads = orderEvents(64);
+  let next = 0;
+  const payload = () => payloads[next++ % payloads.length];
+  const bench = new Bench({ time: context.settings.mode === 'quick' ? 100 : 1000 });
+  bench.add('validate one payload (Zod via contracts)', () => {
+    const result = benchContracts.validatePayload('bench.echo', payload());
+    // Zod validates these schemas synchronously; a promise here would time only its creation.
+    if (result instanceof Promise || result?.ok !== true) throw new Error('the payload did not validate synchronously');
+  });
+  bench.add('JSON round trip of its envelope', () => {
+    JSON.parse(
+      JSON.stringify({ sender: 'bench-client', requestId: 'f3a1c2d4-0000-4000-8000-000000000000', payload: payload() }),
+    );
+  });
+  await bench.run();
+  const figures: Figure[] = [];
+  for (const task of bench.tasks) {
+    const result = task.result;
+    if (result.state !== 'completed') {
+      context.report.fail({ scenario: id, case: `in-process · ${task.name}`, error: `tinybench: ${result.state}` });
+      continue;
+    }
+    const microseconds = result.latency.mean * 1000;
+    figures.push({
+      scenario: id,
+      transport: 'in-process',
+      case: 'one call',
+      system: task.name,
+      metric: perCall.name,
+      unit: perCall.unit,
+      better: perCall.better,
+      value: microseconds,
+      samples: [microseconds],
+      baseline: undefined,
+      ratio: undefined,
+    });
+  }
+  for (const figure of figures) context.report.add(figure);
+  context.log(
+    `  ✓ ${id} · in-process: ${figures.map((figure) => `${figure.system} ${formatNumber(figure.value)} µs`).join(' · ')}`,
+  );
+}
+
+export const validationOverhead: Scenario = { id, title: '4. Contracts validation', run };
