@@ -39,11 +39,14 @@ export interface MessageDeclaration {
 /** Message name → declaration. Names starting with `exo.` belong to the protocol. */
 export type ContractDeclarations = Record<string, MessageDeclaration>;
 
-type OutcomesDeclaredIn<Declaration> = Declaration extends { replies: infer Replies } ? keyof Replies & string : never;
+type OutcomesDeclaredIn<Declaration> = Declaration extends { replies?: infer Replies }
+  ? keyof NonNullable<Replies> & string
+  : never;
 
 /**
  * Compile-time checks `defineContracts` adds to its argument: no `exo.` names or outcomes, only
- * known keys, and progress outcomes that are declared replies.
+ * known keys, and progress outcomes that are declared replies. Other values are checked by the
+ * `ContractDeclarations` constraint (checking them here again costs deep validator types dearly).
  */
 export type CheckedDeclarations<D extends ContractDeclarations> = {
   [N in keyof D]: N extends `exo.${string}`
@@ -52,9 +55,9 @@ export type CheckedDeclarations<D extends ContractDeclarations> = {
         [Key in keyof D[N]]: Key extends 'progress'
           ? readonly OutcomesDeclaredIn<D[N]>[]
           : Key extends 'replies'
-            ? { [O in keyof D[N][Key]]: O extends `exo.${string}` ? never : ReplySchema }
+            ? { [O in keyof D[N][Key]]: O extends `exo.${string}` ? never : D[N][Key][O] }
             : Key extends keyof MessageDeclaration
-              ? MessageDeclaration[Key]
+              ? D[N][Key]
               : never;
       };
 };
