@@ -9,11 +9,17 @@ import { startNatsRelay } from './support/relays.js';
 const quickReconnect = { connection: { reconnectTimeWait: 50, reconnectJitter: 10 } };
 
 function onlineAgain(relay: ExoRelay): Promise<TransportStatus> {
-  return pEvent(relay, 'status', { filter: (status) => status.type === 'online', rejectionEvents: [] });
+  return pEvent<'status', TransportStatus>(relay, 'status', {
+    filter: (status) => status.type === 'online',
+    rejectionEvents: [],
+  });
 }
 
 function reconnecting(relay: ExoRelay): Promise<TransportStatus> {
-  return pEvent(relay, 'status', { filter: (status) => status.type === 'reconnecting', rejectionEvents: [] });
+  return pEvent<'status', TransportStatus>(relay, 'status', {
+    filter: (status) => status.type === 'reconnecting',
+    rejectionEvents: [],
+  });
 }
 
 describe('reconnect', () => {

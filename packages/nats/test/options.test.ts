@@ -1,0 +1,26 @@
+import { natsTransport } from '@exorelay/nats';
+import { ConfigError } from 'exorelay';
+import { describe, expect, it } from 'vitest';
+
+describe('options', () => {
+  it.each([
+    [{ servers: [] }, 'natsTransport needs servers'],
+    [{ servers: '' }, 'natsTransport needs servers'],
+    [{ servers: 'nats://127.0.0.1:4222', subjectPrefix: 'has space' }, 'subjectPrefix must be'],
+    [{ servers: 'nats://127.0.0.1:4222', subjectPrefix: 'a..b' }, 'subjectPrefix must be'],
+    [{ servers: 'nats://127.0.0.1:4222', subjectPrefix: 'events.>' }, 'subjectPrefix must be'],
+    [{ servers: 'nats://127.0.0.1:4222', reconnectWait: 0 }, 'reconnectWait must be a positive number'],
+    [{ servers: 'nats://127.0.0.1:4222', replyRouteTtl: Number.NaN }, 'replyRouteTtl must be a positive number'],
+  ])('refuses %j with a ConfigError', (options, text) => {
+    const act = () => natsTransport(options as Parameters<typeof natsTransport>[0]);
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(text);
+  });
+
+  it('takes one server, several, and a nested prefix', () => {
+    expect(natsTransport({ servers: 'nats://127.0.0.1:4222' }).kind).toBe('nats');
+    expect(natsTransport({ servers: ['nats://a:4222', 'nats://b:4222'], subjectPrefix: 'acme.staging' }).kind).toBe(
+      'nats',
+    );
+  });
+});
