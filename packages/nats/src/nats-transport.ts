@@ -202,7 +202,11 @@ class NatsTransport implements Transport {
       requestId: randomUUID(),
       responseTo: envelope.requestId,
       seq: 0,
-      payload: { code: WireErrorCode.DeliveryFailed, message: `${context.serviceName}: ${delivery.error}` },
+      payload: {
+        code: WireErrorCode.DeliveryFailed,
+        message: `could not deliver '${name}' to ${context.serviceName}: ${delivery.error}`,
+        details: { service: context.serviceName, reason: delivery.error },
+      },
     };
     try {
       await this.send({ name: ERROR_OUTCOME, envelope: reply });

@@ -26,7 +26,10 @@ describe('drain on close', () => {
     // The worker is closing: it refuses new work, and the requester hears so instead of timing out.
     const refused = await web.request('work', 2, { timeout: 20_000 }).catch((error: Error) => error);
     expect(refused).toBeInstanceOf(RemoteError);
-    expect(refused).toMatchObject({ remoteCode: 'DELIVERY_FAILED' });
+    expect(refused).toMatchObject({
+      remoteCode: 'DELIVERY_FAILED',
+      details: { service: 'worker', reason: 'the relay is closing' },
+    });
     expect((refused as RemoteError).remoteMessage).toContain('closing');
     release.resolve();
     await closed;
