@@ -34,7 +34,8 @@ export interface AsyncAPIDocument {
 
 type JSONObject = { [key: string]: unknown };
 
-const correlationIds = {
+/** Made anew for each document, so that editing one document cannot change the next. */
+const correlationIds = () => ({
   requestId: {
     description: 'Unique id of the message; its replies carry it as `responseTo`.',
     location: '$message.payload#/requestId',
@@ -43,7 +44,7 @@ const correlationIds = {
     description: 'The `requestId` of the message this reply answers.',
     location: '$message.payload#/responseTo',
   },
-};
+});
 
 /**
  * Describes contracts as an AsyncAPI 3.0 document, from the side of the services that handle
@@ -78,7 +79,7 @@ class AsyncAPIBuilder {
       defaultContentType: 'application/json',
       channels: {},
       operations: {},
-      components: { messages: {}, schemas: {}, correlationIds },
+      components: { messages: {}, schemas: {}, correlationIds: correlationIds() },
     };
   }
 

@@ -20,6 +20,7 @@ export type {
   InferPayloadInput,
   InferReply,
   InferReplyPayload,
+  MessagesFromDeclarations,
   TypedContracts,
 } from './infer.js';
 export type {
