@@ -174,16 +174,23 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         if (bus !== undefined) bus.#emitSafely('flow', event);
       },
     });
-    const server = await BusHttpServer.start({
-      host: settings.host,
-      port: settings.port,
-      bodyLimit: settings.bodyLimit,
-      endpoints: endpoints({ table, router, status: () => bus!.status() }),
-    });
+    // Configured before it listens, so the first message already finds the configured landscape.
+    table.configure(landscape);
+    let server: BusHttpServer;
+    try {
+      server = await BusHttpServer.start({
+        host: settings.host,
+        port: settings.port,
+        bodyLimit: settings.bodyLimit,
+        endpoints: endpoints({ table, router, status: () => bus!.status() }),
+      });
+    } catch (error) {
+      await table.close();
+      throw error;
+    }
     const health =
       settings.healthCheckInterval > 0 ? new HealthMonitor(table, settings.healthCheckInterval) : undefined;
     bus = new ExoCom({ server, table, router, replyRoutes, health });
-    table.configure(landscape);
     health?.start();
     debug('listening on %s:%d', settings.host, server.port);
     return bus;
