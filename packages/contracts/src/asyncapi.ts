@@ -1,6 +1,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { Contracts, MessageContract, ReplyContract } from './define-contracts.js';
 import { type JSONSchema, schemaToJSONSchema } from './json-schema.js';
+import { isPromiseLike } from './validate.js';
 
 export interface ToAsyncAPIOptions {
   /**
@@ -195,7 +196,7 @@ function rebaseRefs(value: unknown, location: string): unknown {
 /** Whether the payload may be left out: the key is absent on the wire when it is `undefined`. */
 function acceptsUndefined(schema: StandardSchemaV1): boolean {
   const result = schema['~standard'].validate(undefined);
-  return !(result instanceof Promise) && result.issues === undefined;
+  return !isPromiseLike(result) && result.issues === undefined;
 }
 
 /** AsyncAPI keys allow `[A-Za-z0-9._-]`; message names may hold spaces, so ids are derived and kept unique. */

@@ -8,7 +8,12 @@ import type { ValidationResult } from 'exorelay';
  */
 export function validateWith(schema: StandardSchemaV1, value: unknown): ValidationResult | Promise<ValidationResult> {
   const result = schema['~standard'].validate(value);
-  return result instanceof Promise ? result.then(toValidationResult) : toValidationResult(result);
+  return isPromiseLike(result) ? Promise.resolve(result).then(toValidationResult) : toValidationResult(result);
+}
+
+/** A thenable from another realm or promise library is still asynchronous: never read it as a result. */
+export function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as Partial<PromiseLike<T>>).then === 'function';
 }
 
 /** Checks that a message or reply declared without payload came without one. */

@@ -1,3 +1,4 @@
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { type } from 'arktype';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
@@ -38,6 +39,29 @@ describe('validation through Standard Schema', () => {
     const pending = contracts.validatePayload('async', 'taken');
     expect(pending).toBeInstanceOf(Promise);
     expect(await pending).toEqual({ ok: false, issues: ['name is taken'] });
+  });
+
+  it('accepts a hand-written Standard Schema, even one that answers with a thenable of another library', async () => {
+    const answer = (result: StandardSchemaV1.Result<number>) =>
+      ({ then: (resolve: (value: typeof result) => void) => resolve(result) }) as unknown as Promise<typeof result>;
+    const evenNumber: StandardSchemaV1<number> = {
+      '~standard': {
+        version: 1,
+        vendor: 'hand-written',
+        validate: (value) =>
+          answer(
+            typeof value === 'number' && value % 2 === 0
+              ? { value }
+              : { issues: [{ message: 'expected an even number', path: ['count'] }] },
+          ),
+      },
+    };
+    const contracts = defineContracts({ 'pairs.count': { payload: evenNumber } });
+    expect(await contracts.validatePayload('pairs.count', 4)).toEqual({ ok: true, value: 4 });
+    expect(await contracts.validatePayload('pairs.count', 3)).toEqual({
+      ok: false,
+      issues: ['count: expected an even number'],
+    });
   });
 
   it('refuses a payload for a message declared without one, and a missing one where it is required', () => {
