@@ -43,6 +43,7 @@ describe('validation through Standard Schema', () => {
 
   it('accepts a hand-written Standard Schema, even one that answers with a thenable of another library', async () => {
     const answer = (result: StandardSchemaV1.Result<number>) =>
+      // biome-ignore lint/suspicious/noThenProperty: the point is a thenable that is not a native promise
       ({ then: (resolve: (value: typeof result) => void) => resolve(result) }) as unknown as Promise<typeof result>;
     const evenNumber: StandardSchemaV1<number> = {
       '~standard': {
