@@ -91,8 +91,8 @@ export class MessageRouter {
     if (sender === undefined || sender === '') {
       return { ok: false, status: 400, error: "missing sender: name the sending service in the envelope's 'sender'" };
     }
-    const reply = envelope.responseTo !== undefined;
-    if (isReservedName(name) && !(reply && name === ERROR_OUTCOME)) {
+    const { responseTo } = envelope;
+    if (isReservedName(name) && !(responseTo !== undefined && name === ERROR_OUTCOME)) {
       return {
         ok: false,
         status: 400,
@@ -111,9 +111,9 @@ export class MessageRouter {
     const publicName = senderService?.translator.toPublic(name) ?? name;
     const translated = { ...message, name: publicName };
     const receivers =
-      envelope.responseTo === undefined
+      responseTo === undefined
         ? this.#routeMessage(translated, sender)
-        : this.#routeReply(translated, envelope.responseTo, sender);
+        : this.#routeReply(translated, responseTo, sender);
     return { ok: true, receivers };
   }
 
@@ -128,7 +128,6 @@ export class MessageRouter {
     this.#options.replyRoutes.record(envelope.requestId, {
       service: sender,
       instance: this.#identifySender(sender, message.instance),
-      messageName: name,
       awaitingFinal: receivers.length,
     });
     const flow: FlowReceiver[] = [];

@@ -4,8 +4,6 @@ export interface ReplyRoute {
   service: string;
   /** `host:port` of the instance that sent it, when the bus could tell. */
   instance: string | undefined;
-  /** The message's public name, for the flow log. */
-  messageName: string;
   /** Receiving services that have not sent their final reply yet. */
   awaitingFinal: number;
   expiresAt: number;
