@@ -10,6 +10,7 @@ export const NatsErrorCode = {
   UnroutableReply: 'EXORELAY_NATS_UNROUTABLE_REPLY',
   MalformedMessage: 'EXORELAY_NATS_MALFORMED_MESSAGE',
   ServerError: 'EXORELAY_NATS_SERVER_ERROR',
+  JetStreamUnavailable: 'EXORELAY_NATS_JETSTREAM_UNAVAILABLE',
 } as const;
 export type NatsErrorCode = (typeof NatsErrorCode)[keyof typeof NatsErrorCode];
 
@@ -136,4 +137,22 @@ export class NatsServerError extends NatsTransportError {
 
 function describeCause(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** A message is declared durable, but the NATS server has no JetStream to keep it. */
+export class DurabilityUnavailableError extends NatsTransportError {
+  constructor(
+    readonly messageName: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      NatsErrorCode.JetStreamUnavailable,
+      `message '${messageName}' is declared durable, but NATS JetStream is not available (${describeCause(options?.cause)}): start nats-server with -js (or enable jetstream in its configuration)`,
+      options,
+    );
+    this.name = 'DurabilityUnavailableError';
+  }
+  static override [Symbol.hasInstance](instance: unknown): boolean {
+    return hasBrand(instance, NatsErrorCode.JetStreamUnavailable);
+  }
 }

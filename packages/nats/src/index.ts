@@ -1,4 +1,7 @@
+export type { DurableNames } from './durable.js';
+export { REPLY_TO_HEADER } from './durable.js';
 export {
+  DurabilityUnavailableError,
   isNatsTransportError,
   MalformedMessageError,
   NatsDisconnectedError,

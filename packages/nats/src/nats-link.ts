@@ -67,6 +67,11 @@ export class NatsLink {
     return `nats://${this.connection.getServer()}`;
   }
 
+  /** Where replies to the message `requestId` go: this link's inbox. */
+  replySubject(requestId: string): string {
+    return `${this.#inbox}.${subjectToken(requestId)}`;
+  }
+
   /** Publishes a message that may be answered; resolves `false` when no subscription matched. */
   async publishRequest(subject: string, data: Uint8Array, requestId: string): Promise<boolean> {
     const token = subjectToken(requestId);

@@ -10,8 +10,9 @@ import {
   type Transport,
   type TransportContext,
 } from 'exorelay';
-import { type Msg, ErrorCode as NatsClientErrorCode, NatsError, type Subscription } from 'nats';
+import { type JsMsg, type Msg, ErrorCode as NatsClientErrorCode, NatsError, type Subscription } from 'nats';
 import { debug } from './debug.js';
+import { DurableChannel, REPLY_TO_HEADER } from './durable.js';
 import { MalformedMessageError, NatsDisconnectedError, UnroutableReplyError } from './errors.js';
 import { NatsLink } from './nats-link.js';
 import {
@@ -37,16 +38,23 @@ export function natsTransport(options: NatsTransportOptions): Transport {
 
 type State = 'idle' | 'listening' | 'closing' | 'closed';
 
+/** A message handed to the relay, with the relay's verdict. */
+interface Handed {
+  envelope: Envelope;
+  delivery: Delivery;
+}
+
 class NatsTransport implements Transport {
   readonly kind = 'nats';
   readonly #options: ResolvedNatsTransportOptions;
   readonly #routes: ReplyRoutes;
-  /** Message name → its queue subscription. */
+  /** Message name → its queue subscription (core NATS names). */
   readonly #subscriptions = new Map<string, Subscription>();
   /** Messages being handed to the relay, so that close() can wait for their answers. */
   readonly #deliveries = new Set<Promise<void>>();
   #context: TransportContext | undefined;
   #link: Promise<NatsLink> | undefined;
+  #durable: DurableChannel | undefined;
   #state: State = 'idle';
   #closing: Promise<void> | undefined;
 
@@ -64,7 +72,7 @@ class NatsTransport implements Transport {
     if (port !== undefined && port !== 0) debug('%s: NATS binds no port; ignoring port %d', context.serviceName, port);
     const link = await this.#open();
     this.#state = 'listening';
-    this.#subscribeHandledNames(link);
+    await this.#receiveHandledNames(link);
     await link.connection.flush();
     const address = link.address;
     context.reportStatus({ type: 'online', address });
@@ -89,7 +97,7 @@ class NatsTransport implements Transport {
   handledNamesChanged(): void {
     if (this.#state !== 'listening') return;
     this.#open()
-      .then((link) => this.#subscribeHandledNames(link))
+      .then((link) => this.#receiveHandledNames(link))
       .catch((error: Error) => this.#context?.reportError(error));
   }
 
@@ -118,6 +126,7 @@ class NatsTransport implements Transport {
     const drains = [...this.#subscriptions.values()].map((subscription) => subscription.drain());
     const failed = (await Promise.allSettled(drains)).filter((drain) => drain.status === 'rejected');
     for (const drain of failed) debug('unsubscribing failed: %o', drain.reason);
+    await this.#durable?.stop();
   }
 
   /** Connects on first use: a relay that only sends never has to listen. */
@@ -139,12 +148,26 @@ class NatsTransport implements Transport {
     return this.#link;
   }
 
-  #subscribeHandledNames(link: NatsLink): void {
+  /** JetStream is set up only for relays that send or handle durable messages. */
+  #durableChannel(link: NatsLink): DurableChannel {
+    this.#durable ??= new DurableChannel(link, this.#requireContext().serviceName);
+    return this.#durable;
+  }
+
+  /** Subscribes to each handled name not subscribed yet: durable ones through JetStream. */
+  async #receiveHandledNames(link: NatsLink): Promise<void> {
     const context = this.#requireContext();
     const queue = subjectToken(context.serviceName);
+    const durable: Promise<void>[] = [];
     for (const name of context.handledNames()) {
-      if (this.#subscriptions.has(name)) continue;
       const subject = messageSubject(this.#options.subjectPrefix, name);
+      if (this.#options.isDurable(name)) {
+        durable.push(
+          this.#durableChannel(link).consume(name, subject, (msg) => this.#track(this.#receiveDurable(name, msg))),
+        );
+        continue;
+      }
+      if (this.#subscriptions.has(name)) continue;
       const subscription = link.connection.subscribe(subject, {
         queue,
         callback: (error, msg) => {
@@ -155,11 +178,20 @@ class NatsTransport implements Transport {
       this.#subscriptions.set(name, subscription);
       debug('%s subscribed to %s in queue group %s', context.serviceName, subject, queue);
     }
+    await Promise.all(durable);
   }
 
   async #sendMessage(link: NatsLink, name: string, envelope: Envelope): Promise<SendReceipt> {
     const subject = messageSubject(this.#options.subjectPrefix, name);
-    const received = await link.publishRequest(subject, encodeEnvelope(envelope), envelope.requestId);
+    const data = encodeEnvelope(envelope);
+    const received = this.#options.isDurable(name)
+      ? await this.#durableChannel(link).publish(
+          subject,
+          data,
+          envelope.requestId,
+          link.replySubject(envelope.requestId),
+        )
+      : await link.publishRequest(subject, data, envelope.requestId);
     // NATS does not count receivers; it only says when there are none.
     return received ? {} : { receivers: 0 };
   }
@@ -173,21 +205,56 @@ class NatsTransport implements Transport {
   }
 
   async #receiveMessage(name: string, msg: Msg): Promise<void> {
-    const context = this.#requireContext();
-    const parsed = decodeEnvelope(msg.data);
-    if (!parsed.ok) {
-      context.reportError(new MalformedMessageError(msg.subject, parsed.error));
-      return;
-    }
-    const { envelope } = parsed;
-    if (msg.reply !== undefined && msg.reply !== '') this.#routes.remember(envelope.requestId, msg.reply);
-    const delivery = await context.deliver({ name, envelope });
+    const handed = await this.#hand(name, msg.subject, msg.data, msg.reply);
+    if (handed === undefined) return;
+    const { delivery, envelope } = handed;
     if (delivery.kind === 'accepted' || delivery.kind === 'rejected') return;
     // A closing relay takes no new work: let the other instances of the service have it.
     if (delivery.kind === 'unavailable') void this.#stopReceiving();
-    // The relay could not take the message (it is closing, or no longer handles the name):
-    // tell the requester at once, as ExoCom does when a delivery fails, instead of letting it time out.
+    // Tell the requester at once, as ExoCom does when a delivery fails, instead of letting it time out.
     await this.#replyDeliveryFailed(name, envelope, delivery);
+  }
+
+  /**
+   * A durable message is acknowledged once the relay took it, so JetStream keeps it for this
+   * service until then: a relay that is closing hands it back for another instance, or for
+   * this service once it is back.
+   */
+  async #receiveDurable(name: string, msg: JsMsg): Promise<void> {
+    const handed = await this.#hand(name, msg.subject, msg.data, msg.headers?.get(REPLY_TO_HEADER));
+    switch (handed?.delivery.kind) {
+      case 'accepted':
+        msg.ack();
+        return;
+      case 'unavailable':
+        void this.#stopReceiving();
+        msg.nak();
+        return;
+      case 'unknown-message':
+        msg.nak();
+        return;
+      default:
+        // Malformed, or it broke its contract (the relay replied INVALID_PAYLOAD): trying again cannot help.
+        msg.term();
+    }
+  }
+
+  /** Decodes a message and gives it to the relay; `undefined` when it was malformed (and reported). */
+  async #hand(
+    name: string,
+    subject: string,
+    data: Uint8Array,
+    replySubject: string | undefined,
+  ): Promise<Handed | undefined> {
+    const context = this.#requireContext();
+    const parsed = decodeEnvelope(data);
+    if (!parsed.ok) {
+      context.reportError(new MalformedMessageError(subject, parsed.error));
+      return undefined;
+    }
+    const { envelope } = parsed;
+    if (replySubject !== undefined && replySubject !== '') this.#routes.remember(envelope.requestId, replySubject);
+    return { envelope, delivery: await context.deliver({ name, envelope }) };
   }
 
   async #replyDeliveryFailed(

@@ -1,5 +1,6 @@
 import { ConfigError } from 'exorelay';
 import type { ConnectionOptions } from 'nats';
+import { type DurableNames, durablePredicate } from './durable.js';
 import { subjectPrefixProblem } from './subjects.js';
 
 export interface NatsTransportOptions {
@@ -36,6 +37,15 @@ export interface NatsTransportOptions {
    * @example connection: { user: 'orders', pass: process.env.NATS_PASSWORD, reconnectTimeWait: 500 }
    */
   connection?: Omit<ConnectionOptions, 'servers' | 'port'>;
+  /**
+   * Messages that must reach services that are down when they are sent: they go through
+   * JetStream (the server needs `-js`) and each service acknowledges them once its relay took
+   * them. Every relay of a landscape must agree on these names; contracts declare them once.
+   * @default none
+   * @example durable: contracts // from @exorelay/contracts: the messages declared `durable: true`
+   * @example durable: ['user signed up']
+   */
+  durable?: DurableNames;
 }
 
 export interface ResolvedNatsTransportOptions {
@@ -44,6 +54,7 @@ export interface ResolvedNatsTransportOptions {
   reconnectWait: number;
   replyRouteTtl: number;
   connection: Omit<ConnectionOptions, 'servers' | 'port'>;
+  isDurable: (name: string) => boolean;
 }
 
 /** Checks the options and fills in defaults; mistakes raise exorelay's `ConfigError`. */
@@ -64,6 +75,7 @@ export function resolveNatsTransportOptions(options: NatsTransportOptions): Reso
     reconnectWait: positive('reconnectWait', options.reconnectWait, 10_000),
     replyRouteTtl: positive('replyRouteTtl', options.replyRouteTtl, 120_000),
     connection: { maxReconnectAttempts: -1, ...options.connection },
+    isDurable: durablePredicate(options.durable),
   };
 }
 

@@ -11,10 +11,17 @@ describe('options', () => {
     [{ servers: 'nats://127.0.0.1:4222', subjectPrefix: 'events.>' }, 'subjectPrefix must be'],
     [{ servers: 'nats://127.0.0.1:4222', reconnectWait: 0 }, 'reconnectWait must be a positive number'],
     [{ servers: 'nats://127.0.0.1:4222', replyRouteTtl: Number.NaN }, 'replyRouteTtl must be a positive number'],
+    [{ servers: 'nats://127.0.0.1:4222', durable: 'user signed up' }, 'durable must be a list of message names'],
   ])('refuses %j with a ConfigError', (options, text) => {
     const act = () => natsTransport(options as Parameters<typeof natsTransport>[0]);
     expect(act).toThrow(ConfigError);
     expect(act).toThrow(text);
+  });
+
+  it('takes durable names as a list, a function or contracts', () => {
+    for (const durable of [['user signed up'], (name: string) => name === 'x', { isDurable: () => true }]) {
+      expect(natsTransport({ servers: 'nats://127.0.0.1:4222', durable }).kind).toBe('nats');
+    }
   });
 
   it('takes one server, several, and a nested prefix', () => {

@@ -22,6 +22,11 @@ export async function startNatsRelay(
     ...options.relayOptions,
   });
   options.setup?.(relay);
-  if (options.listen !== false) await relay.listen();
+  try {
+    if (options.listen !== false) await relay.listen();
+  } catch (error) {
+    await relay.close();
+    throw error;
+  }
   return Object.assign(relay, { [Symbol.asyncDispose]: () => relay.close() });
 }

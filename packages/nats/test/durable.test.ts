@@ -1,0 +1,99 @@
+import { deferred } from '@exorelay/conformance';
+import { DurabilityUnavailableError } from '@exorelay/nats';
+import { describe, expect, it } from 'vitest';
+import { startNatsServer } from './support/nats-server.js';
+import { startNatsRelay } from './support/relays.js';
+
+const durable = { durable: ['user signed up', 'invoice.create'] };
+
+function mailer(url: string, received: string[], allArrived?: { count: number; done: () => void }) {
+  return startNatsRelay(url, 'mailer', {
+    transport: durable,
+    setup: (relay) =>
+      relay.registerHandler('user signed up', (user) => {
+        received.push((user as { name: string }).name);
+        if (allArrived !== undefined && received.length === allArrived.count) allArrived.done();
+      }),
+  });
+}
+
+describe('durable messages (JetStream)', () => {
+  it('reach a service that was down when they were sent, once it is back', async () => {
+    await using server = await startNatsServer({ jetstream: true });
+    const received: string[] = [];
+    // The service's first start creates its durable consumer; then it goes down.
+    const first = await mailer(server.url, received);
+    await first.close();
+    await using web = await startNatsRelay(server.url, 'web', { transport: durable, listen: false });
+    for (const name of ['Ada', 'Grace', 'Linus']) expect(await web.send('user signed up', { name }).sent).toEqual({});
+    expect(received).toEqual([]);
+    const arrived = deferred<void>();
+    await using _back = await mailer(server.url, received, { count: 3, done: () => arrived.resolve() });
+    await arrived.promise;
+    expect(received).toEqual(['Ada', 'Grace', 'Linus']);
+  });
+
+  it('survive a server restart, and each is handled once per service', async () => {
+    await using server = await startNatsServer({ jetstream: true });
+    const received: string[] = [];
+    const first = await mailer(server.url, received);
+    await first.close();
+    await using web = await startNatsRelay(server.url, 'web', { transport: durable, listen: false });
+    await web.send('user signed up', { name: 'Ada' }).sent;
+    await web.close();
+    await server.restart();
+    const arrived = deferred<void>();
+    await using _back = await mailer(server.url, received, { count: 1, done: () => arrived.resolve() });
+    await arrived.promise;
+    expect(received).toEqual(['Ada']);
+    // Acknowledged: a second restart of the service does not get it again.
+    const again: string[] = [];
+    await (await mailer(server.url, again)).close();
+    expect(again).toEqual([]);
+  });
+
+  it('durable requests are answered, and instances of a service share durable messages', async () => {
+    await using server = await startNatsServer({ jetstream: true });
+    const handledBy: string[] = [];
+    const billing = (instance: string) =>
+      startNatsRelay(server.url, 'billing', {
+        transport: durable,
+        setup: (relay) =>
+          relay.registerHandler('invoice.create', (order, { reply }) => {
+            handledBy.push(instance);
+            return reply('invoice.created', { order, instance });
+          }),
+      });
+    await using _one = await billing('one');
+    await using _two = await billing('two');
+    await using web = await startNatsRelay(server.url, 'web', { transport: durable, listen: false });
+    const replies = await Promise.all(Array.from({ length: 40 }, (_, n) => web.request('invoice.create', n)));
+    expect(replies.map((reply) => (reply.payload as { order: number }).order)).toEqual(
+      Array.from({ length: 40 }, (_, n) => n),
+    );
+    expect(handledBy).toHaveLength(40);
+    expect(new Set(handledBy)).toEqual(new Set(['one', 'two']));
+  });
+
+  it('a durable message no service ever consumed has no receivers', async () => {
+    await using server = await startNatsServer({ jetstream: true });
+    await using web = await startNatsRelay(server.url, 'web', { transport: durable, listen: false });
+    expect(await web.send('user signed up', { name: 'Ada' }).sent).toEqual({ receivers: 0 });
+  });
+
+  it('listening for a durable message without JetStream fails with DurabilityUnavailableError', async () => {
+    await using server = await startNatsServer();
+    const emitted: Error[] = [];
+    const error = await startNatsRelay(server.url, 'mailer', {
+      transport: durable,
+      setup: (relay) => {
+        relay.on('error', (error) => emitted.push(error));
+        relay.registerHandler('user signed up', () => {});
+      },
+    }).catch((error: Error) => error);
+    expect(emitted).toEqual([error]);
+    expect(error).toBeInstanceOf(DurabilityUnavailableError);
+    expect(error).toMatchObject({ code: 'EXORELAY_NATS_JETSTREAM_UNAVAILABLE', messageName: 'user signed up' });
+    expect((error as Error).message).toContain('-js');
+  });
+});
