@@ -1,0 +1,202 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  ContractViolationError,
+  InvalidArgumentError,
+  isExoRelayError,
+  type MessageMap,
+  RelayClosedError,
+} from 'exorelay';
+import { type FrontendBridgeOptions, type ResolvedBridgeOptions, resolveBridgeOptions } from './bridge-options.js';
+import { debug } from './debug.js';
+import { AuthorizeFailedError, BridgeRequestError } from './errors.js';
+import { pipeToSSE } from './pipe-to-sse.js';
+import { PushHub } from './push-hub.js';
+import { readJsonBody } from './read-json-body.js';
+
+/** Connect/Express-style continuation: called for requests outside the bridge. */
+export type NextFunction = (error?: unknown) => void;
+
+/**
+ * A `node:http` request handler that serves the bridge's routes under its `basePath`:
+ * `POST …/send/NAME` and `GET …/events`. Requests elsewhere go to `next`, or get 404.
+ */
+export interface FrontendBridge {
+  (request: IncomingMessage, response: ServerResponse, next?: NextFunction): void;
+  /** How many browsers hold the event stream open now. */
+  readonly connections: number;
+  /** Ends every event stream; later requests get 503. Close it before the relay. */
+  close(): void;
+}
+
+/**
+ * Lets web pages use the bus through this API server's relay: browsers `POST` the public
+ * messages (`allow.send`) and read their replies as Server-Sent Events, and hold one event
+ * stream on which the bridge pushes every arriving `allow.receive` message. `authorize` decides
+ * who may connect; the relay sends as itself, so a browser can never choose the `sender`.
+ *
+ * Refusals are plain text: 401 (authorize said no), 403 (not on the allow-list), 415 (not
+ * JSON), 413 (body over `bodyLimit`), 400 (malformed JSON, no object), 422 (the contracts
+ * refuse the payload), 503 (relay or bridge closed), 502 (the bus refused or is unreachable).
+ *
+ * @example
+ * const bridge = createFrontendBridge({
+ *   relay,
+ *   allow: { send: ['users.create'], receive: ['users.created'] },
+ *   authorize: (request) => sessionOf(request),
+ * })
+ * createServer((req, res) => bridge(req, res, () => app(req, res))).listen(8080)
+ */
+export function createFrontendBridge<M extends MessageMap>(options: FrontendBridgeOptions<M>): FrontendBridge {
+  const settings = resolveBridgeOptions(options, (error) => debug('%s', error.message));
+  const hub = new PushHub(settings);
+  let closed = false;
+  for (const name of settings.pushed) {
+    settings.relay.registerHandler(name, (payload, { requestId, sender }) => {
+      hub.push({ name, payload, requestId, sender });
+    });
+  }
+  const handle = (request: IncomingMessage, response: ServerResponse, next?: NextFunction) => {
+    const path = bridgePath(request, settings.basePath);
+    if (path === undefined) {
+      if (next !== undefined) next();
+      else drainThen(request, response, 404, 'not found');
+      return;
+    }
+    // A browser that goes away mid-body must not become an unhandled 'error' event.
+    request.on('error', (error) => debug('request stream error: %s', error.message));
+    if (closed) return drainThen(request, response, 503, 'the bridge is closed');
+    serve(settings, hub, { request, response, path }).catch((error: Error) => {
+      settings.onError(error);
+      if (!response.headersSent) answer(response, 500, 'the bridge failed');
+      else response.destroy();
+    });
+  };
+  return Object.defineProperties(handle, {
+    connections: { get: () => hub.size },
+    close: {
+      value: () => {
+        closed = true;
+        hub.close();
+      },
+    },
+  }) as FrontendBridge;
+}
+
+interface Exchange {
+  request: IncomingMessage;
+  response: ServerResponse;
+  /** The path below `basePath`: `/events`, `/send/NAME` … */
+  path: string;
+}
+
+async function serve(settings: ResolvedBridgeOptions, hub: PushHub, exchange: Exchange): Promise<void> {
+  const { request, response, path } = exchange;
+  if (path === '/events') {
+    if (request.method !== 'GET') return refuseMethod(exchange, 'GET');
+    if (!(await isAuthorized(settings, exchange))) return;
+    return hub.connect(request, response);
+  }
+  if (path.startsWith('/send/')) {
+    if (request.method !== 'POST') return refuseMethod(exchange, 'POST');
+    const name = decodeName(path.slice('/send/'.length));
+    if (name === undefined) return drainThen(request, response, 400, 'malformed message name in the path');
+    if (!(await isAuthorized(settings, exchange))) return;
+    if (!settings.sendable.has(name)) return drainThen(request, response, 403, `message '${name}' is not public`);
+    return sendMessage(settings, exchange, name);
+  }
+  drainThen(request, response, 404, `the bridge has no route ${path}`);
+}
+
+async function isAuthorized(settings: ResolvedBridgeOptions, { request, response, path }: Exchange): Promise<boolean> {
+  let identity: unknown;
+  try {
+    identity = await settings.authorize(request);
+  } catch (cause) {
+    settings.onError(new AuthorizeFailedError(`${settings.basePath}${path}`, { cause }));
+    drainThen(request, response, 500, 'authorization failed');
+    return false;
+  }
+  if (identity !== undefined && identity !== null && identity !== false) return true;
+  drainThen(request, response, 401, 'not authenticated');
+  return false;
+}
+
+async function sendMessage(settings: ResolvedBridgeOptions, { request, response }: Exchange, name: string) {
+  // Demanding JSON keeps plain HTML forms of other sites out: they cannot send this type
+  // without a CORS preflight.
+  const contentType = request.headers['content-type'];
+  if (contentType === undefined || !/^application\/json\b/i.test(contentType)) {
+    return drainThen(request, response, 415, `content-type must be application/json, got ${contentType ?? 'none'}`);
+  }
+  const body = await readJsonBody(request, settings.bodyLimit);
+  if (!body.ok) {
+    if (body.problem === 'aborted') return;
+    if (body.problem === 'too-large') response.setHeader('connection', 'close');
+    return answer(response, body.problem === 'too-large' ? 413 : 400, body.reason);
+  }
+  if (typeof body.json !== 'object' || body.json === null || Array.isArray(body.json)) {
+    return answer(response, 400, 'the body must be a JSON object: { "payload": … }');
+  }
+  const { payload } = body.json as { payload?: unknown };
+  const stream = settings.relay.send(name, payload, { keepReplies: true, idleTimeout: settings.idleTimeout });
+  try {
+    await stream.sent;
+  } catch (error) {
+    return refuseSend(settings, response, name, error);
+  }
+  const result = await pipeToSSE(stream, response, { heartbeatInterval: settings.heartbeatInterval });
+  if (result.error !== undefined && !isExoRelayError(result.error)) settings.onError(result.error);
+}
+
+/** The relay would not send the message: say why with the matching status. */
+function refuseSend(settings: ResolvedBridgeOptions, response: ServerResponse, name: string, error: unknown): void {
+  if (error instanceof ContractViolationError) {
+    answer(response, 422, error.message);
+  } else if (error instanceof InvalidArgumentError) {
+    answer(response, 400, error.message);
+  } else {
+    const status = error instanceof RelayClosedError ? 503 : 502;
+    settings.onError(new BridgeRequestError(name, status, { cause: error }));
+    answer(
+      response,
+      status,
+      status === 503 ? 'the server is shutting down' : 'the message bus did not take the message',
+    );
+  }
+}
+
+/**
+ * The request's path below `basePath`, or `undefined` when it is not the bridge's. Routers
+ * that strip their mount point keep the full path in `originalUrl` (Express, Connect).
+ */
+function bridgePath(request: IncomingMessage, basePath: string): string | undefined {
+  const url = (request as IncomingMessage & { originalUrl?: string }).originalUrl ?? request.url ?? '/';
+  const pathname = url.split('?', 1)[0] ?? '/';
+  if (!pathname.startsWith(`${basePath}/`)) return undefined;
+  return pathname.slice(basePath.length);
+}
+
+function decodeName(encoded: string): string | undefined {
+  try {
+    const name = decodeURIComponent(encoded);
+    return name === '' ? undefined : name;
+  } catch {
+    return undefined;
+  }
+}
+
+function refuseMethod({ request, response, path }: Exchange, allowed: string): void {
+  response.setHeader('allow', allowed);
+  drainThen(request, response, 405, `use ${allowed} for ${path}, not ${request.method}`);
+}
+
+function answer(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  response.end(text);
+}
+
+/** Answers without reading the body, but lets it flow so the keep-alive connection stays usable. */
+function drainThen(request: IncomingMessage, response: ServerResponse, status: number, text: string): void {
+  request.resume();
+  answer(response, status, text);
+}

@@ -1,0 +1,18 @@
+export type { AuthorizeHook, FrontendBridgeOptions } from './bridge-options.js';
+export {
+  AuthorizeFailedError,
+  BridgeRequestError,
+  isSSEError,
+  SSEConfigError,
+  SSEError,
+  SSEErrorCode,
+} from './errors.js';
+export type { FrontendBridge, NextFunction } from './frontend-bridge.js';
+export { createFrontendBridge } from './frontend-bridge.js';
+export { pipeToSSE } from './pipe-to-sse.js';
+export type { PushedMessage } from './push-hub.js';
+export type { EndEventData, ErrorEventData, PipeResult, ReplyEventData } from './reply-events.js';
+export { STREAM_FAILED_CODE } from './reply-events.js';
+export type { SSEOptions } from './sse-options.js';
+export type { SSEResponseOptions } from './to-sse-response.js';
+export { toSSEResponse } from './to-sse-response.js';

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { debug } from './debug.js';
+import { EVENT_STREAM_HEADERS, formatComment, formatEvent } from './sse-format.js';
+
+/** The `data` of a `message` event on the bridge's event stream: one message pushed to browsers. */
+export interface PushedMessage {
+  name: string;
+  payload: unknown;
+  requestId: string;
+  /** The service that sent it. */
+  sender: string | undefined;
+}
+
+export interface PushHubOptions {
+  heartbeatInterval: number;
+  /** How many recent events are kept for browsers that reconnect with `Last-Event-ID`. */
+  replayLimit: number;
+}
+
+/**
+ * Unread bytes a browser may leave on its event stream before it is disconnected. It reconnects
+ * and catches up from the replay buffer, so a slow tab costs bounded memory, never more.
+ */
+const MAX_UNREAD_BYTES = 1024 * 1024;
+
+interface RecentEvent {
+  seq: number;
+  text: string;
+}
+
+/**
+ * The open event streams of one bridge: writes every pushed message to each, replays what a
+ * reconnecting browser missed, and keeps idle streams alive with heartbeats. Event ids are
+ * `EPOCH-SEQ`: a browser that comes back after a server restart (another epoch) gets no replay
+ * of events this process never had.
+ */
+export class PushHub {
+  readonly #options: PushHubOptions;
+  readonly #epoch = randomUUID().slice(0, 8);
+  readonly #clients = new Set<ServerResponse>();
+  readonly #recent: RecentEvent[] = [];
+  #seq = 0;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  #closed = false;
+
+  constructor(options: PushHubOptions) {
+    this.#options = options;
+  }
+
+  /** How many browsers hold an event stream open now. */
+  get size(): number {
+    return this.#clients.size;
+  }
+
+  push(message: PushedMessage): void {
+    if (this.#closed) return;
+    this.#seq += 1;
+    const text = formatEvent({ event: 'message', data: message, id: `${this.#epoch}-${this.#seq}` });
+    this.#recent.push({ seq: this.#seq, text });
+    if (this.#recent.length > this.#options.replayLimit) this.#recent.shift();
+    for (const client of this.#clients) this.#write(client, text);
+  }
+
+  /** Opens an event stream on `response`, after the events the browser missed since `Last-Event-ID`. */
+  connect(request: IncomingMessage, response: ServerResponse): void {
+    if (this.#closed) {
+      response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('the bridge is closed');
+      return;
+    }
+    response.writeHead(200, EVENT_STREAM_HEADERS);
+    response.flushHeaders();
+    for (const missed of this.#missedSince(request.headers['last-event-id'])) response.write(missed.text);
+    this.#clients.add(response);
+    response.once('close', () => {
+      this.#clients.delete(response);
+      if (this.#clients.size === 0) this.#stopHeartbeat();
+    });
+    this.#startHeartbeat();
+  }
+
+  /** Ends every event stream and takes no more. */
+  close(): void {
+    this.#closed = true;
+    this.#stopHeartbeat();
+    for (const client of this.#clients) client.end();
+    this.#clients.clear();
+  }
+
+  #missedSince(lastEventId: string | string[] | undefined): RecentEvent[] {
+    if (typeof lastEventId !== 'string') return [];
+    const [epoch, seq] = lastEventId.split('-');
+    if (epoch !== this.#epoch) return [];
+    const last = Number(seq);
+    return Number.isSafeInteger(last) ? this.#recent.filter((event) => event.seq > last) : [];
+  }
+
+  #write(client: ServerResponse, text: string): void {
+    if (client.writableLength > MAX_UNREAD_BYTES) {
+      debug('an event stream left %d bytes unread; disconnecting it', client.writableLength);
+      client.destroy();
+      return;
+    }
+    client.write(text);
+  }
+
+  #startHeartbeat(): void {
+    if (this.#heartbeat !== undefined) return;
+    this.#heartbeat = setInterval(() => {
+      for (const client of this.#clients) this.#write(client, formatComment('heartbeat'));
+    }, this.#options.heartbeatInterval);
+  }
+
+  #stopHeartbeat(): void {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+}

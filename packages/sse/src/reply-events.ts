@@ -1,0 +1,127 @@
+import { ContractViolationError, isExoRelayError, RemoteError, type Reply } from 'exorelay';
+import { formatEvent } from './sse-format.js';
+
+/** The `data` of a `reply` event: the reply as the relay gave it. */
+export type ReplyEventData = Pick<Reply, 'outcome' | 'payload' | 'requestId' | 'responseTo' | 'sender' | 'final'>;
+
+/** The `data` of the `end` event: the stream ended normally after this many replies. */
+export interface EndEventData {
+  replies: number;
+}
+
+/**
+ * The `data` of an `error` event: the reply stream failed. `code` is the relay error's code
+ * (`EXORELAY_REMOTE`, `EXORELAY_TIMEOUT`, `EXORELAY_NO_RESPONDERS` …), or
+ * `EXORELAY_SSE_STREAM_FAILED` for anything that is not an ExoRelay error (its text stays on
+ * the server).
+ */
+export interface ErrorEventData {
+  code: string;
+  message: string;
+  /** For `EXORELAY_REMOTE`: the wire code of the `exo.error` reply (`HANDLER_FAILED` …). */
+  remoteCode?: string;
+  /** For `EXORELAY_REMOTE`: the `details` of the `exo.error` reply; for a contract violation, `{ issues }`. */
+  details?: unknown;
+}
+
+/** Code of the `error` event for a failure that is not an ExoRelay error. */
+export const STREAM_FAILED_CODE = 'EXORELAY_SSE_STREAM_FAILED';
+
+/** How a forwarded reply stream ended. */
+export interface PipeResult {
+  /**
+   * `'complete'`: the stream ended and the `end` event went out; `'failed'`: the stream threw
+   * and the `error` event went out; `'disconnected'`: the browser left first and the stream
+   * was cancelled.
+   */
+  ending: 'complete' | 'failed' | 'disconnected';
+  /** How many `reply` events were written. */
+  replies: number;
+  /** What the stream threw, when `ending` is `'failed'`. */
+  error?: Error;
+}
+
+/**
+ * Turns a reply stream into the text of its events, one at a time: a `reply` event per reply,
+ * then an `end` or an `error` event. Takes the stream's iterator at once, so a relay stream
+ * passed in the tick `relay.send()` made it keeps its replies.
+ */
+export class ReplyEventFeed {
+  readonly #iterator: AsyncIterator<ReplyEventData>;
+  #nextId = 0;
+  #replies = 0;
+  #result: PipeResult | undefined;
+
+  constructor(stream: AsyncIterable<ReplyEventData>) {
+    this.#iterator = stream[Symbol.asyncIterator]();
+  }
+
+  /** How the stream ended; `undefined` while it runs. */
+  get result(): PipeResult | undefined {
+    return this.#result;
+  }
+
+  /** The text of the next event; `undefined` once the `end` or `error` event was given, or after `cancel()`. */
+  async next(): Promise<string | undefined> {
+    if (this.#result !== undefined) return undefined;
+    let step: IteratorResult<ReplyEventData>;
+    try {
+      step = await this.#iterator.next();
+    } catch (error) {
+      return this.#finish(
+        { ending: 'failed', replies: this.#replies, error: asError(error) },
+        'error',
+        errorEventData(error),
+      );
+    }
+    if (this.#result !== undefined) return undefined;
+    if (step.done === true)
+      return this.#finish({ ending: 'complete', replies: this.#replies }, 'end', { replies: this.#replies });
+    this.#replies += 1;
+    return formatEvent({ event: 'reply', data: replyEventData(step.value), id: this.#takeId() });
+  }
+
+  /** The browser left: stop the stream (a relay stream drops its state) and give no more events. */
+  async cancel(): Promise<PipeResult> {
+    if (this.#result !== undefined) return this.#result;
+    const result: PipeResult = { ending: 'disconnected', replies: this.#replies };
+    this.#result = result;
+    await this.#iterator.return?.();
+    return result;
+  }
+
+  #finish(result: PipeResult, event: 'end' | 'error', data: EndEventData | ErrorEventData): string | undefined {
+    if (this.#result !== undefined) return undefined;
+    this.#result = result;
+    return formatEvent({ event, data, id: this.#takeId() });
+  }
+
+  #takeId(): string {
+    const id = String(this.#nextId);
+    this.#nextId += 1;
+    return id;
+  }
+}
+
+/** Copies the reply's public fields, so nothing else an iterable yields reaches the browser. */
+function replyEventData(reply: ReplyEventData): ReplyEventData {
+  const { outcome, payload, requestId, responseTo, sender, final } = reply;
+  return { outcome, payload, requestId, responseTo, sender, final };
+}
+
+export function errorEventData(error: unknown): ErrorEventData {
+  if (error instanceof RemoteError) {
+    const data: ErrorEventData = { code: error.code, message: error.message, remoteCode: error.remoteCode };
+    if (error.details !== undefined) data.details = error.details;
+    return data;
+  }
+  if (error instanceof ContractViolationError) {
+    return { code: error.code, message: error.message, details: { issues: error.issues } };
+  }
+  if (isExoRelayError(error)) return { code: error.code, message: error.message };
+  return { code: STREAM_FAILED_CODE, message: 'the reply stream failed on the server' };
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}
