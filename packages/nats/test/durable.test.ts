@@ -1,5 +1,7 @@
 import { deferred } from '@exorelay/conformance';
 import { DurabilityUnavailableError } from '@exorelay/nats';
+import type { TransportStatus } from 'exorelay';
+import { pEvent } from 'p-event';
 import { describe, expect, it } from 'vitest';
 import { startNatsServer } from './support/nats-server.js';
 import { startNatsRelay } from './support/relays.js';
@@ -50,6 +52,31 @@ describe('durable messages (JetStream)', () => {
     const again: string[] = [];
     await (await mailer(server.url, again)).close();
     expect(again).toEqual([]);
+  });
+
+  it('a consumer that stays up through a server restart keeps receiving', async () => {
+    await using server = await startNatsServer({ jetstream: true });
+    const received: string[] = [];
+    const arrived = deferred<void>();
+    const quick = { ...durable, connection: { reconnectTimeWait: 50, reconnectJitter: 10 } };
+    await using mailer = await startNatsRelay(server.url, 'mailer', {
+      transport: quick,
+      setup: (relay) =>
+        relay.registerHandler('user signed up', (user) => {
+          received.push((user as { name: string }).name);
+          arrived.resolve();
+        }),
+    });
+    const back = pEvent<'status', TransportStatus>(mailer, 'status', {
+      filter: (status) => status.type === 'online',
+      rejectionEvents: [],
+    });
+    await server.restart();
+    await back;
+    await using web = await startNatsRelay(server.url, 'web', { transport: quick, listen: false });
+    await web.send('user signed up', { name: 'Ada' }).sent;
+    await arrived.promise;
+    expect(received).toEqual(['Ada']);
   });
 
   it('durable requests are answered, and instances of a service share durable messages', async () => {

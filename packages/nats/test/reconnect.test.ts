@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { NatsDisconnectedError } from '@exorelay/nats';
+import { NatsDisconnectedError, NatsUnreachableError } from '@exorelay/nats';
 import { type ExoRelay, NoRespondersError, TimeoutError, type TransportStatus } from 'exorelay';
 import { pEvent } from 'p-event';
 import { describe, expect, it } from 'vitest';
@@ -74,6 +74,21 @@ describe('reconnect', () => {
     );
     expect(error).toBeInstanceOf(NatsDisconnectedError);
     expect(error).toMatchObject({ code: 'EXORELAY_NATS_DISCONNECTED', messageName: 'anything' });
+  });
+
+  it('reports offline and an error when the client gives up reconnecting', async () => {
+    await using server = await startNatsServer();
+    await using relay = await startNatsRelay(server.url, 'web', {
+      transport: { connection: { maxReconnectAttempts: 2, reconnectTimeWait: 20, reconnectJitter: 0 } },
+    });
+    const error = pEvent<'error', Error>(relay, 'error');
+    const offline = pEvent<'status', TransportStatus>(relay, 'status', {
+      filter: (status) => status.type === 'offline',
+      rejectionEvents: [],
+    });
+    await server.stop();
+    expect(await error).toBeInstanceOf(NatsUnreachableError);
+    expect(await offline).toMatchObject({ type: 'offline', error: { code: 'EXORELAY_NATS_UNREACHABLE' } });
   });
 
   it('serves requests again after a restart in the middle of traffic between two services', async () => {
