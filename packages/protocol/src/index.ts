@@ -1,3 +1,5 @@
+export type { EndEventData, ErrorEventData, PushedMessage, ReplyEventData } from './bridge-events.js';
+export { BridgeEventType } from './bridge-events.js';
 export type { SendAcknowledgement, ServiceDeregistration, ServiceRegistration } from './bus-responses.js';
 export { INSTANCE_HEADER, readReceivers } from './bus-responses.js';
 export type { Envelope, NamedEnvelope } from './envelope.js';

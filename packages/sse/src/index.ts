@@ -10,8 +10,7 @@ export {
 export type { FrontendBridge, NextFunction } from './frontend-bridge.js';
 export { createFrontendBridge } from './frontend-bridge.js';
 export { pipeToSSE } from './pipe-to-sse.js';
-export type { PushedMessage } from './push-hub.js';
-export type { EndEventData, ErrorEventData, PipeResult, ReplyEventData } from './reply-events.js';
+export type { PipeResult } from './reply-events.js';
 export { STREAM_FAILED_CODE } from './reply-events.js';
 export type { SSEOptions } from './sse-options.js';
 export type { SSEResponseOptions } from './to-sse-response.js';

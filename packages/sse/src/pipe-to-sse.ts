@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
+import type { ReplyEventData } from '@exorelay/protocol';
 import { debug } from './debug.js';
-import { type PipeResult, type ReplyEventData, ReplyEventFeed } from './reply-events.js';
+import { type PipeResult, ReplyEventFeed } from './reply-events.js';
 import { EVENT_STREAM_HEADERS, formatComment } from './sse-format.js';
 import { resolveHeartbeatInterval, type SSEOptions } from './sse-options.js';
 

@@ -1,16 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BridgeEventType, type PushedMessage } from '@exorelay/protocol';
 import { debug } from './debug.js';
 import { EVENT_STREAM_HEADERS, formatComment, formatEvent } from './sse-format.js';
-
-/** The `data` of a `message` event on the bridge's event stream: one message pushed to browsers. */
-export interface PushedMessage {
-  name: string;
-  payload: unknown;
-  requestId: string;
-  /** The service that sent it. */
-  sender: string | undefined;
-}
 
 export interface PushHubOptions {
   heartbeatInterval: number;
@@ -56,7 +48,7 @@ export class PushHub {
   push(message: PushedMessage): void {
     if (this.#closed) return;
     this.#seq += 1;
-    const text = formatEvent({ event: 'message', data: message, id: `${this.#epoch}-${this.#seq}` });
+    const text = formatEvent({ event: BridgeEventType.Message, data: message, id: `${this.#epoch}-${this.#seq}` });
     this.#recent.push({ seq: this.#seq, text });
     if (this.#recent.length > this.#options.replayLimit) this.#recent.shift();
     for (const client of this.#clients) this.#write(client, text);

@@ -1,30 +1,8 @@
-import { ContractViolationError, isExoRelayError, RemoteError, type Reply } from 'exorelay';
+import { BridgeEventType, type EndEventData, type ErrorEventData, type ReplyEventData } from '@exorelay/protocol';
+import { ContractViolationError, isExoRelayError, RemoteError } from 'exorelay';
 import { formatEvent } from './sse-format.js';
 
-/** The `data` of a `reply` event: the reply as the relay gave it. */
-export type ReplyEventData = Pick<Reply, 'outcome' | 'payload' | 'requestId' | 'responseTo' | 'sender' | 'final'>;
-
-/** The `data` of the `end` event: the stream ended normally after this many replies. */
-export interface EndEventData {
-  replies: number;
-}
-
-/**
- * The `data` of an `error` event: the reply stream failed. `code` is the relay error's code
- * (`EXORELAY_REMOTE`, `EXORELAY_TIMEOUT`, `EXORELAY_NO_RESPONDERS` …), or
- * `EXORELAY_SSE_STREAM_FAILED` for anything that is not an ExoRelay error (its text stays on
- * the server).
- */
-export interface ErrorEventData {
-  code: string;
-  message: string;
-  /** For `EXORELAY_REMOTE`: the wire code of the `exo.error` reply (`HANDLER_FAILED` …). */
-  remoteCode?: string;
-  /** For `EXORELAY_REMOTE`: the `details` of the `exo.error` reply; for a contract violation, `{ issues }`. */
-  details?: unknown;
-}
-
-/** Code of the `error` event for a failure that is not an ExoRelay error. */
+/** Code of the `error` event for a failure that is not an ExoRelay error (its text stays on the server). */
 export const STREAM_FAILED_CODE = 'EXORELAY_SSE_STREAM_FAILED';
 
 /** How a forwarded reply stream ended. */
@@ -68,17 +46,17 @@ export class ReplyEventFeed {
     try {
       step = await this.#iterator.next();
     } catch (error) {
-      return this.#finish(
-        { ending: 'failed', replies: this.#replies, error: asError(error) },
-        'error',
-        errorEventData(error),
-      );
+      const result: PipeResult = { ending: 'failed', replies: this.#replies, error: asError(error) };
+      return this.#finish(result, BridgeEventType.Error, errorEventData(error));
     }
     if (this.#result !== undefined) return undefined;
-    if (step.done === true)
-      return this.#finish({ ending: 'complete', replies: this.#replies }, 'end', { replies: this.#replies });
+    if (step.done === true) {
+      return this.#finish({ ending: 'complete', replies: this.#replies }, BridgeEventType.End, {
+        replies: this.#replies,
+      });
+    }
     this.#replies += 1;
-    return formatEvent({ event: 'reply', data: replyEventData(step.value), id: this.#takeId() });
+    return formatEvent({ event: BridgeEventType.Reply, data: replyEventData(step.value), id: this.#takeId() });
   }
 
   /** The browser left: stop the stream (a relay stream drops its state) and give no more events. */
@@ -90,7 +68,7 @@ export class ReplyEventFeed {
     return result;
   }
 
-  #finish(result: PipeResult, event: 'end' | 'error', data: EndEventData | ErrorEventData): string | undefined {
+  #finish(result: PipeResult, event: BridgeEventType, data: EndEventData | ErrorEventData): string | undefined {
     if (this.#result !== undefined) return undefined;
     this.#result = result;
     return formatEvent({ event, data, id: this.#takeId() });

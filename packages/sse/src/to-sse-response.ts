@@ -1,5 +1,6 @@
+import type { ReplyEventData } from '@exorelay/protocol';
 import { debug } from './debug.js';
-import { type PipeResult, type ReplyEventData, ReplyEventFeed } from './reply-events.js';
+import { type PipeResult, ReplyEventFeed } from './reply-events.js';
 import { EVENT_STREAM_HEADERS, formatComment } from './sse-format.js';
 import { resolveHeartbeatInterval, type SSEOptions } from './sse-options.js';
 
