@@ -1,6 +1,15 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { TransportStatus } from 'exorelay';
-import { type ConnectionOptions, connect, createInbox, DebugEvents, Events, type Msg, type NatsConnection } from 'nats';
+import {
+  type ConnectionOptions,
+  connect,
+  createInbox,
+  DebugEvents,
+  Events,
+  type Msg,
+  type NatsConnection,
+  type Status,
+} from 'nats';
 import { debug } from './debug.js';
 import { NatsServerError, NatsUnreachableError } from './errors.js';
 import { FlushBatch } from './flush-batch.js';
@@ -58,8 +67,9 @@ export class NatsLink {
     connection.subscribe(`${this.#inbox}.*`, {
       callback: (error, msg) => (error === null ? this.#receive(msg) : options.onError(error)),
     });
-    void this.#watchStatus();
-    void this.#watchClosed();
+    // A throwing 'status' listener must not end the watch, nor go unhandled.
+    void this.#watchStatus().catch((error: Error) => options.onError(error));
+    void this.#watchClosed().catch((error: Error) => options.onError(error));
   }
 
   /** The server this link is connected to now. */
@@ -134,24 +144,32 @@ export class NatsLink {
 
   async #watchStatus(): Promise<void> {
     for await (const status of this.connection.status()) {
-      switch (status.type) {
-        case Events.Disconnect:
-          debug('lost the connection to %s', status.data);
-          this.#beginOutage();
-          break;
-        case DebugEvents.Reconnecting:
-          this.#attempts += 1;
-          this.#options.onStatus({ type: 'reconnecting', attempt: this.#attempts });
-          break;
-        case Events.Reconnect:
-          await this.#reconnected();
-          break;
-        case Events.Error:
-          this.#options.onError(new NatsServerError(String(status.data)));
-          break;
-        default:
-          debug('connection status %s: %o', status.type, status.data);
+      try {
+        await this.#follow(status);
+      } catch (error) {
+        this.#options.onError(error as Error);
       }
+    }
+  }
+
+  async #follow(status: Status): Promise<void> {
+    switch (status.type) {
+      case Events.Disconnect:
+        debug('lost the connection to %s', status.data);
+        this.#beginOutage();
+        return;
+      case DebugEvents.Reconnecting:
+        this.#attempts += 1;
+        this.#options.onStatus({ type: 'reconnecting', attempt: this.#attempts });
+        return;
+      case Events.Reconnect:
+        await this.#reconnected();
+        return;
+      case Events.Error:
+        this.#options.onError(new NatsServerError(String(status.data)));
+        return;
+      default:
+        debug('connection status %s: %o', status.type, status.data);
     }
   }
 

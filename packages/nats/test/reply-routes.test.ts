@@ -14,8 +14,9 @@ describe('reply routes', () => {
       setup: (relay) => {
         relay.on('error', () => {});
         relay.registerHandler('slow', async (_payload, { reply }) => {
-          // Routes live between one and two TTLs after their last use.
-          await delay(200);
+          // Routes live between one and two TTLs after their last use; waiting in steps lets the
+          // table's timer run in between, even on a busy machine.
+          for (let step = 0; step < 10; step += 1) await delay(30);
           replied.resolve(
             await reply('done').then(
               () => undefined,
@@ -36,10 +37,11 @@ describe('reply routes', () => {
   it('each reply keeps the route alive, so a long stream with regular progress completes', async () => {
     await using server = await startNatsServer();
     await using _ticker = await startNatsRelay(server.url, 'ticker', {
-      transport: { replyRouteTtl: 40 },
+      transport: { replyRouteTtl: 150 },
       setup: (relay) =>
         relay.registerHandler('count', async (_payload, { reply }) => {
-          for (let tick = 0; tick < 10; tick += 1) {
+          // 20 × 25 ms outlasts two TTLs; each reply renews the route.
+          for (let tick = 0; tick < 20; tick += 1) {
             await delay(25);
             await reply.progress('tick', tick);
           }
@@ -50,6 +52,6 @@ describe('reply routes', () => {
     const ticks: unknown[] = [];
     const final = await web.request('count', undefined, { onProgress: (reply) => ticks.push(reply.payload) });
     expect(final.outcome).toBe('counted');
-    expect(ticks).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(ticks).toEqual(Array.from({ length: 20 }, (_, tick) => tick));
   });
 });
