@@ -71,9 +71,16 @@ class NatsTransport implements Transport {
     const context = this.#requireContext();
     if (port !== undefined && port !== 0) debug('%s: NATS binds no port; ignoring port %d', context.serviceName, port);
     const link = await this.#open();
+    try {
+      await this.#receiveHandledNames(link);
+      await link.connection.flush();
+    } catch (error) {
+      // A relay that failed to listen receives nothing, not half of its names.
+      await this.#stopReceiving();
+      this.#subscriptions.clear();
+      throw error;
+    }
     this.#state = 'listening';
-    await this.#receiveHandledNames(link);
-    await link.connection.flush();
     const address = link.address;
     context.reportStatus({ type: 'online', address });
     return { address };

@@ -1,6 +1,6 @@
 import { deferred } from '@exorelay/conformance';
-import { DurabilityUnavailableError } from '@exorelay/nats';
-import type { TransportStatus } from 'exorelay';
+import { DurabilityUnavailableError, natsTransport } from '@exorelay/nats';
+import { ExoRelay, NoRespondersError, type TransportStatus } from 'exorelay';
 import { pEvent } from 'p-event';
 import { describe, expect, it } from 'vitest';
 import { startNatsServer } from './support/nats-server.js';
@@ -110,17 +110,22 @@ describe('durable messages (JetStream)', () => {
 
   it('listening for a durable message without JetStream fails with DurabilityUnavailableError', async () => {
     await using server = await startNatsServer();
+    const mailer = new ExoRelay({
+      serviceName: 'mailer',
+      transport: natsTransport({ servers: server.url, ...durable }),
+    });
     const emitted: Error[] = [];
-    const error = await startNatsRelay(server.url, 'mailer', {
-      transport: durable,
-      setup: (relay) => {
-        relay.on('error', (error) => emitted.push(error));
-        relay.registerHandler('user signed up', () => {});
-      },
-    }).catch((error: Error) => error);
-    expect(emitted).toEqual([error]);
+    mailer.on('error', (error) => emitted.push(error));
+    mailer.registerHandler('user signed up', () => {});
+    mailer.registerHandler('ping', (_payload, { reply }) => reply('pong'));
+    const error = await mailer.listen().catch((error: Error) => error);
     expect(error).toBeInstanceOf(DurabilityUnavailableError);
     expect(error).toMatchObject({ code: 'EXORELAY_NATS_JETSTREAM_UNAVAILABLE', messageName: 'user signed up' });
     expect((error as Error).message).toContain('-js');
+    expect(emitted).toEqual([error]);
+    // It does not half-listen: its plain names are not subscribed either.
+    await using web = await startNatsRelay(server.url, 'web', { listen: false });
+    await expect(web.request('ping')).rejects.toBeInstanceOf(NoRespondersError);
+    await mailer.close();
   });
 });
