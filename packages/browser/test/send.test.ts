@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { createBrowserRelay, StreamDetachedError } from '../src/index.js';
+import { deferred, eventually, rejectionOf, startBridgeLandscape } from './support/bridge-landscape.js';
+
+describe('BrowserRelay#send', () => {
+  it('streams every reply through the bridge, in order, ending after the final one', async () => {
+    await using landscape = await startBridgeLandscape({
+      handlers: {
+        'file.copy': async (payload, { reply }) => {
+          for (let percent = 25; percent < 100; percent += 25) await reply.progress('file.copying', { percent });
+          await reply('file.copied', payload);
+        },
+      },
+    });
+    const client = createBrowserRelay({ url: landscape.url });
+
+    const replies = [];
+    for await (const reply of client.send('file.copy', { from: 'a.txt', to: 'b.txt' })) replies.push(reply);
+
+    expect(replies.map((reply) => [reply.outcome, reply.final])).toEqual([
+      ['file.copying', false],
+      ['file.copying', false],
+      ['file.copying', false],
+      ['file.copied', true],
+    ]);
+    expect(replies[3]).toMatchObject({ payload: { from: 'a.txt', to: 'b.txt' }, sender: 'backend' });
+    expect(landscape.web.stats.pendingReplyStreams).toBe(0);
+  });
+
+  it('hangs up when the loop breaks, and the bridge drops the stream', async () => {
+    const release = deferred();
+    await using landscape = await startBridgeLandscape({
+      handlers: {
+        watch: async (_payload, { reply }) => {
+          await reply.progress('tick', 1);
+          await release.promise;
+          await reply('done');
+        },
+      },
+    });
+    const client = createBrowserRelay({ url: landscape.url });
+
+    for await (const reply of client.send('watch')) {
+      expect(reply.outcome).toBe('tick');
+      break;
+    }
+
+    await eventually(() => landscape.web.stats.pendingReplyStreams === 0);
+    release.resolve();
+  });
+
+  it('sends a stream nobody reads as fire-and-forget: delivered, then the connection is released', async () => {
+    const delivered = deferred<unknown>();
+    const release = deferred();
+    await using landscape = await startBridgeLandscape({
+      handlers: {
+        'audit.log': async (payload, { reply }) => {
+          delivered.resolve(payload);
+          await release.promise;
+          await reply('logged');
+        },
+      },
+    });
+    const client = createBrowserRelay({ url: landscape.url });
+
+    const stream = client.send('audit.log', { action: 'login' });
+    await stream.sent;
+
+    expect(await delivered.promise).toEqual({ action: 'login' });
+    await eventually(() => landscape.web.stats.pendingReplyStreams === 0);
+    const late = await rejectionOf((async () => stream[Symbol.asyncIterator]().next())());
+    expect(late).toBeInstanceOf(StreamDetachedError);
+    release.resolve();
+  });
+});
