@@ -18,4 +18,19 @@ describe('validate: false', () => {
     expect(handled).toEqual([{ name: 3 }]);
     expect(answer).toMatchObject({ outcome: 'users.created', payload: { id: 1 } });
   });
+
+  it('still lets the contracts decide which outcomes are final', async () => {
+    await using bus = await startTestBus();
+    await using _files = await startRelay(bus, { serviceName: 'files' }, (relay) =>
+      // An older peer: it sends progress without `more`, so every reply looks final on the wire.
+      relay.registerHandler('file.copy', async (_payload, { reply }) => {
+        await reply('file.copying', { percent: 50 });
+        await reply('file.copied', { bytes: 10 });
+      }),
+    );
+    await using web = await startRelay(bus, { serviceName: 'web', contracts, validate: false });
+    const outcomes: string[] = [];
+    for await (const reply of web.send('file.copy', { from: 'a', to: 'b' })) outcomes.push(reply.outcome);
+    expect(outcomes).toEqual(['file.copying', 'file.copied']);
+  });
 });

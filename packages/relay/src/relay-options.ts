@@ -32,7 +32,8 @@ export interface RelayOptions<M extends MessageMap> {
   /** Message contracts: type the relay's API and validate messages at run time. */
   contracts?: TypedRelayContracts<M>;
   /**
-   * Validate messages against `contracts`; switch off for trusted hot paths (types stay).
+   * Validate messages against `contracts`; switch off for trusted hot paths. Types stay, and so
+   * does the contracts' say on which outcomes are final.
    * @default true
    */
   validate?: boolean;
@@ -57,6 +58,7 @@ export interface ResolvedRelayOptions {
   serviceName: string;
   transport: Transport;
   contracts: RelayContracts | undefined;
+  validate: boolean;
   defaultTimeout: number;
   maxBufferedReplies: number;
   drainTimeout: number;
@@ -71,7 +73,8 @@ export function resolveRelayOptions<M extends MessageMap>(options: RelayOptions<
   return {
     serviceName: options.serviceName,
     transport,
-    contracts: options.validate === false ? undefined : options.contracts,
+    contracts: options.contracts,
+    validate: options.validate !== false,
     defaultTimeout: positive('defaultTimeout', options.defaultTimeout, 30_000),
     maxBufferedReplies: positive('maxBufferedReplies', options.maxBufferedReplies, 10_000),
     drainTimeout: positive('drainTimeout', options.drainTimeout, 10_000),

@@ -90,6 +90,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
   readonly serviceName: string;
   readonly #transport: Transport;
   readonly #contracts: RelayContracts | undefined;
+  readonly #validateMessages: boolean;
   readonly #defaultTimeout: number;
   readonly #drainTimeout: number;
   readonly #handlers = new HandlerRegistry();
@@ -105,6 +106,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     this.serviceName = resolved.serviceName;
     this.#transport = resolved.transport;
     this.#contracts = resolved.contracts;
+    this.#validateMessages = resolved.validate;
     this.#defaultTimeout = resolved.defaultTimeout;
     this.#drainTimeout = resolved.drainTimeout;
     this.#pending = new PendingReplies(resolved.maxBufferedReplies);
@@ -413,7 +415,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     direction: 'incoming' | 'outgoing',
   ): Promise<{ ok: true; value: unknown } | { ok: false; error: ContractViolationError }> {
     const contracts = this.#contracts;
-    if (contracts === undefined) return { ok: true, value: payload };
+    if (contracts === undefined || !this.#validateMessages) return { ok: true, value: payload };
     const result =
       outcome === undefined
         ? contracts.validatePayload(name, payload)
