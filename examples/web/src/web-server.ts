@@ -2,8 +2,10 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { contracts, type DemoMessages } from '@exorelay/example-contracts';
+import { createFrontendBridge, type FrontendBridge } from '@exorelay/sse';
 import { ExoRelay, type Transport } from 'exorelay';
 import { pEvent } from 'p-event';
+import { buildPageAssets, type PageAssets } from './page-assets.js';
 
 export interface WebServerOptions {
   exocomPort: number;
@@ -18,11 +20,18 @@ type Route = (request: IncomingMessage, response: ServerResponse, url: URL) => P
  * `POST /users`, `GET /users` use `relay.request`; `POST /files/copy` streams the copy's
  * progress as NDJSON and `GET /files/content?path=` streams the file, both by iterating
  * `relay.send`. A browser that goes away cancels the reply stream.
+ *
+ * `GET /` is a page that copies a file and shows its live progress: its script (`/client.js`,
+ * bundled with `@exorelay/browser` at start) goes through the frontend bridge at `/bridge`.
  */
 export class WebServer extends EventEmitter<{ error: [Error] }> {
   readonly relay: ExoRelay<DemoMessages>;
+  readonly #bridge: FrontendBridge;
   readonly #server = createServer((request, response) => this.#route(request, response));
+  #page: PageAssets | undefined;
   readonly #routes: Record<string, Route> = {
+    'GET /': (_request, response) => this.#sendPage(response, 'html'),
+    'GET /client.js': (_request, response) => this.#sendPage(response, 'script'),
     'POST /users': (request, response) => this.#createUser(request, response),
     'GET /users': (_request, response) => this.#listUsers(response),
     'POST /files/copy': (request, response) => this.#copyFile(request, response),
@@ -33,10 +42,18 @@ export class WebServer extends EventEmitter<{ error: [Error] }> {
     super();
     this.relay = new ExoRelay({ serviceName: 'web', contracts, ...options });
     this.relay.on('error', (error) => this.emit('error', error));
+    this.#bridge = createFrontendBridge({
+      relay: this.relay,
+      allow: { send: ['file.copy', 'users.create', 'users.list'], receive: [] },
+      // The demo lets every visitor in; a real server would look up a session here.
+      authorize: () => true,
+      onError: (error) => this.emit('error', error),
+    });
   }
 
   /** Starts the relay on a free port and the HTTP server on `port`; resolves with the HTTP port. */
   async listen(port: number | string = 0): Promise<number> {
+    this.#page = await buildPageAssets();
     await this.relay.listen(0);
     this.#server.listen(Number(port), '127.0.0.1');
     await pEvent(this.#server, 'listening', { rejectionEvents: ['error'] });
@@ -44,6 +61,7 @@ export class WebServer extends EventEmitter<{ error: [Error] }> {
   }
 
   async close(): Promise<void> {
+    this.#bridge.close();
     this.#server.closeAllConnections();
     this.#server.close();
     await this.relay.close();
@@ -51,6 +69,10 @@ export class WebServer extends EventEmitter<{ error: [Error] }> {
 
   #route(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/bridge/')) {
+      this.#bridge(request, response);
+      return;
+    }
     const route = this.#routes[`${request.method} ${url.pathname}`];
     if (route === undefined) {
       sendJson(response, 404, { error: `no route ${request.method} ${url.pathname}` });
@@ -61,6 +83,14 @@ export class WebServer extends EventEmitter<{ error: [Error] }> {
       if (!response.headersSent) sendJson(response, 502, { error: error.message });
       else response.destroy(error);
     });
+  }
+
+  async #sendPage(response: ServerResponse, part: keyof PageAssets): Promise<void> {
+    const page = this.#page;
+    if (page === undefined) return sendJson(response, 503, { error: 'the page is not built yet' });
+    const contentType = part === 'html' ? 'text/html; charset=utf-8' : 'text/javascript; charset=utf-8';
+    response.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
+    response.end(page[part]);
   }
 
   async #createUser(request: IncomingMessage, response: ServerResponse): Promise<void> {
