@@ -9,6 +9,7 @@ import {
   type JetStreamManager,
   type JsMsg,
   NatsError,
+  nanos,
   RetentionPolicy,
   StorageType,
 } from 'nats';
@@ -53,9 +54,12 @@ export class DurableChannel {
   readonly #consumers = new Map<string, Promise<ConsumerMessages>>();
   #manager: Promise<JetStreamManager> | undefined;
 
-  constructor(link: NatsLink, serviceName: string) {
+  readonly #ackWait: number;
+
+  constructor(link: NatsLink, serviceName: string, ackWait: number) {
     this.#link = link;
     this.#serviceName = serviceName;
+    this.#ackWait = ackWait;
   }
 
   /**
@@ -107,6 +111,7 @@ export class DurableChannel {
     await manager.consumers.add(stream, {
       durable_name: durable,
       ack_policy: AckPolicy.Explicit,
+      ack_wait: nanos(this.#ackWait),
       deliver_policy: DeliverPolicy.All,
       description: `ExoRelay service '${this.#serviceName}'`,
     });

@@ -3,6 +3,7 @@ import { type Envelope, ERROR_OUTCOME, isReply, type NamedEnvelope, WireErrorCod
 import {
   ConfigError,
   type Delivery,
+  type HandlerResult,
   type ListenInfo,
   MessageRejectedError,
   RelayClosedError,
@@ -157,7 +158,7 @@ class NatsTransport implements Transport {
 
   /** JetStream is set up only for relays that send or handle durable messages. */
   #durableChannel(link: NatsLink): DurableChannel {
-    this.#durable ??= new DurableChannel(link, this.#requireContext().serviceName);
+    this.#durable ??= new DurableChannel(link, this.#requireContext().serviceName, this.#options.durableAckWait);
     return this.#durable;
   }
 
@@ -223,15 +224,17 @@ class NatsTransport implements Transport {
   }
 
   /**
-   * A durable message is acknowledged once the relay took it, so JetStream keeps it for this
-   * service until then: a relay that is closing hands it back for another instance, or for
-   * this service once it is back.
+   * A durable message is acknowledged once its handler resolved, so JetStream keeps it for this
+   * service until then: a process that dies mid-handler gets it again, and a relay that is
+   * closing hands it back for another instance, or for this service once it is back. A handler
+   * that threw has answered `exo.error` already; its message is not delivered again.
    */
   async #receiveDurable(name: string, msg: JsMsg): Promise<void> {
     const handed = await this.#hand(name, msg.subject, msg.data, msg.headers?.get(REPLY_TO_HEADER));
     switch (handed?.delivery.kind) {
       case 'accepted':
-        msg.ack();
+        // Not awaited here: closing waits for deliveries, and the relay bounds the handler drain.
+        void acknowledgeWhenHandled(msg, handed.delivery.handled);
         return;
       case 'unavailable':
         void this.#stopReceiving();
@@ -331,4 +334,15 @@ function translatePublishError(name: string, error: unknown): unknown {
     return new NatsDisconnectedError(name, { cause: error });
   }
   return error;
+}
+
+async function acknowledgeWhenHandled(msg: JsMsg, handled: Promise<HandlerResult> | undefined): Promise<void> {
+  const result = await handled;
+  try {
+    if (result === 'failed') msg.term();
+    else msg.ack();
+  } catch (error) {
+    // The connection closed first: JetStream delivers the message again after its ack wait.
+    debug('could not acknowledge a durable message: %s', (error as Error).message);
+  }
 }

@@ -39,13 +39,19 @@ export interface NatsTransportOptions {
   connection?: Omit<ConnectionOptions, 'servers' | 'port'>;
   /**
    * Messages that must reach services that are down when they are sent: they go through
-   * JetStream (the server needs `-js`) and each service acknowledges them once its relay took
-   * them. Every relay of a landscape must agree on these names; contracts declare them once.
+   * JetStream (the server needs `-js`) and each service acknowledges them once its handler
+   * resolved. Every relay of a landscape must agree on these names; contracts declare them once.
    * @default none
    * @example durable: contracts // from @exorelay/contracts: the messages declared `durable: true`
    * @example durable: ['user signed up']
    */
   durable?: DurableNames;
+  /**
+   * How long JetStream waits for a durable message's acknowledgement (sent once its handler
+   * resolved) before it delivers the message again, in ms.
+   * @default 30000
+   */
+  durableAckWait?: number;
 }
 
 export interface ResolvedNatsTransportOptions {
@@ -55,6 +61,7 @@ export interface ResolvedNatsTransportOptions {
   replyRouteTtl: number;
   connection: Omit<ConnectionOptions, 'servers' | 'port'>;
   isDurable: (name: string) => boolean;
+  durableAckWait: number;
 }
 
 /** Checks the options and fills in defaults; mistakes raise exorelay's `ConfigError`. */
@@ -76,6 +83,7 @@ export function resolveNatsTransportOptions(options: NatsTransportOptions): Reso
     replyRouteTtl: positive('replyRouteTtl', options.replyRouteTtl, 120_000),
     connection: { maxReconnectAttempts: -1, ...options.connection },
     isDurable: durablePredicate(options.durable),
+    durableAckWait: positive('durableAckWait', options.durableAckWait, 30_000),
   };
 }
 

@@ -20,6 +20,50 @@ function mailer(url: string, received: string[], allArrived?: { count: number; d
 }
 
 describe('durable messages (JetStream)', () => {
+  it('are acknowledged only once the handler resolved: a service that dies mid-handler gets the message again', async () => {
+    await using server = await startNatsServer({ jetstream: true });
+    const transport = { ...durable, durableAckWait: 500 };
+    const started = deferred<void>();
+    const crashed = await startNatsRelay(server.url, 'mailer', {
+      transport,
+      relayOptions: { drainTimeout: 50 },
+      // Never resolves, as if the process died in the middle of the handler.
+      setup: (relay) =>
+        relay.registerHandler('user signed up', () => started.promise.then(() => new Promise(() => {}))),
+    });
+    await using web = await startNatsRelay(server.url, 'web', { transport, listen: false });
+    await web.send('user signed up', { name: 'Ada' }).sent;
+    started.resolve();
+    await crashed.close();
+    const redelivered = deferred<unknown>();
+    await using _restarted = await startNatsRelay(server.url, 'mailer', {
+      transport,
+      setup: (relay) => relay.registerHandler('user signed up', (user) => redelivered.resolve(user)),
+    });
+    expect(await redelivered.promise).toEqual({ name: 'Ada' });
+  });
+
+  it('whose handler threw are answered HANDLER_FAILED and not delivered again', async () => {
+    await using server = await startNatsServer({ jetstream: true });
+    const transport = { ...durable, durableAckWait: 300 };
+    let attempts = 0;
+    await using mailer = await startNatsRelay(server.url, 'mailer', {
+      transport,
+      setup: (relay) =>
+        relay.registerHandler('user signed up', () => {
+          attempts += 1;
+          throw new Error('smtp down');
+        }),
+    });
+    mailer.on('error', () => {});
+    await using web = await startNatsRelay(server.url, 'web', { transport });
+    await expect(web.request('user signed up', { name: 'Ada' })).rejects.toMatchObject({
+      remoteCode: 'HANDLER_FAILED',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 900));
+    expect(attempts).toBe(1);
+  });
+
   it('reach a service that was down when they were sent, once it is back', async () => {
     await using server = await startNatsServer({ jetstream: true });
     const received: string[] = [];

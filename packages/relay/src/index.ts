@@ -43,6 +43,14 @@ export type { RelayOptions, TypedRelayContracts } from './relay-options.js';
 export type { ReplyStreamOptions } from './reply-stream.js';
 export { ReplyStream } from './reply-stream.js';
 export type { ReplyCallback, SendOptions } from './send-arguments.js';
-export type { Delivery, ListenInfo, SendReceipt, Transport, TransportContext, TransportStatus } from './transport.js';
+export type {
+  Delivery,
+  HandlerResult,
+  ListenInfo,
+  SendReceipt,
+  Transport,
+  TransportContext,
+  TransportStatus,
+} from './transport.js';
 export type { HttpTransportOptions } from './transports/http/index.js';
 export { httpTransport } from './transports/http/index.js';

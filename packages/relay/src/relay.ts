@@ -39,7 +39,7 @@ import { type RelayOptions, resolveRelayOptions } from './relay-options.js';
 import { Replier, type ReplyWire } from './replier.js';
 import { type ReplyStream, ReplyStreamController } from './reply-stream.js';
 import { checkSendArguments, type ReplyCallback, type SendOptions } from './send-arguments.js';
-import type { Delivery, Transport, TransportStatus } from './transport.js';
+import type { Delivery, HandlerResult, Transport, TransportStatus } from './transport.js';
 
 /** The events an `ExoRelay` emits. */
 export interface RelayEvents {
@@ -95,7 +95,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
   readonly #drainTimeout: number;
   readonly #handlers = new HandlerRegistry();
   readonly #pending: PendingReplies;
-  readonly #activeHandlers = new Set<Promise<void>>();
+  readonly #activeHandlers = new Set<Promise<HandlerResult>>();
   #state: State = 'idle';
   #port: number | undefined;
   #closing: Promise<void> | undefined;
@@ -205,7 +205,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     const controller = this.#pending.open(name, envelope.requestId, streamOptions);
     if (keepReplies === true || onReply !== undefined) controller.claim();
     if (onReply !== undefined) this.#forwardToCallback(controller, onReply);
-    this.#transmit(controller, { name, envelope });
+    this.#transmit(controller, { name, envelope }, streamOptions.signal);
     return controller.stream as ReplyStream<ReplyOf<M, N>>;
   }
 
@@ -272,9 +272,9 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     return controller.stream as ReplyStream<ReplyOf<M, N>>;
   }
 
-  #transmit(controller: ReplyStreamController, message: NamedEnvelope): void {
+  #transmit(controller: ReplyStreamController, message: NamedEnvelope, signal: AbortSignal | undefined): void {
     this.#validateOutgoing(message.name, undefined, message.envelope.payload)
-      .then(() => this.#transport.send(message))
+      .then(() => this.#transport.send(message, { signal }))
       .then(
         (receipt) => controller.markSent(receipt),
         (error: Error) => {
@@ -311,8 +311,8 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       });
       return { kind: 'rejected', error: checked.error.message };
     }
-    this.#runHandler(name, envelope, checked.value, handler as MessageHandler<M, MessageName<M>, this>);
-    return { kind: 'accepted' };
+    const handled = this.#runHandler(name, envelope, checked.value, handler as MessageHandler<M, MessageName<M>, this>);
+    return { kind: 'accepted', handled };
   }
 
   async #acceptReply(outcome: string, envelope: Envelope & { responseTo: string }): Promise<Delivery> {
@@ -343,7 +343,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     envelope: Envelope,
     payload: unknown,
     handler: MessageHandler<M, MessageName<M>, this>,
-  ): void {
+  ): Promise<HandlerResult> {
     const replier = this.#replierFor(name, envelope);
     const context: HandlerContext<M, MessageName<M>, this> = {
       reply: replier.reply,
@@ -353,19 +353,22 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       sender: envelope.sender,
       messageName: name,
     };
-    const run = (async () => {
+    const run = (async (): Promise<HandlerResult> => {
       try {
         await handler(payload as PayloadOf<M, MessageName<M>>, context);
+        return 'succeeded';
       } catch (cause) {
         const error = new HandlerError(name, envelope.requestId, { cause });
         this.#emitError(error);
         if (!replier.finalSent) {
           this.#sendErrorReply(replier, { code: WireErrorCode.HandlerFailed, message: describe(cause) });
         }
+        return 'failed';
       }
     })();
     this.#activeHandlers.add(run);
     void run.then(() => this.#activeHandlers.delete(run));
+    return run;
   }
 
   #replierFor(name: string, envelope: Envelope): Replier<M> {

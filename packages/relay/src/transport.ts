@@ -5,7 +5,11 @@ import type { NamedEnvelope } from '@exorelay/protocol';
  * into a status code (200, 400, 404, 422, 503); other transports log or nack.
  */
 export type Delivery =
-  | { kind: 'accepted' }
+  /**
+   * Understood. For a message given to a handler, `handled` settles when the handler is done,
+   * so a transport with acknowledgements (JetStream) can ack only then.
+   */
+  | { kind: 'accepted'; handled?: Promise<HandlerResult> }
   /** The body is not a valid envelope (HTTP 400). */
   | { kind: 'invalid'; error: string }
   /** No handler for that name (HTTP 404). */
@@ -14,6 +18,9 @@ export type Delivery =
   | { kind: 'rejected'; error: string }
   /** The relay is closing and takes no new work (HTTP 503). */
   | { kind: 'unavailable'; error: string };
+
+/** How a handler finished: `failed` means it threw, and the sender got an `exo.error` reply. */
+export type HandlerResult = 'succeeded' | 'failed';
 
 /** Connection state a transport reports, after the nats.js `Status` union. */
 export type TransportStatus =
