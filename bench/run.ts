@@ -99,7 +99,8 @@ const results = {
   targets: report.verdicts,
   failures: report.failures,
 };
-const file = new URL(`./results/${quick ? 'quick' : 'latest'}.json`, import.meta.url);
+// run.ts runs compiled from dist/, one level below the package's results/ folder.
+const file = new URL(`../results/${quick ? 'quick' : 'latest'}.json`, import.meta.url);
 await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
 log(`\n${report.figures.length} figures in ${durationSeconds.toFixed(0)} s → ${file.pathname}`);
 if (report.failures.length > 0) {
