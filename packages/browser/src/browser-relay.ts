@@ -1,4 +1,4 @@
-import type { PushedMessage } from '@exorelay/protocol';
+import { isReservedName, type PushedMessage } from '@exorelay/protocol';
 import type {
   FinalReplyOf,
   MessageArguments,
@@ -14,7 +14,7 @@ import type {
 } from 'exorelay';
 import { bridgeUrl } from './bridge-url.js';
 import { BrowserReplyStream, type BrowserSendOptions } from './browser-reply-stream.js';
-import { ClientClosedError, ContractViolationError, StreamFailedError } from './errors.js';
+import { ClientClosedError, ContractViolationError, InvalidArgumentError, StreamFailedError } from './errors.js';
 import { PushConnection } from './push-connection.js';
 
 export interface BrowserRelayOptions<M extends MessageMap = UntypedMessages> {
@@ -120,11 +120,12 @@ export class BrowserRelay<M extends MessageMap = UntypedMessages> {
       url,
       closing: this.#closing.signal,
       post: async (signal: AbortSignal) => {
+        const body = encodeMessage(name, payload);
         await this.#checkPayload(name, payload);
         return this.#fetch(url, {
           method: 'POST',
           headers: { ...this.#headers(), 'content-type': 'application/json', accept: 'text/event-stream' },
-          body: JSON.stringify(payload === undefined ? {} : { payload }),
+          body,
           signal,
         });
       },
@@ -238,6 +239,19 @@ export function createBrowserRelay<M extends MessageMap = UntypedMessages>(
   options: BrowserRelayOptions<M>,
 ): BrowserRelay<M> {
   return new BrowserRelay(options);
+}
+
+/** The body of `POST …/send/NAME`, or why the message cannot be sent. */
+function encodeMessage(name: unknown, payload: unknown): string {
+  if (typeof name !== 'string' || name === '') throw new InvalidArgumentError('a message needs a name');
+  if (isReservedName(name)) {
+    throw new InvalidArgumentError(`cannot send '${name}': names starting with 'exo.' are reserved for the protocol`);
+  }
+  try {
+    return JSON.stringify(payload === undefined ? {} : { payload });
+  } catch (cause) {
+    throw new InvalidArgumentError(`the payload of '${name}' cannot be sent as JSON`, { cause });
+  }
 }
 
 function asError(value: unknown): Error {

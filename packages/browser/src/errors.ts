@@ -15,6 +15,7 @@ export const BrowserErrorCode = {
   BridgeConnection: 'EXORELAY_BRIDGE_CONNECTION',
   StreamFailed: 'EXORELAY_STREAM_FAILED',
   StreamDetached: 'EXORELAY_STREAM_DETACHED',
+  InvalidArgument: 'EXORELAY_INVALID_ARGUMENT',
 } as const;
 export type BrowserErrorCode = (typeof BrowserErrorCode)[keyof typeof BrowserErrorCode];
 
@@ -197,5 +198,16 @@ export class StreamDetachedError extends BrowserRelayError {
   }
   static override [Symbol.hasInstance](instance: unknown): boolean {
     return hasBrand(instance, BrowserErrorCode.StreamDetached);
+  }
+}
+
+/** `send` or `request` was called with what cannot be sent: no name, a reserved name, a payload that is not JSON. */
+export class InvalidArgumentError extends BrowserRelayError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(BrowserErrorCode.InvalidArgument, message, options);
+    this.name = 'InvalidArgumentError';
+  }
+  static override [Symbol.hasInstance](instance: unknown): boolean {
+    return hasBrand(instance, BrowserErrorCode.InvalidArgument);
   }
 }

@@ -10,6 +10,7 @@ export {
   BrowserRelayError,
   ClientClosedError,
   ContractViolationError,
+  InvalidArgumentError,
   isBrowserRelayError,
   NoRespondersError,
   RefusedError,

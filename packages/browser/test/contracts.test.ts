@@ -1,6 +1,7 @@
+import { rejectionOf } from '@exorelay/conformance';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ContractViolationError, createBrowserRelay } from '../src/index.js';
-import { rejectionOf, startBridgeLandscape } from './support/bridge-landscape.js';
+import { startBridgeLandscape } from './support/bridge-landscape.js';
 import { contracts } from './support/demo-contracts.js';
 
 describe('a browser relay with contracts', () => {

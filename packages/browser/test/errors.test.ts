@@ -6,6 +6,7 @@ import {
   BrowserRelayError,
   ClientClosedError,
   ContractViolationError,
+  InvalidArgumentError,
   isBrowserRelayError,
   NoRespondersError,
   RefusedError,
@@ -60,6 +61,12 @@ const scenarios = [
     'StreamDetachedError',
     'EXORELAY_STREAM_DETACHED',
     "the reply stream of 'a' was not read in the tick it was sent, so its replies were not kept: start iterating it right away",
+  ],
+  [
+    new InvalidArgumentError('a message needs a name'),
+    'InvalidArgumentError',
+    'EXORELAY_INVALID_ARGUMENT',
+    'a message needs a name',
   ],
 ] as const;
 

@@ -1,7 +1,8 @@
+import { deferred, rejectionOf } from '@exorelay/conformance';
 import type { PushedMessage } from '@exorelay/protocol';
 import { describe, expect, it } from 'vitest';
 import { ClientClosedError, createBrowserRelay, RefusedError } from '../src/index.js';
-import { deferred, eventually, rejectionOf, startBridgeLandscape } from './support/bridge-landscape.js';
+import { eventually, startBridgeLandscape } from './support/bridge-landscape.js';
 
 describe('BrowserRelay#on', () => {
   it('hands every pushed message to its handlers over one event stream', async () => {
@@ -43,7 +44,7 @@ describe('BrowserRelay#on', () => {
 
   it('reconnects after a cut with Last-Event-ID: no message lost, none twice', async () => {
     await using landscape = await startBridgeLandscape({ bridge: { allow: { receive: ['tick'] } } });
-    const reconnect = deferred();
+    const reconnect = deferred<void>();
     const eventStreamHeaders: Headers[] = [];
     const gatedFetch: typeof fetch = async (input, init) => {
       if (String(input).endsWith('/events')) {
@@ -124,7 +125,7 @@ describe('BrowserRelay#on', () => {
 
 describe('BrowserRelay#close', () => {
   it('fails the open reply streams with a ClientClosedError, and refuses new work', async () => {
-    const release = deferred();
+    const release = deferred<void>();
     await using landscape = await startBridgeLandscape({ handlers: { slow: () => release.promise } });
     const client = createBrowserRelay({ url: landscape.url });
 

@@ -1,7 +1,8 @@
+import { rejectionOf } from '@exorelay/conformance';
 import type { RelayContracts } from 'exorelay';
 import { describe, expect, it } from 'vitest';
 import { createBrowserRelay, RefusedError } from '../src/index.js';
-import { rejectionOf, startBridgeLandscape } from './support/bridge-landscape.js';
+import { startBridgeLandscape } from './support/bridge-landscape.js';
 
 const handlers = {
   'users.create': (user: unknown, { reply }: { reply: (o: string, p: unknown) => Promise<void> }) =>

@@ -1,3 +1,4 @@
+import { deferred, rejectionOf } from '@exorelay/conformance';
 import { describe, expect, it } from 'vitest';
 import {
   AbortedError,
@@ -8,7 +9,7 @@ import {
   StreamFailedError,
   TimeoutError,
 } from '../src/index.js';
-import { deferred, eventually, rejectionOf, startBridgeLandscape } from './support/bridge-landscape.js';
+import { eventually, startBridgeLandscape } from './support/bridge-landscape.js';
 
 describe('BrowserRelay#request', () => {
   it('resolves with the first final reply and hands progress replies to onProgress', async () => {
@@ -51,7 +52,7 @@ describe('BrowserRelay#request', () => {
   });
 
   it('rejects with a TimeoutError after its timeout, and the bridge drops the stream', async () => {
-    const release = deferred();
+    const release = deferred<void>();
     await using landscape = await startBridgeLandscape({
       handlers: { slow: () => release.promise },
     });
@@ -66,7 +67,7 @@ describe('BrowserRelay#request', () => {
   });
 
   it('rejects with an AbortedError when its signal aborts', async () => {
-    const release = deferred();
+    const release = deferred<void>();
     await using landscape = await startBridgeLandscape({
       handlers: { slow: () => release.promise },
     });

@@ -1,6 +1,7 @@
+import { deferred, rejectionOf } from '@exorelay/conformance';
 import { describe, expect, it } from 'vitest';
-import { createBrowserRelay, StreamDetachedError } from '../src/index.js';
-import { deferred, eventually, rejectionOf, startBridgeLandscape } from './support/bridge-landscape.js';
+import { createBrowserRelay, InvalidArgumentError, StreamDetachedError } from '../src/index.js';
+import { eventually, startBridgeLandscape } from './support/bridge-landscape.js';
 
 describe('BrowserRelay#send', () => {
   it('streams every reply through the bridge, in order, ending after the final one', async () => {
@@ -28,7 +29,7 @@ describe('BrowserRelay#send', () => {
   });
 
   it('hangs up when the loop breaks, and the bridge drops the stream', async () => {
-    const release = deferred();
+    const release = deferred<void>();
     await using landscape = await startBridgeLandscape({
       handlers: {
         watch: async (_payload, { reply }) => {
@@ -51,7 +52,7 @@ describe('BrowserRelay#send', () => {
 
   it('sends a stream nobody reads as fire-and-forget: delivered, then the connection is released', async () => {
     const delivered = deferred<unknown>();
-    const release = deferred();
+    const release = deferred<void>();
     await using landscape = await startBridgeLandscape({
       handlers: {
         'audit.log': async (payload, { reply }) => {
@@ -71,5 +72,23 @@ describe('BrowserRelay#send', () => {
     const late = await rejectionOf((async () => stream[Symbol.asyncIterator]().next())());
     expect(late).toBeInstanceOf(StreamDetachedError);
     release.resolve();
+  });
+
+  it('refuses what cannot be sent, before anything goes out', async () => {
+    await using landscape = await startBridgeLandscape({ bridge: { allow: { send: ['ping'] } } });
+    const client = createBrowserRelay({ url: landscape.url });
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+
+    const reserved = await rejectionOf(client.send('exo.error').sent);
+    const notJson = await rejectionOf(client.send('ping', circular).sent);
+
+    expect(reserved).toBeInstanceOf(InvalidArgumentError);
+    expect(reserved.message).toBe("cannot send 'exo.error': names starting with 'exo.' are reserved for the protocol");
+    expect(notJson).toMatchObject({
+      code: 'EXORELAY_INVALID_ARGUMENT',
+      message: "the payload of 'ping' cannot be sent as JSON",
+    });
+    expect(landscape.bus.counters.received).toBe(0);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startApiLandscape } from './support/landscape.js';
-import { eventually } from './support/pipe-server.js';
+import { eventually, startApiLandscape } from './support/landscape.js';
 import { readEvents } from './support/read-events.js';
 
 async function openEvents(url: string, headers: Record<string, string> = {}) {

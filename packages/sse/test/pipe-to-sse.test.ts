@@ -1,14 +1,8 @@
+import { deferred } from '@exorelay/conformance';
 import { describe, expect, it } from 'vitest';
-import { eventually, startPipeLandscape } from './support/pipe-server.js';
+import { eventually } from './support/landscape.js';
+import { startPipeLandscape } from './support/pipe-server.js';
 import { readEvents } from './support/read-events.js';
-
-function deferred() {
-  let resolve!: () => void;
-  const promise = new Promise<void>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
 
 describe('pipeToSSE', () => {
   it('writes one reply event per reply, then an end event, as text/event-stream', async () => {
@@ -77,7 +71,7 @@ describe('pipeToSSE', () => {
   });
 
   it('cancels the reply stream when the browser disconnects, dropping the relay state', async () => {
-    const release = deferred();
+    const release = deferred<void>();
     await using landscape = await startPipeLandscape({
       hang: async (_payload, { reply }) => {
         await reply.progress('started');
@@ -100,7 +94,7 @@ describe('pipeToSSE', () => {
   });
 
   it('keeps an idle stream alive with heartbeat comments', async () => {
-    const release = deferred();
+    const release = deferred<void>();
     await using landscape = await startPipeLandscape(
       {
         slow: async (_payload, { reply }) => {

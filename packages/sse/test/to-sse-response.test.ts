@@ -1,8 +1,8 @@
+import { deferred } from '@exorelay/conformance';
 import { startExoCom } from 'exocom';
 import { describe, expect, it } from 'vitest';
 import { type PipeResult, toSSEResponse } from '../src/index.js';
-import { type Handlers, startService } from './support/landscape.js';
-import { eventually } from './support/pipe-server.js';
+import { eventually, type Handlers, startService } from './support/landscape.js';
 import { readEvents } from './support/read-events.js';
 
 /** ExoCom, a `backend` service with `handlers`, and the `web` relay whose streams become Responses. */
@@ -16,14 +16,6 @@ async function startRelays(handlers: Handlers) {
       await bus.close();
     },
   });
-}
-
-function gate() {
-  let open!: () => void;
-  const opened = new Promise<void>((resolve) => {
-    open = resolve;
-  });
-  return { opened, open };
 }
 
 describe('toSSEResponse', () => {
@@ -57,11 +49,11 @@ describe('toSSEResponse', () => {
   });
 
   it('cancels the reply stream when the body is cancelled', async () => {
-    const release = gate();
+    const release = deferred<void>();
     await using web = await startRelays({
       hang: async (_payload, { reply }) => {
         await reply.progress('started');
-        await release.opened;
+        await release.promise;
       },
     });
     const ended: PipeResult[] = [];
@@ -74,15 +66,15 @@ describe('toSSEResponse', () => {
 
     expect(ended).toEqual([{ ending: 'disconnected', replies: 1 }]);
     expect(web.stats.pendingReplyStreams).toBe(0);
-    release.open();
+    release.resolve();
   });
 
   it('cancels the reply stream and ends the body when the signal aborts', async () => {
-    const release = gate();
+    const release = deferred<void>();
     await using web = await startRelays({
       hang: async (_payload, { reply }) => {
         await reply.progress('started');
-        await release.opened;
+        await release.promise;
       },
     });
     const browserLeft = new AbortController();
@@ -94,6 +86,6 @@ describe('toSSEResponse', () => {
 
     expect(await events.rest()).toEqual([]);
     await eventually(() => web.stats.pendingReplyStreams === 0);
-    release.open();
+    release.resolve();
   });
 });

@@ -77,22 +77,3 @@ export async function eventually(check: () => boolean, { timeout = 5000, interva
     await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
-
-/** A promise with its resolve function outside. */
-export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((done) => {
-    resolve = done;
-  });
-  return { promise, resolve };
-}
-
-/** The error a promise rejects with; fails if it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}

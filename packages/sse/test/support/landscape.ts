@@ -89,3 +89,12 @@ export async function startApiLandscape(options: ApiLandscapeOptions = {}): Prom
     },
   };
 }
+
+/** Resolves once `check` holds; fails after `timeout` ms. */
+export async function eventually(check: () => boolean, { timeout = 5000, interval = 5 } = {}): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeout} ms: ${check.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+}
