@@ -20,14 +20,17 @@ export type DeliveryOutcome =
 
 /**
  * How the bus reaches one instance. Routing, load balancing and reply routes only talk to this
- * interface, so an instance that receives over Server-Sent Events (a later transport) needs a
- * new channel, not a new router.
+ * interface: `HttpInstanceChannel` POSTs `/run/NAME`, `EventStreamChannel` writes to an
+ * instance's `GET /events` stream.
  */
 export interface InstanceChannel {
   /** Hands over one message. Never rejects: failures are outcomes. */
   deliver(message: OutgoingMessage): Promise<DeliveryOutcome>;
-  /** Whether the instance answers a health check now. Never rejects. */
-  probe(): Promise<boolean>;
+  /**
+   * Whether the instance answers a health check now. Never rejects. Absent when the channel
+   * knows the instance's health itself (an event stream's connection and heartbeats).
+   */
+  probe?(): Promise<boolean>;
   /** Cancels retries and deliveries in flight and frees the connections. */
   close(): Promise<void>;
 }

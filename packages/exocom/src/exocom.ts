@@ -3,6 +3,7 @@ import { DEFAULT_BODY_LIMIT } from '@exorelay/protocol';
 import { debug } from './debug.js';
 import { HttpInstanceChannel } from './delivery.js';
 import { ConfigError, isExoComError, TimeoutError } from './errors.js';
+import { describeForgetting, type EventStreamOptions, EventStreams } from './event-streams.js';
 import type { FlowEvent } from './flow-log.js';
 import { HealthMonitor } from './health-monitor.js';
 import { type BusEndpoints, BusHttpServer, type EndpointAnswer } from './http-server.js';
@@ -10,7 +11,7 @@ import type { InstanceSnapshot } from './instance.js';
 import { isPort, parseLandscape, type ServiceConfig } from './landscape.js';
 import { LoadBalancer, type LoadBalancing } from './load-balancer.js';
 import { type ExoComCounters, MessageRouter, type UnknownSenders } from './message-router.js';
-import { parseDeregistration, parseRegistration } from './registration.js';
+import { isEventStreamRegistration, parseDeregistration, parseRegistration } from './registration.js';
 import { ReplyRoutes } from './reply-routes.js';
 import { type InstanceChange, RoutingTable, type ServiceSnapshot } from './routing-table.js';
 
@@ -86,6 +87,12 @@ export interface ExoComOptions {
    * @default 'accept'
    */
   unknownSenders?: UnknownSenders;
+  /**
+   * Delivery over Server-Sent Events to instances that read `GET /events` instead of taking
+   * `POST /run/NAME`: heartbeats, and what is kept for an instance that reconnects.
+   * @example eventStreams: { heartbeatInterval: 5000, retention: 120000 }
+   */
+  eventStreams?: EventStreamOptions;
 }
 
 /** What `GET /status` answers. */
@@ -113,6 +120,8 @@ export interface InstanceQuery {
   service: string;
   /** Only the instance listening on this port. */
   port?: number;
+  /** Only the event-stream instance with this id (the `exorelay-instance` header of its stream). */
+  id?: string;
   /** Only once it handles all of these names (as the service knows them). */
   receives?: string[];
 }
@@ -126,6 +135,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
   readonly #table: RoutingTable;
   readonly #router: MessageRouter;
   readonly #replyRoutes: ReplyRoutes;
+  readonly #streams: EventStreams;
   readonly #health: HealthMonitor | undefined;
   #closing: Promise<void> | undefined;
 
@@ -134,6 +144,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     table: RoutingTable;
     router: MessageRouter;
     replyRoutes: ReplyRoutes;
+    streams: EventStreams;
     health: HealthMonitor | undefined;
   }) {
     super();
@@ -141,6 +152,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     this.#table = parts.table;
     this.#router = parts.router;
     this.#replyRoutes = parts.replyRoutes;
+    this.#streams = parts.streams;
     this.#health = parts.health;
   }
 
@@ -149,6 +161,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     const settings = resolveOptions(options);
     const landscape = parseLandscape(settings.services);
     let bus: ExoCom | undefined;
+    let router: MessageRouter | undefined;
     const table = new RoutingTable({
       failureThreshold: settings.failureThreshold,
       createChannel: (host, port) =>
@@ -161,19 +174,26 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
           timeout: settings.deliveryTimeout,
         }),
       onChange: (change) => {
+        const { eventStream, service } = change.instance;
+        if (change.type === 'removed' && eventStream !== undefined) {
+          const reason = describeForgetting(change.reason, settings.eventStreams.retention);
+          router?.instanceForgotten({ service, instance: eventStream.id }, reason);
+        }
         if (bus !== undefined) bus.#emitSafely('instance', change);
       },
     });
     const replyRoutes = new ReplyRoutes({ maxEntries: settings.maxReplyRoutes, ttl: settings.replyRouteTtl });
-    const router = new MessageRouter({
+    router = new MessageRouter({
       table,
       balancer: new LoadBalancer(settings.loadBalancing),
       replyRoutes,
       unknownSenders: settings.unknownSenders,
+      owedReplies: { ttl: settings.replyRouteTtl, maxEntries: settings.maxReplyRoutes },
       emitFlow: (event) => {
         if (bus !== undefined) bus.#emitSafely('flow', event);
       },
     });
+    const streams = new EventStreams(table, settings.eventStreams);
     // Configured before it listens, so the first message already finds the configured landscape.
     table.configure(landscape);
     let server: BusHttpServer;
@@ -182,15 +202,16 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         host: settings.host,
         port: settings.port,
         bodyLimit: settings.bodyLimit,
-        endpoints: endpoints({ table, router, status: () => bus!.status() }),
+        endpoints: endpoints({ table, router, streams, status: () => bus!.status() }),
       });
     } catch (error) {
+      await streams.close();
       await table.close();
       throw error;
     }
     const health =
       settings.healthCheckInterval > 0 ? new HealthMonitor(table, settings.healthCheckInterval) : undefined;
-    bus = new ExoCom({ server, table, router, replyRoutes, health });
+    bus = new ExoCom({ server, table, router, replyRoutes, streams, health });
     health?.start();
     debug('listening on %s:%d', settings.host, server.port);
     return bus;
@@ -265,7 +286,10 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     });
   }
 
-  /** Stops listening, stops health checks, cancels deliveries under way, and frees every connection. */
+  /**
+   * Stops listening, ends every event stream, stops health checks, cancels deliveries under
+   * way, and frees every connection.
+   */
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
@@ -276,6 +300,8 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
   }
 
   async #close(): Promise<void> {
+    // Event streams never end by themselves; the server closes once every connection has.
+    await this.#streams.close();
     await this.#server.close();
     this.#router.stop();
     await this.#health?.stop();
@@ -305,7 +331,12 @@ export function startExoCom(options?: ExoComOptions): Promise<ExoCom> {
   return ExoCom.start(options);
 }
 
-function endpoints(bus: { table: RoutingTable; router: MessageRouter; status: () => ExoComStatus }): BusEndpoints {
+function endpoints(bus: {
+  table: RoutingTable;
+  router: MessageRouter;
+  streams: EventStreams;
+  status: () => ExoComStatus;
+}): BusEndpoints {
   const text = (status: number, message: string): EndpointAnswer => ({ status, text: message });
   return {
     send(message) {
@@ -315,14 +346,19 @@ function endpoints(bus: { table: RoutingTable; router: MessageRouter; status: ()
     register(body) {
       const parsed = parseRegistration(body);
       if (!parsed.ok) return text(400, parsed.error);
-      bus.table.register(parsed.value);
-      return text(200, `registered ${parsed.value.serviceName} at ${parsed.value.host}:${parsed.value.port}`);
+      const registration = parsed.value;
+      if (isEventStreamRegistration(registration)) return bus.streams.register(registration);
+      bus.table.register(registration);
+      return text(200, `registered ${registration.serviceName} at ${registration.host}:${registration.port}`);
     },
     deregister(body) {
       const parsed = parseDeregistration(body);
       if (!parsed.ok) return text(400, parsed.error);
-      return text(200, bus.table.deregister(parsed.value) ? 'deregistered' : 'not registered');
+      const deregistration = parsed.value;
+      if (isEventStreamRegistration(deregistration)) return bus.streams.deregister(deregistration);
+      return text(200, bus.table.deregister(deregistration) ? 'deregistered' : 'not registered');
     },
+    events: (request, response) => bus.streams.open(request, response),
     configure(body) {
       try {
         bus.table.configure(parseLandscape(body));
@@ -339,13 +375,21 @@ function endpoints(bus: { table: RoutingTable; router: MessageRouter; status: ()
 
 function matches(instance: InstanceSnapshot, query: InstanceQuery): boolean {
   if (query.port !== undefined && instance.port !== query.port) return false;
+  if (query.id !== undefined && instance.eventStream?.id !== query.id) return false;
   return (query.receives ?? []).every((name) => instance.receives.includes(name));
 }
 
-type Settings = Required<Omit<ExoComOptions, 'services'>> & { services: unknown };
+type Settings = Required<Omit<ExoComOptions, 'services' | 'eventStreams'>> & {
+  services: unknown;
+  eventStreams: Required<EventStreamOptions>;
+};
 
 function resolveOptions(options: ExoComOptions): Settings {
   if (typeof options !== 'object' || options === null) throw new ConfigError('startExoCom takes an options object');
+  const { eventStreams = {} } = options;
+  if (typeof eventStreams !== 'object' || eventStreams === null) {
+    throw new ConfigError('eventStreams must be an object: { heartbeatInterval, retention, … }');
+  }
   const settings: Settings = {
     port: 3100,
     host: '127.0.0.1',
@@ -362,6 +406,13 @@ function resolveOptions(options: ExoComOptions): Settings {
     maxReplyRoutes: 100_000,
     unknownSenders: 'accept',
     ...withoutUndefined(options),
+    eventStreams: {
+      heartbeatInterval: 15_000,
+      retention: 60_000,
+      maxBufferedEvents: 10_000,
+      maxBufferedBytes: 16 * 1024 * 1024,
+      ...withoutUndefined(eventStreams),
+    },
   };
   if (!(settings.port === 0 || isPort(settings.port))) {
     throw new ConfigError(`port must be a port number or 0, got ${String(settings.port)}`);
@@ -383,6 +434,11 @@ function resolveOptions(options: ExoComOptions): Settings {
   ] as const) {
     if (!(Number.isFinite(settings[name]) && settings[name] > 0)) {
       throw new ConfigError(`${name} must be a positive number, got ${String(settings[name])}`);
+    }
+  }
+  for (const [name, value] of Object.entries(settings.eventStreams)) {
+    if (!(Number.isFinite(value) && value > 0)) {
+      throw new ConfigError(`eventStreams.${name} must be a positive number, got ${String(value)}`);
     }
   }
   for (const name of ['deliveryRetries', 'healthCheckInterval'] as const) {

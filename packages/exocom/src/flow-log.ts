@@ -7,7 +7,7 @@ export interface FlowReceiver {
   service: string;
   /** The name the receiver got, after translation. */
   name: string;
-  /** `host:port` of the instance that got it. */
+  /** `host:port` of the instance that got it, or its event-stream id. */
   instance: string;
   /** How many instances the service has; one of them got the message. */
   instances: number;
@@ -93,15 +93,17 @@ export function formatFlowEvent(event: FlowEvent, options: FormatOptions = {}): 
  * @example
  * bus.on('instance', (change) => lines.push(formatInstanceChange(change)))
  * // users  joined at 127.0.0.1:4001 (registration), receives users.create, users.list
+ * // web  joined over event stream 6f1c…e2 (connected), receives web.notify
  */
 export function formatInstanceChange(change: InstanceChange, options: FormatOptions = {}): string {
   const paint = painter(options);
-  const { service, host, port, receives, up } = change.instance;
-  const where = `${paint('cyan', service)}  at ${host}:${port}`;
+  const { service, host, port, receives, up, eventStream } = change.instance;
+  const place = eventStream === undefined ? `at ${host}:${port}` : `over event stream ${eventStream.id}`;
+  const where = `${paint('cyan', service)}  ${place}`;
   const handles = receives.length === 0 ? 'receives nothing yet' : `receives ${receives.join(', ')}`;
   switch (change.type) {
     case 'added':
-      return `${paint('cyan', service)}  joined at ${host}:${port} (${change.reason}), ${handles}`;
+      return `${paint('cyan', service)}  joined ${place} (${change.reason}), ${handles}`;
     case 'removed':
       return `${where} ${paint('yellow', `left (${change.reason})`)}`;
     case 'updated':

@@ -1,8 +1,9 @@
 import type { RoutingTable } from './routing-table.js';
 
 /**
- * Asks every instance `GET /status` every `interval` ms. An instance that fails repeatedly is
- * forgotten (registered) or marked down (configured); a configured one that answers again is up.
+ * Asks every instance `GET /status` every `interval` ms (an event-stream instance's connection
+ * tells its health instead). An instance that fails repeatedly is forgotten (registered) or
+ * marked down (configured); a configured one that answers again is up.
  */
 export class HealthMonitor {
   readonly #table: RoutingTable;
@@ -34,7 +35,9 @@ export class HealthMonitor {
   async #probeAll(): Promise<void> {
     await Promise.all(
       this.#table.allInstances().map(async (instance) => {
-        if (await instance.channel.probe()) this.#table.reportSuccess(instance);
+        const { channel } = instance;
+        if (channel.probe === undefined) return;
+        if (await channel.probe()) this.#table.reportSuccess(instance);
         else this.#table.reportFailure(instance);
       }),
     );

@@ -16,6 +16,8 @@ export interface BusEndpoints {
   configure(body: unknown): EndpointAnswer;
   services(): EndpointAnswer;
   status(): EndpointAnswer;
+  /** `GET /events`: takes the response over as an event stream, or refuses with an answer. */
+  events(request: IncomingMessage, response: ServerResponse): EndpointAnswer | undefined;
 }
 
 export interface BusHttpServerOptions {
@@ -25,12 +27,15 @@ export interface BusHttpServerOptions {
   endpoints: BusEndpoints;
 }
 
-type Route = { method: 'GET' | 'POST'; run: (request: IncomingMessage) => Promise<EndpointAnswer> | EndpointAnswer };
+type Route =
+  | { method: 'GET' | 'POST'; run: (request: IncomingMessage) => Promise<EndpointAnswer> | EndpointAnswer }
+  /** An endpoint that writes the response itself (an event stream), unless it refuses. */
+  | { method: 'GET'; stream: (request: IncomingMessage, response: ServerResponse) => EndpointAnswer | undefined };
 
 /**
  * The bus's HTTP face: `POST /send/NAME`, `/register`, `/deregister`, `/services`, `GET /services`,
- * `GET /status`. node:http with no framework; every request, however malformed, gets a clear
- * answer and leaves the server serving.
+ * `GET /status`, `GET /events`. node:http with no framework; every request, however malformed,
+ * gets a clear answer and leaves the server serving.
  */
 export class BusHttpServer {
   readonly #server: Server;
@@ -87,6 +92,12 @@ export class BusHttpServer {
         text: `use ${allowed[0]!.method} for ${path}, not ${request.method}`,
       });
     }
+    if ('stream' in match) {
+      request.resume();
+      const refusal = match.stream(request, response);
+      if (refusal !== undefined) answer(response, refusal);
+      return;
+    }
     answer(response, await match.run(request));
   }
 
@@ -95,6 +106,8 @@ export class BusHttpServer {
     switch (path) {
       case '/status':
         return { method: 'GET', run: () => endpoints.status() };
+      case '/events':
+        return { method: 'GET', stream: (request, response) => endpoints.events(request, response) };
       case '/services':
         return [
           { method: 'GET', run: () => endpoints.services() },

@@ -7,6 +7,8 @@ export {
   PortInUseError,
   TimeoutError,
 } from './errors.js';
+export type { EventStreamSnapshot } from './event-stream-channel.js';
+export type { EventStreamOptions } from './event-streams.js';
 export type { ExoComEvents, ExoComOptions, ExoComStatus, InstanceQuery } from './exocom.js';
 export { ExoCom, startExoCom } from './exocom.js';
 export type { FlowEvent, FlowReceiver, FormatOptions } from './flow-log.js';

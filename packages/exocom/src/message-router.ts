@@ -12,6 +12,7 @@ import { DeliveryFailedError } from './errors.js';
 import type { FlowEvent, FlowReceiver } from './flow-log.js';
 import type { Instance } from './instance.js';
 import type { LoadBalancer } from './load-balancer.js';
+import { OwedReplies, type OwedRepliesOptions } from './owed-replies.js';
 import type { ReplyRoute, ReplyRoutes } from './reply-routes.js';
 import type { RoutingTable, Service } from './routing-table.js';
 
@@ -36,7 +37,7 @@ export interface IncomingMessage {
   name: string;
   envelope: Envelope;
   json: string;
-  /** The `exorelay-instance` header: `host:port` of the sending instance, when the relay says. */
+  /** The `exorelay-instance` header: `host:port` (or event-stream id) of the sending instance, when the relay says. */
   instance: string | undefined;
 }
 
@@ -55,7 +56,24 @@ export interface MessageRouterOptions {
   balancer: LoadBalancer;
   replyRoutes: ReplyRoutes;
   unknownSenders: UnknownSenders;
+  /** How long, and how many, messages an event-stream instance is remembered to owe a reply to. */
+  owedReplies: Omit<OwedRepliesOptions, 'now'>;
   emitFlow(event: FlowEvent): void;
+}
+
+/** A failed delivery of one message to one instance. */
+interface FailedDelivery {
+  service: string;
+  /** The instance's key: `host:port` or its event-stream id. */
+  instance: string;
+  /** The name the instance knows the message by. */
+  name: string;
+  publicName: string;
+  requestId: string;
+  sender: string;
+  reason: string;
+  status?: number;
+  cause?: unknown;
 }
 
 /**
@@ -74,6 +92,8 @@ export class MessageRouter {
     errorReplies: 0,
   };
   readonly #options: MessageRouterOptions;
+  /** Event-stream instance key → the messages it has not finally answered. */
+  readonly #owed = new Map<string, OwedReplies>();
   #stopped = false;
 
   constructor(options: MessageRouterOptions) {
@@ -83,6 +103,20 @@ export class MessageRouter {
   /** The bus is closing: deliveries it cancels are neither counted nor answered. */
   stop(): void {
     this.#stopped = true;
+  }
+
+  /**
+   * The bus forgot an event-stream instance: every message it got and has not finally answered
+   * (and whose requester still waits) gets a `DELIVERY_FAILED` reply saying `reason`.
+   */
+  instanceForgotten(forgotten: { service: string; instance: string }, reason: string): void {
+    const owed = this.#owed.get(forgotten.instance);
+    this.#owed.delete(forgotten.instance);
+    if (owed === undefined || this.#stopped) return;
+    for (const { requestId, name, sender } of owed.takeAll()) {
+      if (!this.#options.replyRoutes.has(requestId)) continue;
+      this.#fail({ ...forgotten, name, publicName: name, requestId, sender, reason }, { tellRequester: true });
+    }
   }
 
   route(message: IncomingMessage): RouteVerdict {
@@ -152,6 +186,7 @@ export class MessageRouter {
       this.#options.emitFlow({ ...event, receivers: [] });
       return 0;
     }
+    if (final) this.#settleOwed(sender, message.instance, responseTo);
     const requester = this.#options.table.service(route!.service)!;
     const outgoing = { name: requester.translator.toInternal(name), envelope, json: message.json };
     const flow: FlowReceiver[] = [];
@@ -180,6 +215,23 @@ export class MessageRouter {
     return this.#options.table.instancesOf(route.service);
   }
 
+  /** An event-stream instance of `service` (the one the header names, if any) answered `requestId` finally. */
+  #settleOwed(service: string, named: string | undefined, requestId: string): void {
+    if (this.#owed.size === 0) return;
+    const instance = named === undefined ? undefined : this.#options.table.instance(named);
+    const candidates = instance?.serviceName === service ? [instance] : this.#options.table.instancesOf(service);
+    for (const candidate of candidates) this.#owed.get(candidate.key)?.settle(requestId);
+  }
+
+  #owedBy(instance: Instance): OwedReplies {
+    let owed = this.#owed.get(instance.key);
+    if (owed === undefined) {
+      owed = new OwedReplies(this.#options.owedReplies);
+      this.#owed.set(instance.key, owed);
+    }
+    return owed;
+  }
+
   #deliver(
     instance: Instance,
     message: OutgoingMessage,
@@ -189,41 +241,66 @@ export class MessageRouter {
     void instance.channel.deliver(message).then((outcome) => {
       instance.inFlight -= 1;
       if (this.#stopped) return;
+      const { requestId } = message.envelope;
       if (outcome.kind === 'delivered') {
         this.counters.delivered += 1;
         if (context.reply) this.counters.repliesRouted += 1;
+        // An event-stream instance that is forgotten before it answers leaves its requester waiting.
+        else if (instance.eventStream !== undefined) {
+          this.#owedBy(instance).add({ requestId, name: context.publicName, sender: context.sender });
+        }
         this.#options.table.reportSuccess(instance);
         return;
       }
-      this.counters.failed += 1;
       if (outcome.kind === 'unreachable') this.#options.table.reportFailure(instance);
-      const error = new DeliveryFailedError(
-        context.publicName,
-        message.envelope.requestId,
-        instance.serviceName,
-        instance.key,
-        outcome.reason,
-        outcome.status,
-        { cause: outcome.kind === 'unreachable' ? outcome.cause : undefined },
-      );
-      debug('%s', error.message);
-      const service = this.#options.table.service(instance.serviceName);
-      this.#options.emitFlow({
-        kind: 'delivery-failed',
-        name: context.publicName,
-        sender: context.sender,
-        requestId: message.envelope.requestId,
-        receiver: {
+      // A receiver that answered 422 tells the requester itself (INVALID_PAYLOAD).
+      const refusedByContract = outcome.kind === 'refused' && outcome.status === 422;
+      this.#fail(
+        {
           service: instance.serviceName,
-          name: message.name,
           instance: instance.key,
-          instances: service?.instances.size ?? 0,
+          name: message.name,
+          publicName: context.publicName,
+          requestId,
+          sender: context.sender,
+          reason: outcome.reason,
+          status: outcome.status,
+          cause: outcome.kind === 'unreachable' ? outcome.cause : undefined,
         },
-        error,
-      });
-      // A reply has nobody to tell; a receiver that answered 422 tells the requester itself (INVALID_PAYLOAD).
-      if (!context.reply && !(outcome.kind === 'refused' && outcome.status === 422)) this.#replyFailure(error, context);
+        // A reply has nobody to tell.
+        { tellRequester: !(context.reply || refusedByContract) },
+      );
     });
+  }
+
+  /** Counts and logs a failed delivery and, when asked to, tells the requester. */
+  #fail(failure: FailedDelivery, options: { tellRequester: boolean }): void {
+    const { service: serviceName, instance, publicName, requestId, sender } = failure;
+    this.counters.failed += 1;
+    const error = new DeliveryFailedError(
+      publicName,
+      requestId,
+      serviceName,
+      instance,
+      failure.reason,
+      failure.status,
+      { cause: failure.cause },
+    );
+    debug('%s', error.message);
+    this.#options.emitFlow({
+      kind: 'delivery-failed',
+      name: publicName,
+      sender,
+      requestId,
+      receiver: {
+        service: serviceName,
+        name: failure.name,
+        instance,
+        instances: this.#options.table.service(serviceName)?.instances.size ?? 0,
+      },
+      error,
+    });
+    if (options.tellRequester) this.#replyFailure(error, { sender });
   }
 
   /** Tells the requester, as a final reply from the service that could not be reached. */

@@ -3,8 +3,24 @@ import { isPort } from './landscape.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/**
+ * `POST /register` for an instance that reads `GET /events`: it names itself by the id the bus
+ * gave it (the `exorelay-instance` header of its stream) instead of `host` and `port`.
+ */
+export interface EventStreamRegistration {
+  serviceName: string;
+  instance: string;
+  receives: string[];
+}
+
+/** `POST /deregister` for an event-stream instance. */
+export interface EventStreamDeregistration {
+  serviceName: string;
+  instance: string;
+}
+
 /** Checks the body of `POST /register`; the error texts are answered with status 400. */
-export function parseRegistration(body: unknown): Parsed<ServiceRegistration> {
+export function parseRegistration(body: unknown): Parsed<ServiceRegistration | EventStreamRegistration> {
   const address = parseAddress(body, 'a registration');
   if (!address.ok) return address;
   const receives = (body as Record<string, unknown>).receives;
@@ -15,17 +31,30 @@ export function parseRegistration(body: unknown): Parsed<ServiceRegistration> {
 }
 
 /** Checks the body of `POST /deregister`. */
-export function parseDeregistration(body: unknown): Parsed<ServiceDeregistration> {
+export function parseDeregistration(body: unknown): Parsed<ServiceDeregistration | EventStreamDeregistration> {
   return parseAddress(body, 'a deregistration');
 }
 
-function parseAddress(body: unknown, what: string): Parsed<ServiceDeregistration> {
+export function isEventStreamRegistration<T extends object>(value: T): value is T & { instance: string } {
+  return 'instance' in value;
+}
+
+function parseAddress(body: unknown, what: string): Parsed<ServiceDeregistration | EventStreamDeregistration> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    return { ok: false, error: `${what} must be a JSON object { serviceName, host, port }` };
+    return {
+      ok: false,
+      error: `${what} must be a JSON object { serviceName, host, port } or { serviceName, instance }`,
+    };
   }
-  const { serviceName, host, port } = body as Record<string, unknown>;
+  const { serviceName, host, port, instance } = body as Record<string, unknown>;
   if (typeof serviceName !== 'string' || serviceName === '') {
     return { ok: false, error: 'serviceName must be a non-empty string' };
+  }
+  if (instance !== undefined) {
+    if (typeof instance !== 'string' || instance === '') {
+      return { ok: false, error: 'instance must be the id of an event stream (a non-empty string)' };
+    }
+    return { ok: true, value: { serviceName, instance } };
   }
   if (typeof host !== 'string' || host === '') return { ok: false, error: 'host must be a non-empty string' };
   if (!isPort(port)) return { ok: false, error: 'port must be a port number (1–65535)' };

@@ -61,6 +61,12 @@ export class ReplyRoutes {
     return route;
   }
 
+  /** Whether replies to `requestId` still have somewhere to go; does not refresh the route. */
+  has(requestId: string): boolean {
+    this.#sweep();
+    return this.#routes.has(requestId);
+  }
+
   clear(): void {
     this.#routes.clear();
   }

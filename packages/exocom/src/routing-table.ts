@@ -1,6 +1,7 @@
 import type { ServiceDeregistration, ServiceRegistration } from '@exorelay/protocol';
 import type { InstanceChannel } from './delivery.js';
 import { ConfigError } from './errors.js';
+import type { EventStreamChannel } from './event-stream-channel.js';
 import { Instance, type InstanceSnapshot, instanceKey } from './instance.js';
 import type { ParsedServiceConfig } from './landscape.js';
 import { NameTranslator, type Translation } from './translation.js';
@@ -20,8 +21,21 @@ export interface ReceivingService {
   instances: Instance[];
 }
 
-/** Why an instance was added, changed or forgotten. */
-export type InstanceChangeReason = 'configuration' | 'registration' | 'deregistration' | 'unreachable' | 'reachable';
+/**
+ * Why an instance was added, changed or forgotten. The last four are about event-stream
+ * instances: its `GET /events` connection opened (or reopened), closed, was closed by the bus
+ * because the instance read too slowly, or stayed away too long to be resumed.
+ */
+export type InstanceChangeReason =
+  | 'configuration'
+  | 'registration'
+  | 'deregistration'
+  | 'unreachable'
+  | 'reachable'
+  | 'connected'
+  | 'disconnected'
+  | 'slow-consumer'
+  | 'expired';
 
 /** What the `instance` event reports. */
 export interface InstanceChange {
@@ -132,6 +146,46 @@ export class RoutingTable {
     this.#emit('updated', 'registration', existing);
   }
 
+  /** Adds an instance that receives over its event stream, under the id the bus gave it. */
+  addEventStream(
+    serviceName: string,
+    host: string,
+    receives: ReadonlySet<string>,
+    stream: EventStreamChannel,
+  ): Instance {
+    const instance = new Instance(serviceName, host, 0, stream, stream);
+    instance.registeredReceives = receives;
+    this.#insert(instance);
+    this.#reindex();
+    this.#emit('added', 'connected', instance);
+    return instance;
+  }
+
+  /**
+   * An event-stream instance reconnected (`up`, from `host`), lost its connection, or said which
+   * names it handles now. Reconnecting is reported even when nothing else changed.
+   */
+  updateEventStream(
+    instance: Instance,
+    change: { receives?: ReadonlySet<string>; up?: boolean; host?: string },
+    reason: InstanceChangeReason,
+  ): void {
+    if (this.#instances.get(instance.key) !== instance) return;
+    const namesChanged = change.receives !== undefined && !sameNames(instance.registeredReceives, change.receives);
+    const upChanged = change.up !== undefined && change.up !== instance.up;
+    if (change.receives !== undefined) instance.registeredReceives = change.receives;
+    if (change.up !== undefined) instance.up = change.up;
+    if (change.host !== undefined) instance.host = change.host;
+    if (change.up === true) instance.consecutiveFailures = 0;
+    if (namesChanged) this.#reindex();
+    if (namesChanged || upChanged || reason === 'connected') this.#emit('updated', reason, instance);
+  }
+
+  /** Forgets an instance now, whatever its source. */
+  remove(instance: Instance, reason: InstanceChangeReason): void {
+    if (this.#instances.get(instance.key) === instance) this.#remove(instance, reason);
+  }
+
   /** Forgets a registered instance that closed; a configured one stays, marked down. */
   deregister(deregistration: ServiceDeregistration): boolean {
     const instance = this.#instances.get(instanceKey(deregistration.host, deregistration.port));
@@ -147,10 +201,10 @@ export class RoutingTable {
     return true;
   }
 
-  /** The instance answered: it is up. */
+  /** The instance answered: it is up. An event-stream instance is up while its connection is open, whatever took a message. */
   reportSuccess(instance: Instance): void {
     instance.consecutiveFailures = 0;
-    if (instance.up || this.#instances.get(instance.key) !== instance) return;
+    if (instance.up || instance.eventStream !== undefined || this.#instances.get(instance.key) !== instance) return;
     instance.up = true;
     this.#emit('updated', 'reachable', instance);
   }
@@ -223,9 +277,13 @@ export class RoutingTable {
 
   #add(serviceName: string, host: string, port: number): Instance {
     const instance = new Instance(serviceName, host, port, this.#options.createChannel(host, port));
-    this.#instances.set(instance.key, instance);
-    this.#serviceNamed(serviceName).instances.set(instance.key, instance);
+    this.#insert(instance);
     return instance;
+  }
+
+  #insert(instance: Instance): void {
+    this.#instances.set(instance.key, instance);
+    this.#serviceNamed(instance.serviceName).instances.set(instance.key, instance);
   }
 
   #remove(instance: Instance, reason: InstanceChangeReason): void {

@@ -1,0 +1,172 @@
+/** How much one event-stream instance may hold, and for how long. */
+export interface EventBufferLimits {
+  /** Most events held, written or not. */
+  maxEvents: number;
+  /** Most bytes of event text held, written or not. */
+  maxBytes: number;
+  /** How long an event that was written is kept for a replay, in ms. */
+  retention: number;
+}
+
+interface BufferedEvent {
+  id: number;
+  frame: string;
+  bytes: number;
+  /** When it was written to a connection; `undefined` while it waits. */
+  writtenAt: number | undefined;
+}
+
+/** Where a reconnecting consumer's `Last-Event-ID` leaves it. */
+export type ResumeResult = { ok: true } | { ok: false; reason: string };
+
+// Line breaks of any kind end an SSE field, so a JSON text that holds some (pretty-printed) is
+// split over several `data:` lines; the reader joins them with '\n', which JSON reads the same.
+const lineBreaks = /\r\n|\r|\n/g;
+
+/** One message as an SSE event: `id:` its number, `event:` its name as in `/run/NAME`, `data:` the envelope. */
+export function formatEvent(id: number, name: string, json: string): string {
+  return `id: ${id}\nevent: ${encodeURIComponent(name)}\ndata: ${json.replace(lineBreaks, '\ndata: ')}\n\n`;
+}
+
+/**
+ * The events of one instance, numbered 1, 2, 3 … and kept so that a consumer that reconnects
+ * can be replayed what it missed. Events it was not sent yet are never dropped: when they fill
+ * the buffer, `add` refuses, and the caller treats the consumer as too slow or gone. Events it
+ * was sent are dropped oldest first to make room, and, while it is connected, once they are
+ * older than `retention`.
+ * Ids are contiguous, so the events after an id are found by arithmetic, not by search.
+ */
+export class EventBuffer {
+  readonly #limits: EventBufferLimits;
+  readonly #now: () => number;
+  // A queue as an array with a moving head: shift() on a large array copies it every time.
+  #events: BufferedEvent[] = [];
+  #head = 0;
+  #bytes = 0;
+  #lastId = 0;
+  /** Events up to this id were written to the current connection, or confirmed by a reconnect. */
+  #writtenUpTo = 0;
+  /** While the consumer is away nothing ages out: it has confirmed nothing since it left. */
+  #away = false;
+
+  constructor(limits: EventBufferLimits, now: () => number = Date.now) {
+    this.#limits = limits;
+    this.#now = now;
+  }
+
+  /** Events held, written or not. */
+  get size(): number {
+    return this.#events.length - this.#head;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  /** The id of the latest event. */
+  get lastId(): number {
+    return this.#lastId;
+  }
+
+  /** Events not written to a connection yet. */
+  get unwritten(): number {
+    return this.#lastId - this.#writtenUpTo;
+  }
+
+  /** Numbers and keeps one event; `undefined` when the events not yet written leave no room for it. */
+  add(name: string, json: string): number | undefined {
+    const id = this.#lastId + 1;
+    const frame = formatEvent(id, name, json);
+    const bytes = Buffer.byteLength(frame);
+    this.#dropWritten({ events: 1, bytes });
+    if (this.size + 1 > this.#limits.maxEvents || this.#bytes + bytes > this.#limits.maxBytes) return undefined;
+    this.#events.push({ id, frame, bytes, writtenAt: undefined });
+    this.#bytes += bytes;
+    this.#lastId = id;
+    return id;
+  }
+
+  /**
+   * The next events not written yet, joined into one chunk of about `maxChunk` bytes (at least
+   * one event), marked as written; `undefined` when every event was written.
+   */
+  takeUnwritten(maxChunk: number): string | undefined {
+    if (this.#writtenUpTo >= this.#lastId) return undefined;
+    const now = this.#now();
+    const frames: string[] = [];
+    let size = 0;
+    let index = this.#indexOf(this.#writtenUpTo + 1);
+    while (index < this.#events.length && (frames.length === 0 || size < maxChunk)) {
+      const event = this.#events[index]!;
+      event.writtenAt = now;
+      frames.push(event.frame);
+      size += event.bytes;
+      this.#writtenUpTo = event.id;
+      index += 1;
+    }
+    return frames.join('');
+  }
+
+  /** The consumer's connection closed: keep what it may have missed until it comes back. */
+  disconnected(): void {
+    this.#away = true;
+  }
+
+  /**
+   * Whether a consumer that received every event up to `lastEventId` can be replayed the rest:
+   * not when events after it are gone, or when it names an event this buffer never had.
+   */
+  canResume(lastEventId: number): ResumeResult {
+    if (lastEventId > this.#lastId) {
+      return { ok: false, reason: `Last-Event-ID ${lastEventId} is after the latest event, ${this.#lastId}` };
+    }
+    const firstHeld = this.size > 0 ? this.#events[this.#head]!.id : this.#lastId + 1;
+    if (lastEventId < firstHeld - 1) {
+      return { ok: false, reason: `events ${lastEventId + 1} to ${firstHeld - 1} are no longer held` };
+    }
+    return { ok: true };
+  }
+
+  /** The consumer reconnected having received every event up to `lastEventId` (checked with `canResume`): drop those, write the rest again. */
+  resume(lastEventId: number): void {
+    while (this.size > 0 && this.#events[this.#head]!.id <= lastEventId) this.#dropHead();
+    for (let index = this.#head; index < this.#events.length; index += 1) this.#events[index]!.writtenAt = undefined;
+    this.#writtenUpTo = lastEventId;
+    this.#away = false;
+  }
+
+  /** Drops written events older than the retention; called now and then so an idle buffer shrinks. */
+  trim(): void {
+    this.#dropWritten({ events: 0, bytes: 0 });
+  }
+
+  /** Drops written events, oldest first, while they are too old or `incoming` would not fit. */
+  #dropWritten(incoming: { events: number; bytes: number }): void {
+    const { maxEvents, maxBytes, retention } = this.#limits;
+    const oldest = this.#now() - retention;
+    while (this.size > 0) {
+      const head = this.#events[this.#head]!;
+      if (head.writtenAt === undefined) return;
+      const crowded = this.size + incoming.events > maxEvents || this.#bytes + incoming.bytes > maxBytes;
+      if (!crowded && (this.#away || head.writtenAt > oldest)) return;
+      this.#dropHead();
+    }
+  }
+
+  #dropHead(): void {
+    const head = this.#events[this.#head]!;
+    this.#bytes -= head.bytes;
+    this.#head += 1;
+    if (this.#head === this.#events.length) {
+      this.#events = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#events.length) {
+      this.#events = this.#events.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #indexOf(id: number): number {
+    return this.#head + (id - this.#events[this.#head]!.id);
+  }
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { INSTANCE_HEADER } from '@exorelay/protocol';
+import { debug } from './debug.js';
+import { EventStreamChannel } from './event-stream-channel.js';
+import type { EndpointAnswer } from './http-server.js';
+import type { Instance } from './instance.js';
+import type { EventStreamDeregistration, EventStreamRegistration, Parsed } from './registration.js';
+import type { InstanceChangeReason, RoutingTable } from './routing-table.js';
+
+/** Delivery over Server-Sent Events: how often to send heartbeats, and how much to keep for a reconnect. */
+export interface EventStreamOptions {
+  /**
+   * How often every open stream gets a heartbeat comment, in ms, so idle connections stay
+   * open through proxies and a dead one shows on both sides.
+   * @default 15000
+   */
+  heartbeatInterval?: number;
+  /**
+   * How long an instance may stay away (its stream closed) and still be replayed what it
+   * missed, in ms; also how long written events are kept for such a replay. An instance away
+   * longer is forgotten, and the requests it still owed replies to get `DELIVERY_FAILED`.
+   * @default 60000
+   */
+  retention?: number;
+  /**
+   * Most events held per instance. When events it has not read fill this, it is disconnected
+   * as a slow consumer and further messages to it fail with `DELIVERY_FAILED`.
+   * @default 10000
+   */
+  maxBufferedEvents?: number;
+  /**
+   * Most bytes of events held per instance, with the same consequences as `maxBufferedEvents`.
+   * @default 16777216
+   */
+  maxBufferedBytes?: number;
+}
+
+/** What `GET /events` asks for. */
+interface EventStreamRequest {
+  service: string;
+  receives: string[];
+  /** The id of an instance that reconnects. */
+  instance: string | undefined;
+  /** The id of the last event it received (`Last-Event-ID`); 0 for none. */
+  lastEventId: number;
+}
+
+/**
+ * The bus's side of `GET /events`: registers an instance per stream, resumes a stream that
+ * reconnects with its instance id and `Last-Event-ID`, takes `/register` and `/deregister` for
+ * such instances, sends heartbeats, and forgets instances that stay away. Delivery itself is
+ * the {@link EventStreamChannel}'s.
+ */
+export class EventStreams {
+  readonly #table: RoutingTable;
+  readonly #options: Required<EventStreamOptions>;
+  readonly #heartbeat: NodeJS.Timeout;
+
+  constructor(table: RoutingTable, options: Required<EventStreamOptions>) {
+    this.#table = table;
+    this.#options = options;
+    this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatInterval).unref();
+  }
+
+  /** Answers `GET /events`: takes the response over, or refuses with the answer to send. */
+  open(request: IncomingMessage, response: ServerResponse): EndpointAnswer | undefined {
+    const parsed = parseEventStreamRequest(request);
+    if (!parsed.ok) return { status: 400, text: parsed.error };
+    const { service, receives, instance: id, lastEventId } = parsed.value;
+    const known = id === undefined ? undefined : this.#table.instance(id);
+    const refusal = known === undefined ? undefined : refuseTakeover(known, service);
+    if (refusal !== undefined) return refusal;
+    const host = request.socket.remoteAddress ?? 'unknown';
+    const names = new Set(receives);
+    const resumed = known !== undefined && this.#resume(known, lastEventId);
+    const instance = resumed ? known : this.#create(service, host, names);
+    if (resumed) this.#table.updateEventStream(instance, { receives: names, up: true, host }, 'connected');
+    response.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      // A stream ends only when one side gives up; its connection is not reused.
+      connection: 'close',
+      // Tells nginx and its kin not to buffer the stream.
+      'x-accel-buffering': 'no',
+      [INSTANCE_HEADER]: instance.key,
+    });
+    response.flushHeaders();
+    instance.eventStream!.connect(response, resumed ? lastEventId : 0);
+    debug('%s %s event stream %s from %s', service, resumed ? 'resumed' : 'opened', instance.key, host);
+    return undefined;
+  }
+
+  /** `POST /register` of an event-stream instance: the names it handles now. */
+  register(registration: EventStreamRegistration): EndpointAnswer {
+    const found = this.#find(registration);
+    if (!found.ok) return found.answer;
+    this.#table.updateEventStream(found.instance, { receives: new Set(registration.receives) }, 'registration');
+    return { status: 200, text: `registered ${registration.serviceName} as event stream ${registration.instance}` };
+  }
+
+  /** `POST /deregister` of an event-stream instance: it closes; forget it now rather than wait. */
+  deregister(deregistration: EventStreamDeregistration): EndpointAnswer {
+    const found = this.#find(deregistration);
+    if (!found.ok) return { status: 200, text: 'not registered' };
+    this.#table.remove(found.instance, 'deregistration');
+    return { status: 200, text: 'deregistered' };
+  }
+
+  /** Stops the heartbeats and ends every stream, so the HTTP server can close. */
+  async close(): Promise<void> {
+    clearInterval(this.#heartbeat);
+    await Promise.all(this.#streams().map((instance) => instance.channel.close()));
+  }
+
+  #create(service: string, host: string, receives: ReadonlySet<string>): Instance {
+    const stream: EventStreamChannel = new EventStreamChannel({
+      id: randomUUID(),
+      limits: {
+        maxEvents: this.#options.maxBufferedEvents,
+        maxBytes: this.#options.maxBufferedBytes,
+        retention: this.#options.retention,
+      },
+      onDisconnect: (reason) => this.#table.updateEventStream(instance, { up: false }, reason),
+      onExpire: () => this.#table.remove(instance, 'expired'),
+    });
+    const instance = this.#table.addEventStream(service, host, receives, stream);
+    return instance;
+  }
+
+  /** Whether `instance` can pick up where the consumer left; if not, it is forgotten now. */
+  #resume(instance: Instance, lastEventId: number): boolean {
+    const resumable = instance.eventStream!.canResume(lastEventId);
+    if (resumable.ok) return true;
+    debug('event stream %s cannot be resumed (%s): forgetting it', instance.key, resumable.reason);
+    this.#table.remove(instance, 'expired');
+    return false;
+  }
+
+  #find(target: EventStreamDeregistration): { ok: true; instance: Instance } | { ok: false; answer: EndpointAnswer } {
+    const instance = this.#table.instance(target.instance);
+    if (instance === undefined || instance.eventStream === undefined) {
+      return {
+        ok: false,
+        answer: {
+          status: 404,
+          text: `no event-stream instance '${target.instance}': open GET /events?service=${encodeURIComponent(target.serviceName)} again`,
+        },
+      };
+    }
+    const refusal = refuseTakeover(instance, target.serviceName);
+    return refusal === undefined ? { ok: true, instance } : { ok: false, answer: refusal };
+  }
+
+  #beat(): void {
+    for (const instance of this.#streams()) instance.eventStream!.heartbeat();
+  }
+
+  #streams(): Instance[] {
+    return this.#table.allInstances().filter((instance) => instance.eventStream !== undefined);
+  }
+}
+
+/** Why the bus forgot an event-stream instance, for the `DELIVERY_FAILED` replies to what it owed. */
+export function describeForgetting(reason: InstanceChangeReason, retention: number): string {
+  switch (reason) {
+    case 'expired':
+      return `its event stream stayed away too long to be resumed (more than ${retention} ms, or past the events the bus still held), so the bus forgot it before it answered`;
+    case 'deregistration':
+      return 'it closed before it answered';
+    default:
+      return `the bus forgot it (${reason}) before it answered`;
+  }
+}
+
+/** An instance id may only be taken up by its own service, and only for an event-stream instance. */
+function refuseTakeover(instance: Instance, service: string): EndpointAnswer | undefined {
+  if (instance.eventStream === undefined) {
+    return { status: 409, text: `'${instance.key}' is not an event-stream instance` };
+  }
+  if (instance.serviceName !== service) {
+    return {
+      status: 409,
+      text: `event stream ${instance.key} belongs to service '${instance.serviceName}', not '${service}'`,
+    };
+  }
+  return undefined;
+}
+
+function parseEventStreamRequest(request: IncomingMessage): Parsed<EventStreamRequest> {
+  const query = new URL(request.url ?? '/', 'http://exocom').searchParams;
+  const service = query.get('service');
+  if (service === null || service === '') {
+    return { ok: false, error: 'missing service: GET /events?service=NAME&receives=NAME…' };
+  }
+  const receives = query.getAll('receives');
+  if (receives.includes('')) return { ok: false, error: 'receives must name a message: receives=NAME, once per name' };
+  const instance = query.get('instance');
+  if (instance === '') return { ok: false, error: 'instance must be the id of an event stream' };
+  const header = request.headers['last-event-id'];
+  const lastEventId = parseLastEventId(header);
+  if (lastEventId === undefined) {
+    return {
+      ok: false,
+      error: `Last-Event-ID must be the id of an event this bus sent (an integer ≥ 0), got '${header}'`,
+    };
+  }
+  return { ok: true, value: { service, receives, instance: instance ?? undefined, lastEventId } };
+}
+
+function parseLastEventId(header: string | string[] | undefined): number | undefined {
+  if (Array.isArray(header)) return undefined;
+  if (header === undefined || header === '') return 0;
+  if (!/^\d+$/.test(header)) return undefined;
+  const id = Number(header);
+  return Number.isSafeInteger(id) ? id : undefined;
+}
