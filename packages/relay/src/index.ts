@@ -54,3 +54,5 @@ export type {
 } from './transport.js';
 export type { HttpTransportOptions } from './transports/http/index.js';
 export { httpTransport } from './transports/http/index.js';
+export type { SseTransportOptions } from './transports/sse/index.js';
+export { sseTransport } from './transports/sse/index.js';

@@ -3,6 +3,7 @@ import { ConfigError } from './errors.js';
 import type { MessageMap } from './message-types.js';
 import type { Transport } from './transport.js';
 import { type HttpTransportOptions, httpTransport } from './transports/http/http-transport.js';
+import { type SseTransportOptions, sseTransport } from './transports/sse/sse-transport.js';
 
 /** Contracts that also carry their message types, so `new ExoRelay({ contracts })` is typed. */
 export interface TypedRelayContracts<M extends MessageMap> extends RelayContracts {
@@ -23,12 +24,23 @@ export interface RelayOptions<M extends MessageMap> {
    */
   exocomHost?: string;
   /**
-   * How messages travel. Defaults to HTTP through ExoCom at `exocomHost:exocomPort`.
+   * How messages travel. Defaults to HTTP through ExoCom at `exocomHost:exocomPort`; when
+   * given, `delivery`, `http` and `sse` are not used.
    * @example transport: natsTransport({ servers: 'nats://127.0.0.1:4222' })
    */
   transport?: Transport;
+  /**
+   * How ExoCom delivers messages to this relay: `'http'` POSTs `/run/NAME` to a port the relay
+   * listens on; `'sse'` writes them to a Server-Sent Events stream the relay opens (no inbound
+   * port: behind NAT, in serverless runtimes). Sending is `POST /send/NAME` either way.
+   * @default 'http'
+   * @example new ExoRelay({ serviceName: 'reports', exocomPort: 3100, delivery: 'sse' })
+   */
+  delivery?: 'http' | 'sse';
   /** Options of the default HTTP transport (bind host, body limit, retries …). */
   http?: Omit<HttpTransportOptions, 'exocomPort' | 'exocomHost'>;
+  /** Options of the SSE transport that `delivery: 'sse'` builds (heartbeat timeout, reconnect backoff, retries …). */
+  sse?: Omit<SseTransportOptions, 'exocomPort' | 'exocomHost'>;
   /** Message contracts: type the relay's API and validate messages at run time. */
   contracts?: TypedRelayContracts<M>;
   /**
@@ -88,7 +100,15 @@ function defaultTransport<M extends MessageMap>(options: RelayOptions<M>): Trans
   if (!Number.isInteger(exocomPort) || exocomPort <= 0 || exocomPort > 65_535) {
     throw new ConfigError(`exocomPort must be a port number, got ${JSON.stringify(port)}`);
   }
-  return httpTransport({ ...options.http, exocomPort, exocomHost: options.exocomHost ?? 'localhost' });
+  const exocomHost = options.exocomHost ?? 'localhost';
+  switch (options.delivery ?? 'http') {
+    case 'http':
+      return httpTransport({ ...options.http, exocomPort, exocomHost });
+    case 'sse':
+      return sseTransport({ ...options.sse, exocomPort, exocomHost });
+    default:
+      throw new ConfigError(`delivery must be 'http' or 'sse', got ${JSON.stringify(options.delivery)}`);
+  }
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {

@@ -1,0 +1,26 @@
+import { runRelayConformance } from '@exorelay/conformance';
+import { ExoRelay } from 'exorelay';
+import { startExoCom } from '../src/index.js';
+
+runRelayConformance({
+  name: 'sse (ExoCom)',
+  async setup() {
+    const bus = await startExoCom({ port: 0 });
+    const relays: ExoRelay[] = [];
+    return {
+      async createRelay(serviceName, { setup, relayOptions } = {}) {
+        const options = { serviceName, exocomPort: bus.port, exocomHost: '127.0.0.1', delivery: 'sse', ...relayOptions };
+        const relay = new ExoRelay(options);
+        relays.push(relay);
+        setup?.(relay);
+        // The stream's query announces the handled names: once it is open, the bus routes them.
+        await relay.listen();
+        return relay;
+      },
+      async [Symbol.asyncDispose]() {
+        await Promise.all(relays.map((relay) => relay.close()));
+        await bus.close();
+      },
+    };
+  },
+});

@@ -1,0 +1,2 @@
+export type { SseTransportOptions } from './sse-transport.js';
+export { sseTransport } from './sse-transport.js';
