@@ -94,7 +94,15 @@ export class BrowserRelay<M extends MessageMap = UntypedMessages> {
 
   constructor(options: BrowserRelayOptions<M>) {
     if (typeof options?.url !== 'string' || options.url === '') {
-      throw new TypeError("createBrowserRelay needs the bridge's url: { url: '/bridge' }");
+      throw new InvalidArgumentError("createBrowserRelay needs the bridge's url: { url: '/bridge' }");
+    }
+    try {
+      bridgeUrl(options.url, '');
+    } catch (cause) {
+      throw new InvalidArgumentError(
+        `cannot resolve the bridge url '${options.url}': outside a web page, give an absolute URL`,
+        { cause },
+      );
     }
     this.#options = options;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);

@@ -91,4 +91,11 @@ describe('BrowserRelay#send', () => {
     });
     expect(landscape.bus.counters.received).toBe(0);
   });
+
+  it('needs a URL it can resolve: outside a page, an absolute one', () => {
+    expect(() => createBrowserRelay({ url: '/bridge' })).toThrow(
+      "cannot resolve the bridge url '/bridge': outside a web page, give an absolute URL",
+    );
+    expect(() => createBrowserRelay({ url: '' })).toThrow(InvalidArgumentError);
+  });
 });

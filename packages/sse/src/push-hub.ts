@@ -56,6 +56,8 @@ export class PushHub {
 
   /** Opens an event stream on `response`, after the events the browser missed since `Last-Event-ID`. */
   connect(request: IncomingMessage, response: ServerResponse): void {
+    // The browser may have left while `authorize` ran; its 'close' event is gone already.
+    if (response.destroyed) return;
     if (this.#closed) {
       response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('the bridge is closed');
       return;
