@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { deferred } from '@exorelay/conformance';
 import { describe, expect, it } from 'vitest';
 import { eventually, startApiLandscape } from './support/landscape.js';
 import { readEvents } from './support/read-events.js';
@@ -82,5 +84,31 @@ describe('frontend bridge: GET /bridge/events', () => {
 
     expect(await browser.events.rest()).toEqual([]);
     expect((await fetch(`${landscape.url}/bridge/events`)).status).toBe(503);
+  });
+
+  it('keeps no event stream for a browser that left while authorize ran', async () => {
+    const authorizing = deferred<void>();
+    let authorized = false;
+    await using landscape = await startApiLandscape({
+      bridge: {
+        allow: { receive: ['tick'] },
+        authorize: async (request) => {
+          authorizing.resolve();
+          await once(request.socket, 'close');
+          authorized = true;
+          return true;
+        },
+      },
+    });
+    const browser = new AbortController();
+
+    const opening = fetch(`${landscape.url}/bridge/events`, { signal: browser.signal }).catch(() => undefined);
+    await authorizing.promise;
+    browser.abort();
+    await opening;
+    await eventually(() => authorized);
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(landscape.bridge.connections).toBe(0);
   });
 });
