@@ -23,5 +23,6 @@ describe('frontend bridge: a browser that stops reading its event stream', () =>
     await eventually(() => landscape.bridge.connections === 0);
     socket.resume();
     await closed;
+    expect(landscape.bridge.connections).toBe(0);
   });
 });
