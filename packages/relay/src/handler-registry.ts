@@ -16,6 +16,11 @@ export class HandlerRegistry {
     return undefined;
   }
 
+  /** Removes the handler of `name`; `false` when there was none. */
+  unregister(name: string): boolean {
+    return this.#handlers.delete(name);
+  }
+
   has(name: string): boolean {
     return this.#handlers.has(name);
   }

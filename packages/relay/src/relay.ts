@@ -175,6 +175,16 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     }
   }
 
+  /**
+   * Stops serving message `name`: the transport stops receiving it (announces the change to the
+   * bus, or unsubscribes). Returns whether a handler was registered.
+   */
+  unregisterHandler(name: string): boolean {
+    const removed = this.#handlers.unregister(name);
+    if (removed && this.#state === 'listening') this.#transport.handledNamesChanged();
+    return removed;
+  }
+
   hasHandler(name: string): boolean {
     return this.#handlers.has(name);
   }

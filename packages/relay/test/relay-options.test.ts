@@ -108,4 +108,14 @@ describe('registering handlers', () => {
     expect(relay.hasHandler('users.list')).toBe(true);
     expect(relay.hasHandler('users.delete')).toBe(false);
   });
+
+  it('unregisters a handler, so the name can be registered again', () => {
+    const relay = new ExoRelay({ serviceName: 'users', exocomPort: 3100 });
+    relay.registerHandler('users.create', () => {});
+    expect(relay.unregisterHandler('users.create')).toBe(true);
+    expect(relay.hasHandler('users.create')).toBe(false);
+    expect(relay.unregisterHandler('users.create')).toBe(false);
+    relay.registerHandler('users.create', () => {});
+    expect(relay.hasHandler('users.create')).toBe(true);
+  });
 });

@@ -51,7 +51,7 @@ describe('what a relay puts on the wire', () => {
     expect(new Set(bus.requests.map((request) => request.envelope.requestId)).size).toBe(100);
   });
 
-  it('announces itself to the bus on listen and when it registers more handlers, and withdraws on close', async () => {
+  it('announces itself to the bus on listen and whenever its handlers change, and withdraws on close', async () => {
     await using bus = await startRecordingBus();
     const relay = await listeningRelay(bus.port, {
       serviceName: 'users',
@@ -66,6 +66,9 @@ describe('what a relay puts on the wire', () => {
       port: relay.port,
       receives: ['users.create', 'users.list'],
     });
+    relay.unregisterHandler('users.create');
+    await expect.poll(() => bus.requests.filter((request) => request.path === '/register')).toHaveLength(3);
+    expect(bus.requests.at(-1)?.envelope).toMatchObject({ receives: ['users.list'] });
     const port = relay.port;
     await relay.close();
     expect(bus.requests.at(-1)).toMatchObject({ path: '/deregister', envelope: { serviceName: 'users', port } });

@@ -24,7 +24,7 @@ export interface FrontendBridge {
   (request: IncomingMessage, response: ServerResponse, next?: NextFunction): void;
   /** How many browsers hold the event stream open now. */
   readonly connections: number;
-  /** Ends every event stream; later requests get 503. Close it before the relay. */
+  /** Ends every event stream and unregisters the push handlers; later requests get 503. Close it before the relay. */
   close(): void;
 }
 
@@ -76,6 +76,7 @@ export function createFrontendBridge<M extends MessageMap>(options: FrontendBrid
     close: {
       value: () => {
         closed = true;
+        for (const name of settings.pushed) settings.relay.unregisterHandler(name);
         hub.close();
       },
     },

@@ -75,15 +75,17 @@ describe('frontend bridge: GET /bridge/events', () => {
     observer.leave();
   });
 
-  it('ends every event stream on close() and refuses new ones with 503', async () => {
+  it('ends every event stream on close(), unregisters its push handlers, and refuses new streams with 503', async () => {
     await using landscape = await startApiLandscape({ bridge: { allow: { receive: ['tick'] } } });
     const browser = await openEvents(landscape.url);
     await eventually(() => landscape.bridge.connections === 1);
+    expect(landscape.web.hasHandler('tick')).toBe(true);
 
     landscape.bridge.close();
 
     expect(await browser.events.rest()).toEqual([]);
     expect((await fetch(`${landscape.url}/bridge/events`)).status).toBe(503);
+    expect(landscape.web.hasHandler('tick')).toBe(false);
   });
 
   it('keeps no event stream for a browser that left while authorize ran', async () => {
