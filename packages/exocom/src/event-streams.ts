@@ -74,8 +74,7 @@ export class EventStreams {
     const host = request.socket.remoteAddress ?? 'unknown';
     const names = new Set(receives);
     const resumed = known !== undefined && this.#resume(known, lastEventId);
-    const instance = resumed ? known : this.#create(service, host, names);
-    if (resumed) this.#table.updateEventStream(instance, { receives: names, up: true, host }, 'connected');
+    const stream = resumed ? known.eventStream! : this.#createChannel();
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
@@ -83,11 +82,14 @@ export class EventStreams {
       connection: 'close',
       // Tells nginx and its kin not to buffer the stream.
       'x-accel-buffering': 'no',
-      [INSTANCE_HEADER]: instance.key,
+      [INSTANCE_HEADER]: stream.id,
     });
     response.flushHeaders();
-    instance.eventStream!.connect(response, resumed ? lastEventId : 0);
-    debug('%s %s event stream %s from %s', service, resumed ? 'resumed' : 'opened', instance.key, host);
+    stream.connect(response, resumed ? lastEventId : 0);
+    // Reported once connected, so that the instance event says so.
+    if (resumed) this.#table.updateEventStream(known, { receives: names, up: true, host }, 'connected');
+    else this.#table.addEventStream(service, host, names, stream);
+    debug('%s %s event stream %s from %s', service, resumed ? 'resumed' : 'opened', stream.id, host);
     return undefined;
   }
 
@@ -113,19 +115,25 @@ export class EventStreams {
     await Promise.all(this.#streams().map((instance) => instance.channel.close()));
   }
 
-  #create(service: string, host: string, receives: ReadonlySet<string>): Instance {
-    const stream: EventStreamChannel = new EventStreamChannel({
-      id: randomUUID(),
+  #createChannel(): EventStreamChannel {
+    const id = randomUUID();
+    const instance = () => this.#table.instance(id);
+    return new EventStreamChannel({
+      id,
       limits: {
         maxEvents: this.#options.maxBufferedEvents,
         maxBytes: this.#options.maxBufferedBytes,
         retention: this.#options.retention,
       },
-      onDisconnect: (reason) => this.#table.updateEventStream(instance, { up: false }, reason),
-      onExpire: () => this.#table.remove(instance, 'expired'),
+      onDisconnect: (reason) => {
+        const disconnected = instance();
+        if (disconnected !== undefined) this.#table.updateEventStream(disconnected, { up: false }, reason);
+      },
+      onExpire: () => {
+        const expired = instance();
+        if (expired !== undefined) this.#table.remove(expired, 'expired');
+      },
     });
-    const instance = this.#table.addEventStream(service, host, receives, stream);
-    return instance;
   }
 
   /** Whether `instance` can pick up where the consumer left; if not, it is forgotten now. */

@@ -9,7 +9,13 @@ runRelayConformance({
     const relays: ExoRelay[] = [];
     return {
       async createRelay(serviceName, { setup, relayOptions } = {}) {
-        const options = { serviceName, exocomPort: bus.port, exocomHost: '127.0.0.1', delivery: 'sse', ...relayOptions };
+        const options = {
+          serviceName,
+          exocomPort: bus.port,
+          exocomHost: '127.0.0.1',
+          delivery: 'sse',
+          ...relayOptions,
+        };
         const relay = new ExoRelay(options);
         relays.push(relay);
         setup?.(relay);

@@ -36,6 +36,30 @@ export async function startService(
   return Object.assign(relay, { errors, [Symbol.asyncDispose]: () => relay.close() });
 }
 
+/**
+ * A relay of `serviceName` that receives over an event stream (`delivery: 'sse'`), its stream
+ * open (so the bus routes its names to it); closed on dispose. Errors it emits are collected.
+ */
+export async function startSseService(
+  bus: { port: number },
+  serviceName: string,
+  handlers: Handlers = {},
+  options: Partial<RelayOptions<UntypedMessages>> = {},
+): Promise<ExoRelay & AsyncDisposable & { errors: Error[] }> {
+  const relay = new ExoRelay({
+    serviceName,
+    exocomPort: bus.port,
+    exocomHost: '127.0.0.1',
+    delivery: 'sse',
+    ...options,
+  });
+  const errors: Error[] = [];
+  relay.on('error', (error) => errors.push(error));
+  relay.registerHandlers(handlers);
+  await relay.listen();
+  return Object.assign(relay, { errors, [Symbol.asyncDispose]: () => relay.close() });
+}
+
 /** Resolves once `check` holds, polling the bus's observable state; fails after `timeout` ms. */
 export async function eventually(check: () => boolean, { timeout = 5000, interval = 5 } = {}): Promise<void> {
   const deadline = Date.now() + timeout;
