@@ -5,8 +5,10 @@
  * produces numbers) and writes results/quick.json instead. `--only id,id` runs some scenarios.
  * Exits non-zero when a scenario failed or produced no numbers — never because of a target.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { arch, availableParallelism, cpus, platform, release, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BenchContext, describe, type Scenario } from './harness/measure.js';
 import { startNatsServer } from './harness/nats-server.js';
@@ -85,6 +87,7 @@ const results = {
   mode: settings.mode,
   durationSeconds: Math.round(durationSeconds),
   node: process.version,
+  commit: currentCommit(),
   machine: {
     platform: platform(),
     release: release(),
@@ -106,4 +109,20 @@ log(`\n${report.figures.length} figures in ${durationSeconds.toFixed(0)} s → $
 if (report.failures.length > 0) {
   log(`${report.failures.length} failure(s): see the ERROR lines above`);
   process.exitCode = 1;
+}
+
+/** The commit the products were built from, so a figure can be traced to the code it measured. */
+function currentCommit(): string {
+  try {
+    // Paths relative to the bench package, wherever the run was started from.
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', '../packages', '.'], {
+      cwd,
+      encoding: 'utf8',
+    }).trim();
+    return dirty === '' ? commit : `${commit} + uncommitted changes`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
 }

@@ -97,10 +97,10 @@ export class Report {
     for (const [key, figures] of groups) {
       const [scenario = '', transport = ''] = key.split('\u0000');
       lines.push(`### ${titles.get(scenario) ?? scenario} — ${transport}`, '');
-      lines.push('| case | system | value | vs baseline |', '| --- | --- | ---: | --- |');
+      lines.push('| case | metric | system | value | vs baseline |', '| --- | --- | --- | ---: | --- |');
       for (const figure of figures) {
         const value = `${formatNumber(figure.value)} ${figure.unit}${figure.better === 'higher' ? ' ↑' : ' ↓'}`;
-        lines.push(`| ${figure.case} | ${figure.system} | ${value} | ${describeRatio(figure)} |`);
+        lines.push(`| ${figure.case} | ${figure.metric} | ${figure.system} | ${value} | ${describeRatio(figure)} |`);
       }
       lines.push('');
     }

@@ -14,6 +14,11 @@ export interface Settings {
   requests: number;
   /** Requests per round at concurrency 1 (throughput and latency). */
   sequentialRequests: number;
+  /**
+   * NATS cases send this many times the events and requests above: NATS moves several times more
+   * messages a second here, and a round much shorter than a second is mostly noise.
+   */
+  natsScale: number;
   /** Chunk replies per streamed request (scenario 3). */
   chunks: number;
   /** Scenario 6, per transport: events, then requests, between the two memory readings. */
@@ -31,6 +36,7 @@ export const fullSettings: Settings = {
   events: 10_000,
   requests: 6_000,
   sequentialRequests: 2_000,
+  natsScale: 4,
   chunks: 10_000,
   // Over HTTP, 1 000 000 events take 4–5 minutes here (docs/performance.md), so the full run
   // sends 200 000: ExoCom's reply routes reach their 100 000 cap long before, which is the plateau to see.
@@ -46,8 +52,18 @@ export const quickSettings: Settings = {
   events: 1_000,
   requests: 500,
   sequentialRequests: 100,
+  natsScale: 1,
   chunks: 1_000,
   soak: { http: { events: 10_000, requests: 2_000 }, nats: { events: 10_000, requests: 2_000 } },
   roundTimeoutMs: 30_000,
   soakTimeoutMs: 60_000,
 };
+
+/** Events or requests per round of a case over `transport`. */
+export function roundCount(
+  settings: Settings,
+  what: 'events' | 'requests' | 'sequentialRequests',
+  transport: string,
+): number {
+  return settings[what] * (transport === 'nats' ? settings.natsScale : 1);
+}

@@ -11,8 +11,8 @@ const payloads = orderEvents(1024);
 
 export const throughput: Metric = { name: 'throughput', unit: 'msg/s', better: 'higher' };
 export const deliveryRate: Metric = { name: 'deliveries', unit: 'deliveries/s', better: 'higher' };
-export const latencyP50: Metric = { name: 'p50', unit: 'ms', better: 'lower' };
-export const latencyP99: Metric = { name: 'p99', unit: 'ms', better: 'lower' };
+export const latencyP50: Metric = { name: 'latency p50', unit: 'ms', better: 'lower' };
+export const latencyP99: Metric = { name: 'latency p99', unit: 'ms', better: 'lower' };
 
 function countFor(settings: Settings, phase: 'warmup' | 'measure', total: number): number {
   return phase === 'warmup' ? Math.max(1, Math.ceil(total * settings.warmupShare)) : total;
@@ -39,7 +39,7 @@ export function eventTrial(
       await delivered;
       const seconds = (performance.now() - started) / 1000;
       rig.assertHealthy?.();
-      return { throughput: count / seconds, deliveries: (count * options.receivers) / seconds };
+      return { [throughput.name]: count / seconds, [deliveryRate.name]: (count * options.receivers) / seconds };
     },
   };
 }
@@ -70,10 +70,10 @@ export function requestTrial(
         recordLatencies: options.latencies,
       });
       rig.assertHealthy?.();
-      const sample: Sample = { throughput: count / (result.elapsedMs / 1000) };
+      const sample: Sample = { [throughput.name]: count / (result.elapsedMs / 1000) };
       if (result.latenciesMs !== undefined) {
-        sample.p50 = percentile(result.latenciesMs, 50);
-        sample.p99 = percentile(result.latenciesMs, 99);
+        sample[latencyP50.name] = percentile(result.latenciesMs, 50);
+        sample[latencyP99.name] = percentile(result.latenciesMs, 99);
       }
       return sample;
     },

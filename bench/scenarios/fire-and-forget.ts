@@ -19,6 +19,7 @@ import { type BenchContext, measureCase, type Scenario } from '../harness/measur
 import { pick } from '../harness/report.js';
 import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
+import { roundCount } from '../harness/settings.js';
 import { systems } from '../harness/systems.js';
 import { eventTrial, throughput } from '../harness/trials.js';
 import { startMoleculer } from '../peers/moleculer.js';
@@ -64,7 +65,7 @@ async function run(context: BenchContext): Promise<void> {
           trials: [...rigs].map(([system, rig]) =>
             eventTrial(system, rig, {
               settings: context.settings,
-              total: context.settings.events,
+              total: roundCount(context.settings, 'events', transport),
               concurrency,
               receivers: 1,
             }),

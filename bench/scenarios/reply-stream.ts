@@ -28,7 +28,7 @@ import { startExoRelayOverNats } from '../rigs/exorelay-nats.js';
 
 const id = 'reply-stream';
 
-const chunkRate: Metric = { name: 'chunks', unit: 'chunks/s', better: 'higher' };
+const chunkRate: Metric = { name: 'chunk rate', unit: 'chunks/s', better: 'higher' };
 const byteRate: Metric = { name: 'bandwidth', unit: 'MB/s', better: 'higher' };
 const peakHeap: Metric = { name: 'peak heap', unit: 'MiB', better: 'lower' };
 const peakRss: Metric = { name: 'peak RSS', unit: 'MiB', better: 'lower' };
@@ -48,10 +48,10 @@ function streamTrial(system: string, rig: Rig, settings: Settings): Trial {
       if (bytes !== chunks * CHUNK_BYTES)
         throw new Error(`${system} delivered ${bytes} bytes of ${chunks * CHUNK_BYTES}`);
       return {
-        chunks: chunks / seconds,
-        bandwidth: bytes / seconds / 1e6,
-        'peak heap': peak.heapUsedMiB,
-        'peak RSS': peak.rssMiB,
+        [chunkRate.name]: chunks / seconds,
+        [byteRate.name]: bytes / seconds / 1e6,
+        [peakHeap.name]: peak.heapUsedMiB,
+        [peakRss.name]: peak.rssMiB,
       };
     },
   };

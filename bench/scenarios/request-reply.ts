@@ -18,6 +18,7 @@ import { type BenchContext, measureCase, type Scenario } from '../harness/measur
 import { pick } from '../harness/report.js';
 import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
+import { roundCount } from '../harness/settings.js';
 import { systems } from '../harness/systems.js';
 import { latencyP50, latencyP99, requestTrial, throughput } from '../harness/trials.js';
 import { startMoleculer } from '../peers/moleculer.js';
@@ -67,7 +68,7 @@ async function run(context: BenchContext): Promise<void> {
           trials: [...rigs].map(([system, rig]) =>
             requestTrial(system, rig, {
               settings,
-              total: sequential ? settings.sequentialRequests : settings.requests,
+              total: roundCount(settings, sequential ? 'sequentialRequests' : 'requests', transport),
               concurrency,
               latencies: sequential,
             }),
@@ -90,7 +91,7 @@ async function run(context: BenchContext): Promise<void> {
         );
         for (const metric of metrics) {
           report.judgeRatio(
-            `${target} ${metric.name === throughput.name ? 'throughput' : `${metric.name} latency`} ahead of Moleculer`,
+            `${target} ${metric.name} ahead of Moleculer`,
             pick(figures, subject, metric),
             pick(figures, systems.moleculer, metric),
             1,

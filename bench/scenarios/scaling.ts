@@ -17,6 +17,7 @@ import { startRawNats } from '../baselines/raw-nats.js';
 import { type BenchContext, measureCase, type Scenario } from '../harness/measure.js';
 import type { Topology } from '../harness/rig.js';
 import { type RigStarters, withRigs } from '../harness/rig-set.js';
+import { roundCount } from '../harness/settings.js';
 import { systems } from '../harness/systems.js';
 import { deliveryRate, eventTrial, requestTrial, throughput } from '../harness/trials.js';
 import { startExoRelayOverExoCom } from '../rigs/exorelay-exocom.js';
@@ -56,7 +57,7 @@ async function run(context: BenchContext): Promise<void> {
           baseline: transport === 'http' ? systems.minimalBus4 : systems.natsCorrelated,
           metrics: [throughput],
           trials: [...rigs].map(([system, rig]) =>
-            requestTrial(system, rig, { settings, total: settings.requests, concurrency }),
+            requestTrial(system, rig, { settings, total: roundCount(settings, 'requests', transport), concurrency }),
           ),
         });
       });
@@ -73,7 +74,7 @@ async function run(context: BenchContext): Promise<void> {
           trials: [...rigs].map(([system, rig]) =>
             eventTrial(system, rig, {
               settings,
-              total: Math.max(1, Math.round(settings.events / receivers)),
+              total: Math.max(1, Math.round(roundCount(settings, 'events', transport) / receivers)),
               concurrency,
               receivers,
             }),

@@ -17,6 +17,7 @@ import { type BenchContext, measureCase, type Scenario } from '../harness/measur
 import { type Figure, formatNumber, type Metric, pick } from '../harness/report.js';
 import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
+import { roundCount } from '../harness/settings.js';
 import { requestTrial, throughput } from '../harness/trials.js';
 import { startExoRelayOverExoCom } from '../rigs/exorelay-exocom.js';
 import { startExoRelayOverNats } from '../rigs/exorelay-nats.js';
@@ -51,7 +52,7 @@ async function run(context: BenchContext): Promise<void> {
           trials: [...rigs].map(([system, rig]) =>
             requestTrial(system, rig, {
               settings,
-              total: concurrency === 1 ? settings.sequentialRequests : settings.requests,
+              total: roundCount(settings, concurrency === 1 ? 'sequentialRequests' : 'requests', transport),
               concurrency,
             }),
           ),
