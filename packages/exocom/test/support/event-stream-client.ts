@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { INSTANCE_HEADER } from '@exorelay/protocol';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { type Dispatcher, request } from 'undici';
+import { Client, type Dispatcher } from 'undici';
 
 export interface EventStreamQuery {
   service: string;
@@ -45,7 +45,11 @@ export async function openEventStream(
   const headers: Record<string, string> = { accept: 'text/event-stream' };
   if (query.lastEventId !== undefined) headers['last-event-id'] = String(query.lastEventId);
   const closing = new AbortController();
-  const response = await request(`http://127.0.0.1:${busPort}/events?${search}`, {
+  // Its own connection, closed with it: the shared global agent would keep sockets the bus waits for.
+  const client = new Client(`http://127.0.0.1:${busPort}`);
+  const response = await client.request({
+    method: 'GET',
+    path: `/events?${search}`,
     headers,
     signal: closing.signal,
     bodyTimeout: 0,
@@ -83,6 +87,7 @@ export async function openEventStream(
   const close = async () => {
     closing.abort();
     await ended.catch(() => undefined);
+    await client.destroy();
   };
   const instance = response.headers[INSTANCE_HEADER];
   return {
