@@ -12,8 +12,14 @@ interface BufferedEvent {
   id: number;
   frame: string;
   bytes: number;
-  /** When it was written to a connection; `undefined` while it waits. */
-  writtenAt: number | undefined;
+  /** When the socket took it (the write's callback); `undefined` until then. */
+  flushedAt: number | undefined;
+}
+
+/** The next events to write, and the id of the last of them. */
+export interface EventChunk {
+  text: string;
+  lastId: number;
 }
 
 /** Where a reconnecting consumer's `Last-Event-ID` leaves it. */
@@ -30,9 +36,10 @@ export function formatEvent(id: number, name: string, json: string): string {
 
 /**
  * The events of one instance, numbered 1, 2, 3 … and kept so that a consumer that reconnects
- * can be replayed what it missed. Events it was not sent yet are never dropped: when they fill
- * the buffer, `add` refuses, and the caller treats the consumer as too slow or gone. Events it
- * was sent are dropped oldest first to make room, and, while it is connected, once they are
+ * can be replayed what it missed. Events the socket has not taken yet are never dropped (those
+ * still in Node's write buffer die with a destroyed connection): when they fill the buffer,
+ * `add` refuses, and the caller treats the consumer as too slow or gone. Events the socket took
+ * are dropped oldest first to make room, and, while the consumer is connected, once they are
  * older than `retention`.
  * Ids are contiguous, so the events after an id are found by arithmetic, not by search.
  */
@@ -46,6 +53,8 @@ export class EventBuffer {
   #lastId = 0;
   /** Events up to this id were written to the current connection, or confirmed by a reconnect. */
   #writtenUpTo = 0;
+  /** Events up to this id were taken by the socket (or confirmed): they may be dropped. */
+  #flushedUpTo = 0;
   /** While the consumer is away nothing ages out: it has confirmed nothing since it left. */
   #away = false;
 
@@ -78,9 +87,9 @@ export class EventBuffer {
     const id = this.#lastId + 1;
     const frame = formatEvent(id, name, json);
     const bytes = Buffer.byteLength(frame);
-    this.#dropWritten({ events: 1, bytes });
+    this.#dropFlushed({ events: 1, bytes });
     if (this.size + 1 > this.#limits.maxEvents || this.#bytes + bytes > this.#limits.maxBytes) return undefined;
-    this.#events.push({ id, frame, bytes, writtenAt: undefined });
+    this.#events.push({ id, frame, bytes, flushedAt: undefined });
     this.#bytes += bytes;
     this.#lastId = id;
     return id;
@@ -90,21 +99,28 @@ export class EventBuffer {
    * The next events not written yet, joined into one chunk of about `maxChunk` bytes (at least
    * one event), marked as written; `undefined` when every event was written.
    */
-  takeUnwritten(maxChunk: number): string | undefined {
+  takeUnwritten(maxChunk: number): EventChunk | undefined {
     if (this.#writtenUpTo >= this.#lastId) return undefined;
-    const now = this.#now();
     const frames: string[] = [];
     let size = 0;
     let index = this.#indexOf(this.#writtenUpTo + 1);
     while (index < this.#events.length && (frames.length === 0 || size < maxChunk)) {
       const event = this.#events[index]!;
-      event.writtenAt = now;
       frames.push(event.frame);
       size += event.bytes;
       this.#writtenUpTo = event.id;
       index += 1;
     }
-    return frames.join('');
+    return { text: frames.join(''), lastId: this.#writtenUpTo };
+  }
+
+  /** The socket took every event up to `lastId` (written earlier on the current connection). */
+  flushed(lastId: number): void {
+    if (lastId <= this.#flushedUpTo || this.size === 0) return;
+    const now = this.#now();
+    const first = Math.max(this.#flushedUpTo + 1, this.#events[this.#head]!.id);
+    for (let id = first; id <= lastId; id += 1) this.#events[this.#indexOf(id)]!.flushedAt = now;
+    this.#flushedUpTo = lastId;
   }
 
   /** The consumer's connection closed: keep what it may have missed until it comes back. */
@@ -130,25 +146,26 @@ export class EventBuffer {
   /** The consumer reconnected having received every event up to `lastEventId` (checked with `canResume`): drop those, write the rest again. */
   resume(lastEventId: number): void {
     while (this.size > 0 && this.#events[this.#head]!.id <= lastEventId) this.#dropHead();
-    for (let index = this.#head; index < this.#events.length; index += 1) this.#events[index]!.writtenAt = undefined;
+    for (let index = this.#head; index < this.#events.length; index += 1) this.#events[index]!.flushedAt = undefined;
     this.#writtenUpTo = lastEventId;
+    this.#flushedUpTo = lastEventId;
     this.#away = false;
   }
 
-  /** Drops written events older than the retention; called now and then so an idle buffer shrinks. */
+  /** Drops flushed events older than the retention; called now and then so an idle buffer shrinks. */
   trim(): void {
-    this.#dropWritten({ events: 0, bytes: 0 });
+    this.#dropFlushed({ events: 0, bytes: 0 });
   }
 
-  /** Drops written events, oldest first, while they are too old or `incoming` would not fit. */
-  #dropWritten(incoming: { events: number; bytes: number }): void {
+  /** Drops flushed events, oldest first, while they are too old or `incoming` would not fit. */
+  #dropFlushed(incoming: { events: number; bytes: number }): void {
     const { maxEvents, maxBytes, retention } = this.#limits;
     const oldest = this.#now() - retention;
     while (this.size > 0) {
       const head = this.#events[this.#head]!;
-      if (head.writtenAt === undefined) return;
+      if (head.flushedAt === undefined) return;
       const crowded = this.size + incoming.events > maxEvents || this.#bytes + incoming.bytes > maxBytes;
-      if (!crowded && (this.#away || head.writtenAt > oldest)) return;
+      if (!crowded && (this.#away || head.flushedAt > oldest)) return;
       this.#dropHead();
     }
   }

@@ -66,7 +66,7 @@ export class EventStreamChannel implements InstanceChannel {
   async deliver(message: OutgoingMessage): Promise<DeliveryOutcome> {
     if (this.#closed) return { kind: 'unreachable', reason: 'the event-stream instance was forgotten' };
     if (this.#buffer.add(message.name, message.json) === undefined) {
-      const reason = `its event stream holds ${this.#buffer.unwritten} events it has not read (${this.#buffer.bytes} bytes), the most it may: it reads too slowly or is away`;
+      const reason = `its event stream holds ${this.#buffer.size} events (${this.#buffer.bytes} bytes) it has not read, the most it may: it reads too slowly or is away`;
       if (this.#response !== undefined) this.#disconnect('slow-consumer');
       return { kind: 'unreachable', reason };
     }
@@ -156,7 +156,13 @@ export class EventStreamChannel implements InstanceChannel {
     for (;;) {
       const chunk = this.#buffer.takeUnwritten(chunkSize);
       if (chunk === undefined) return;
-      if (!response.write(chunk)) {
+      const written = response.write(chunk.text, (error) => {
+        // Only what the socket took may leave the buffer; a stale connection's news is ignored.
+        if (error === undefined || error === null) {
+          if (this.#response === response) this.#buffer.flushed(chunk.lastId);
+        }
+      });
+      if (!written) {
         this.#waitForDrain(response);
         return;
       }

@@ -27,13 +27,15 @@ export interface EventStreamClient extends AsyncDisposable {
   waitForEvents(count: number): Promise<EventSourceMessage[]>;
   /** Resolves once `count` heartbeat comments arrived in all. */
   waitForComments(count: number): Promise<void>;
-  /** Resolves when the bus closes the connection (or it breaks). */
+  /** Starts reading a stream opened with `read: false`. */
+  resume(): void;
+  /** Resolves when the bus closes the connection (or it breaks) and everything before that was read. */
   readonly ended: Promise<void>;
   /** Closes the connection from this side. */
   close(): Promise<void>;
 }
 
-/** `read: false` opens the stream but never reads it: a consumer that stopped reading. */
+/** `read: false` opens the stream but does not read it until `resume()`: a consumer that stopped reading. */
 export async function openEventStream(
   busPort: number,
   query: EventStreamQuery,
@@ -76,16 +78,16 @@ export async function openEventStream(
     }
   };
   const text = response.statusCode === 200 ? '' : await response.body.text();
-  // A stream nobody reads still has to report its end, and its errors must not go unhandled.
-  response.body.on('error', () => {});
-  const unread = () => once(response.body, 'close').then(() => undefined);
-  const ended = response.statusCode !== 200 ? Promise.resolve() : read ? consume() : unread();
+  let resume = () => {};
+  const reading = read ? Promise.resolve() : new Promise<void>((start) => (resume = start));
+  const ended = response.statusCode !== 200 ? Promise.resolve() : reading.then(consume);
   const waitUntil = async (check: () => boolean) => {
     const timeout = AbortSignal.timeout(10_000);
     while (!check()) await once(arrived, 'arrived', { signal: timeout });
   };
   const close = async () => {
     closing.abort();
+    resume();
     await ended.catch(() => undefined);
     await client.destroy();
   };
@@ -102,6 +104,7 @@ export async function openEventStream(
       return events.slice(0, count);
     },
     waitForComments: (count) => waitUntil(() => comments.length >= count),
+    resume: () => resume(),
     ended,
     close,
     [Symbol.asyncDispose]: close,
