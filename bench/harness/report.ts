@@ -127,7 +127,7 @@ function describeRatio(figure: Figure): string {
 
 /** 12,345 · 123.4 · 1.23 · 0.0123: enough digits to compare, no more. */
 export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
+  if (!Number.isFinite(value) || value === 0) return String(value);
   const magnitude = Math.abs(value);
   if (magnitude >= 1000) return Math.round(value).toLocaleString('en-US');
   if (magnitude >= 100) return value.toFixed(0);
