@@ -136,6 +136,25 @@ export function formatNumber(value: number): string {
   return value.toPrecision(2);
 }
 
+/** A figure with no baseline in its case (an absolute memory reading, an overhead, a micro-benchmark). */
+export function standaloneFigure(
+  where: Pick<Figure, 'scenario' | 'transport' | 'case' | 'system'>,
+  metric: Metric,
+  value: number,
+  samples: number[] = [value],
+): Figure {
+  return {
+    ...where,
+    metric: metric.name,
+    unit: metric.unit,
+    better: metric.better,
+    value,
+    samples,
+    baseline: undefined,
+    ratio: undefined,
+  };
+}
+
 /** The figure of `system` for `metric` among a case's figures. */
 export function pick(figures: readonly Figure[], system: string, metric: Metric): Figure | undefined {
   return figures.find((figure) => figure.system === system && figure.metric === metric.name);

@@ -14,7 +14,8 @@ export const deliveryRate: Metric = { name: 'deliveries', unit: 'deliveries/s', 
 export const latencyP50: Metric = { name: 'latency p50', unit: 'ms', better: 'lower' };
 export const latencyP99: Metric = { name: 'latency p99', unit: 'ms', better: 'lower' };
 
-function countFor(settings: Settings, phase: 'warmup' | 'measure', total: number): number {
+/** How many operations a round does: all of them, or the warm-up's share. */
+export function countFor(settings: Settings, phase: 'warmup' | 'measure', total: number): number {
   return phase === 'warmup' ? Math.max(1, Math.ceil(total * settings.warmupShare)) : total;
 }
 

@@ -16,11 +16,11 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext, Scenario } from '../harness/measure.js';
 import type { MemoryReading } from '../harness/memory.js';
-import { type Figure, formatNumber, type Metric } from '../harness/report.js';
+import { type Figure, formatNumber, standaloneFigure } from '../harness/report.js';
 import { systems } from '../harness/systems.js';
 
 const id = 'memory-soak';
-const mebibytes: Omit<Metric, 'name'> = { unit: 'MiB', better: 'lower' };
+const mebibytes = 'MiB';
 
 interface SoakResult {
   before: MemoryReading;
@@ -54,19 +54,12 @@ async function run(context: BenchContext): Promise<void> {
       context.report.judgeValue(`${system} heap growth after ${soak} < 10 MiB`, undefined, 10);
       continue;
     }
-    const figure = (caseName: string, metric: string, value: number, unit = mebibytes.unit): Figure => ({
-      scenario: id,
-      transport,
-      case: caseName,
-      system,
-      metric,
-      unit,
-      better: 'lower',
-      value,
-      samples: [value],
-      baseline: undefined,
-      ratio: undefined,
-    });
+    const figure = (caseName: string, metric: string, value: number, unit = mebibytes): Figure =>
+      standaloneFigure(
+        { scenario: id, transport, case: caseName, system },
+        { name: metric, unit, better: 'lower' },
+        value,
+      );
     const growth = figure(soak, 'heap growth', result.after.heapUsedMiB - result.before.heapUsedMiB);
     const figures = [
       figure('before, after GC', 'heap', result.before.heapUsedMiB),

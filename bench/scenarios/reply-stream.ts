@@ -23,6 +23,7 @@ import { type Rig, singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import type { Settings } from '../harness/settings.js';
 import { systems } from '../harness/systems.js';
+import { countFor } from '../harness/trials.js';
 import { startExoRelayOverExoCom } from '../rigs/exorelay-exocom.js';
 import { startExoRelayOverNats } from '../rigs/exorelay-nats.js';
 
@@ -38,7 +39,7 @@ function streamTrial(system: string, rig: Rig, settings: Settings): Trial {
     system,
     async run(phase): Promise<Sample> {
       if (rig.stream === undefined) throw new Error(`${system} cannot stream`);
-      const chunks = phase === 'warmup' ? Math.ceil(settings.chunks * settings.warmupShare) : settings.chunks;
+      const chunks = countFor(settings, phase, settings.chunks);
       const memory = await trackPeakMemory();
       const started = performance.now();
       const bytes = await rig.stream(chunks);

@@ -14,7 +14,7 @@ import { Bench } from 'tinybench';
 import { benchContracts } from '../fixtures/contracts.js';
 import { orderEvents } from '../fixtures/payloads.js';
 import { type BenchContext, measureCase, type Scenario } from '../harness/measure.js';
-import { type Figure, formatNumber, type Metric, pick } from '../harness/report.js';
+import { type Figure, formatNumber, type Metric, pick, standaloneFigure } from '../harness/report.js';
 import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import { roundCount } from '../harness/settings.js';
@@ -70,19 +70,8 @@ async function run(context: BenchContext): Promise<void> {
 
 function overheadFigure(transport: string, caseName: string, on: Figure, off: Figure): Figure {
   const samples = on.samples.map((value, round) => (1 - value / (off.samples[round] ?? Number.NaN)) * 100);
-  return {
-    scenario: id,
-    transport,
-    case: caseName,
-    system: 'overhead of validation',
-    metric: overhead.name,
-    unit: overhead.unit,
-    better: overhead.better,
-    value: (1 - on.value / off.value) * 100,
-    samples,
-    baseline: undefined,
-    ratio: undefined,
-  };
+  const where = { scenario: id, transport, case: caseName, system: 'overhead of validation' };
+  return standaloneFigure(where, overhead, (1 - on.value / off.value) * 100, samples);
 }
 
 /** One payload validation against one JSON encode + decode of its envelope, with tinybench. */
@@ -109,20 +98,8 @@ async function measureValidationCost(context: BenchContext): Promise<void> {
       context.report.fail({ scenario: id, case: `in-process · ${task.name}`, error: `tinybench: ${result.state}` });
       continue;
     }
-    const microseconds = result.latency.mean * 1000;
-    figures.push({
-      scenario: id,
-      transport: 'in-process',
-      case: 'one call',
-      system: task.name,
-      metric: perCall.name,
-      unit: perCall.unit,
-      better: perCall.better,
-      value: microseconds,
-      samples: [microseconds],
-      baseline: undefined,
-      ratio: undefined,
-    });
+    const where = { scenario: id, transport: 'in-process', case: 'one call', system: task.name };
+    figures.push(standaloneFigure(where, perCall, result.latency.mean * 1000));
   }
   for (const figure of figures) context.report.add(figure);
   context.log(
