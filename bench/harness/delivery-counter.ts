@@ -19,7 +19,7 @@ export class DeliveryCounter {
     }
   }
 
-  /** Resolves once `target` deliveries were counted in all. */
+  /** Resolves once `target` deliveries were counted in all. One waiter at a time: a round waits, then the next. */
   reach(target: number): Promise<void> {
     if (this.#count >= target) return Promise.resolve();
     return new Promise((resolve) => {
