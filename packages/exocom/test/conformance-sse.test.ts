@@ -9,14 +9,13 @@ runRelayConformance({
     const relays: ExoRelay[] = [];
     return {
       async createRelay(serviceName, { setup, relayOptions } = {}) {
-        const options = {
+        const relay = new ExoRelay({
           serviceName,
           exocomPort: bus.port,
           exocomHost: '127.0.0.1',
           delivery: 'sse',
           ...relayOptions,
-        };
-        const relay = new ExoRelay(options);
+        });
         relays.push(relay);
         setup?.(relay);
         // The stream's query announces the handled names: once it is open, the bus routes them.

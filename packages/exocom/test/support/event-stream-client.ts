@@ -5,7 +5,7 @@ import { Client, type Dispatcher } from 'undici';
 
 export interface EventStreamQuery {
   service: string;
-  receives?: string[];
+  receives?: readonly string[];
   instance?: string;
   lastEventId?: number;
 }
