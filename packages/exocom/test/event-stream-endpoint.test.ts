@@ -72,6 +72,41 @@ describe('GET /events', () => {
     expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET']);
   });
 
+  it('takes POST /register and /deregister for an event-stream instance by its id, and refuses what it cannot take', async () => {
+    await using bus = await startBus();
+    await using bank = await openEventStream(bus.port, { service: 'bank', receives: ['deposit'] });
+    const post = async (path: string, body: unknown) => {
+      const response = await fetch(`http://127.0.0.1:${bus.port}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return [response.status, await response.text()];
+    };
+
+    expect(await post('/register', { serviceName: 'bank', instance: bank.instance, receives: ['withdraw'] })).toEqual([
+      200,
+      `registered bank as event stream ${bank.instance}`,
+    ]);
+    expect(bus.status().routes).toEqual({ withdraw: ['bank'] });
+    expect(await post('/register', { serviceName: 'bank', instance: 'nope', receives: [] })).toEqual([
+      404,
+      "no event-stream instance 'nope': open GET /events?service=bank again",
+    ]);
+    expect(await post('/register', { serviceName: 'web', instance: bank.instance, receives: [] })).toEqual([
+      409,
+      `event stream ${bank.instance} belongs to service 'bank', not 'web'`,
+    ]);
+    expect(await post('/register', { serviceName: 'bank', instance: 7, receives: [] })).toEqual([
+      400,
+      'instance must be the id of an event stream (a non-empty string)',
+    ]);
+    expect(await post('/deregister', { serviceName: 'bank', instance: 'nope' })).toEqual([200, 'not registered']);
+    expect(await post('/deregister', { serviceName: 'bank', instance: bank.instance })).toEqual([200, 'deregistered']);
+    await bank.ended;
+    expect(bus.status().services).toEqual([]);
+  });
+
   it('checks its options', async () => {
     for (const [eventStreams, text] of [
       [{ retention: 0 }, 'eventStreams.retention must be a positive number, got 0'],
