@@ -159,17 +159,21 @@ export class MessageRouter {
       this.#options.emitFlow({ kind: 'message', name, sender, requestId: envelope.requestId, receivers: [] });
       return 0;
     }
-    this.#options.replyRoutes.record(envelope.requestId, {
-      service: sender,
-      instance: this.#identifySender(sender, message.instance),
-      awaitingFinal: receivers.length,
-    });
+    // Nobody reads the replies of a one-way message: keep no way back for them.
+    const oneWay = envelope.oneWay === true;
+    if (!oneWay) {
+      this.#options.replyRoutes.record(envelope.requestId, {
+        service: sender,
+        instance: this.#identifySender(sender, message.instance),
+        awaitingFinal: receivers.length,
+      });
+    }
     const flow: FlowReceiver[] = [];
     for (const { service, instances } of receivers) {
       const instance = this.#options.balancer.pick(service.name, instances);
       const outgoing = { name: service.translator.toInternal(name), envelope, json: message.json };
       flow.push(flowReceiver(service, instance, outgoing.name));
-      this.#deliver(instance, outgoing, { publicName: name, sender, reply: false });
+      this.#deliver(instance, outgoing, { publicName: name, sender, reply: false, oneWay });
     }
     this.#options.emitFlow({ kind: 'message', name, sender, requestId: envelope.requestId, receivers: flow });
     return receivers.length;
@@ -192,7 +196,7 @@ export class MessageRouter {
     const flow: FlowReceiver[] = [];
     for (const instance of targets) {
       flow.push(flowReceiver(requester, instance, outgoing.name));
-      this.#deliver(instance, outgoing, { publicName: name, sender, reply: true });
+      this.#deliver(instance, outgoing, { publicName: name, sender, reply: true, oneWay: false });
     }
     this.#options.emitFlow({ ...event, receivers: flow });
     return targets.length;
@@ -235,7 +239,7 @@ export class MessageRouter {
   #deliver(
     instance: Instance,
     message: OutgoingMessage,
-    context: { publicName: string; sender: string; reply: boolean },
+    context: { publicName: string; sender: string; reply: boolean; oneWay: boolean },
   ) {
     instance.inFlight += 1;
     void instance.channel.deliver(message).then((outcome) => {
@@ -246,7 +250,7 @@ export class MessageRouter {
         this.counters.delivered += 1;
         if (context.reply) this.counters.repliesRouted += 1;
         // An event-stream instance that is forgotten before it answers leaves its requester waiting.
-        else if (instance.eventStream !== undefined) {
+        else if (instance.eventStream !== undefined && !context.oneWay) {
           this.#owedBy(instance).add({ requestId, name: context.publicName, sender: context.sender });
         }
         this.#options.table.reportSuccess(instance);
@@ -267,8 +271,8 @@ export class MessageRouter {
           status: outcome.status,
           cause: outcome.kind === 'unreachable' ? outcome.cause : undefined,
         },
-        // A reply has nobody to tell.
-        { tellRequester: !(context.reply || refusedByContract) },
+        // A reply, or a one-way message, has nobody to tell.
+        { tellRequester: !(context.reply || context.oneWay || refusedByContract) },
       );
     });
   }

@@ -53,4 +53,27 @@ describe('reply routing', () => {
     await eventually(() => web.received.length === 2);
     expect(bus.lines).toContain('users  --[ users.found ]->  (reply to an unknown or expired request)');
   });
+
+  it('keeps no reply route for one-way messages, however many go through', async () => {
+    await using bus = await startBus();
+    await using users = await startPeer(bus.port, 'users', { receives: ['users.created'] });
+    await using web = await startPeer(bus.port, 'web');
+
+    for (let index = 0; index < 200; index += 1)
+      await web.send('users.created', { requestId: `e${index}`, oneWay: true });
+    await eventually(() => users.received.length === 200);
+    expect(bus.status().replyRoutes).toBe(0);
+  });
+
+  it('tells nobody when a one-way message cannot be delivered', async () => {
+    await using bus = await startBus();
+    await using users = await startPeer(bus.port, 'users', { receives: ['users.created'] });
+    await using web = await startPeer(bus.port, 'web');
+    await users.close();
+
+    await web.send('users.created', { requestId: 'e1', oneWay: true });
+    await eventually(() => bus.counters.failed === 1);
+    expect(bus.counters.errorReplies).toBe(0);
+    expect(web.received).toEqual([]);
+  });
 });

@@ -11,6 +11,7 @@ export {
   NatsUnreachableError,
   UnroutableReplyError,
 } from './errors.js';
+export type { NatsTransport } from './nats-transport.js';
 export { natsTransport } from './nats-transport.js';
 export type { NatsTransportOptions } from './options.js';
 export { encodeName, messageSubject } from './subjects.js';

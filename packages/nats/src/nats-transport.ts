@@ -33,8 +33,14 @@ import { decodeEnvelope, encodeEnvelope, outcomeHeaders, readOutcome } from './w
  * @example
  * const relay = new ExoRelay({ serviceName: 'users', transport: natsTransport({ servers: 'nats://127.0.0.1:4222' }) })
  */
-export function natsTransport(options: NatsTransportOptions): Transport {
-  return new NatsTransport(resolveNatsTransportOptions(options));
+/** The NATS transport, with a count of its state for leak checks and monitoring. */
+export interface NatsTransport extends Transport {
+  /** Messages received whose replies this relay may still send: their way back is kept. */
+  readonly replyRoutes: number;
+}
+
+export function natsTransport(options: NatsTransportOptions): NatsTransport {
+  return new NatsTransportImpl(resolveNatsTransportOptions(options));
 }
 
 type State = 'idle' | 'listening' | 'closing' | 'closed';
@@ -45,7 +51,7 @@ interface Handed {
   delivery: Delivery;
 }
 
-class NatsTransport implements Transport {
+class NatsTransportImpl implements NatsTransport {
   readonly kind = 'nats';
   readonly #options: ResolvedNatsTransportOptions;
   readonly #routes: ReplyRoutes;
@@ -62,6 +68,10 @@ class NatsTransport implements Transport {
   constructor(options: ResolvedNatsTransportOptions) {
     this.#options = options;
     this.#routes = new ReplyRoutes(options.replyRouteTtl);
+  }
+
+  get replyRoutes(): number {
+    return this.#routes.size;
   }
 
   attach(context: TransportContext): void {
@@ -263,7 +273,10 @@ class NatsTransport implements Transport {
       return undefined;
     }
     const { envelope } = parsed;
-    if (replySubject !== undefined && replySubject !== '') this.#routes.remember(envelope.requestId, replySubject);
+    // Every message carries a reply subject (it tells no responders apart), but nobody reads the
+    // replies of a one-way message: keep no way back for it.
+    const wantsReplies = replySubject !== undefined && replySubject !== '' && envelope.oneWay !== true;
+    if (wantsReplies) this.#routes.remember(envelope.requestId, replySubject);
     return { envelope, delivery: await context.deliver({ name, envelope }) };
   }
 

@@ -27,7 +27,8 @@ describe('reply routes', () => {
       },
     });
     await using web = await startNatsRelay(server.url, 'web', { listen: false });
-    web.send('slow');
+    // Read by nobody, but kept: a one-way message would get no way back at all.
+    web.send('slow', undefined, { keepReplies: true });
     const error = await replied.promise;
     expect(error).toBeInstanceOf(UnroutableReplyError);
     expect(error).toMatchObject({ code: 'EXORELAY_NATS_UNROUTABLE_REPLY', outcome: 'done', replyRouteTtl: 20 });

@@ -16,6 +16,11 @@ export interface Envelope {
   more?: true;
   /** 0, 1, 2 … per answered request, set by the replier so the requester can restore order. */
   seq?: number;
+  /**
+   * `true` when nobody reads this message's replies (a fire-and-forget send): the bus and the
+   * transports keep no way back for it, and receivers send no replies to it.
+   */
+  oneWay?: true;
   [extension: string]: unknown;
 }
 

@@ -22,12 +22,17 @@ export function parseEnvelope(body: unknown): EnvelopeParseResult {
   if (fields.more !== undefined && typeof fields.more !== 'boolean') {
     return { ok: false, error: 'more must be a boolean' };
   }
+  if (fields.oneWay !== undefined && typeof fields.oneWay !== 'boolean') {
+    return { ok: false, error: 'oneWay must be a boolean' };
+  }
   if (fields.seq !== undefined && !(Number.isSafeInteger(fields.seq) && (fields.seq as number) >= 0)) {
     return { ok: false, error: 'seq must be a non-negative integer' };
   }
   const envelope = { ...fields } as Envelope;
-  // `more: false` means final; normalise so that the rest of the code checks one spelling.
+  // `more: false` means final, `oneWay: false` expects replies: normalise so that the rest of
+  // the code checks one spelling.
   if (envelope.more !== true) delete envelope.more;
+  if (envelope.oneWay !== true) delete envelope.oneWay;
   return { ok: true, envelope };
 }
 

@@ -284,6 +284,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
 
   #transmit(controller: ReplyStreamController, message: NamedEnvelope, signal: AbortSignal | undefined): void {
     this.#validateOutgoing(message.name, undefined, message.envelope.payload)
+      .then(() => this.#markOneWay(controller, message))
       .then(() => this.#transport.send(message, { signal }))
       .then(
         (receipt) => controller.markSent(receipt),
@@ -292,6 +293,16 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
           controller.markSendFailed(error);
         },
       );
+  }
+
+  /**
+   * A stream claimed by now (a `for await`, a callback, `request()`) goes out at once. Any other
+   * waits for the end of the tick: if nobody claimed it by then, it travels as `oneWay`, so the
+   * bus, the transport and the receiver keep no way back for replies nobody will read.
+   */
+  async #markOneWay(controller: ReplyStreamController, message: NamedEnvelope): Promise<void> {
+    if (controller.isClaimed) return;
+    if (!(await controller.claimDecided)) message.envelope.oneWay = true;
   }
 
   #forwardToCallback(controller: ReplyStreamController, onReply: ReplyCallback): void {
@@ -397,6 +408,10 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       }
       if (typeof payload === 'function') throw new InvalidArgumentError('cannot reply with a function as payload');
       await this.#validateOutgoing(request.name, outcome, payload);
+      if (request.envelope.oneWay === true) {
+        debug('not replying %s to %s: its sender reads no replies', outcome, request.envelope.requestId);
+        return;
+      }
       const envelope: Envelope = withPayload(
         { sender: this.serviceName, requestId: randomUUID(), responseTo: request.envelope.requestId },
         payload,

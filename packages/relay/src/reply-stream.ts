@@ -86,6 +86,11 @@ export class ReplyStreamController {
   #sendError: Error | undefined;
   #claimed = false;
   #iterated = false;
+  #decideClaim!: (claimed: boolean) => void;
+  /** Resolves `true` once someone claims the stream, `false` when it is detached unclaimed. */
+  readonly claimDecided = new Promise<boolean>((resolve) => {
+    this.#decideClaim = resolve;
+  });
   #waiter: { resolve: (result: IteratorResult<Reply>) => void; reject: (error: Error) => void } | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
@@ -118,17 +123,19 @@ export class ReplyStreamController {
 
   claim(): void {
     this.#claimed = true;
+    this.#decideClaim(true);
   }
 
   claimForIteration(): void {
     if (this.#iterated)
       throw new InvalidArgumentError(`the reply stream of '${this.messageName}' can be iterated only once`);
     this.#iterated = true;
-    this.#claimed = true;
+    this.claim();
   }
 
   /** Nobody read the stream in the tick it was made: stop keeping its replies. */
   detach(): void {
+    this.#decideClaim(false);
     if (this.#state !== 'open') return;
     this.#state = 'detached';
     this.#settle();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startRecordingBus } from './support/recording-bus.js';
-import { listeningRelay } from './support/relay-fixture.js';
+import { listeningRelay, postRun } from './support/relay-fixture.js';
 
 describe('what a relay puts on the wire', () => {
   it('POSTs /send/NAME with JSON { sender, requestId, payload } and JSON headers', async () => {
@@ -11,7 +11,12 @@ describe('what a relay puts on the wire', () => {
     expect(recorded).toMatchObject({ method: 'POST', path: '/send/users.create' });
     expect(recorded?.headers['content-type']).toBe('application/json');
     expect(recorded?.headers.accept).toBe('application/json');
-    expect(recorded?.envelope).toEqual({ sender: 'web', requestId: expect.any(String), payload: { name: 'Jean-Luc' } });
+    expect(recorded?.envelope).toEqual({
+      sender: 'web',
+      requestId: expect.any(String),
+      payload: { name: 'Jean-Luc' },
+      oneWay: true, // nobody reads its replies
+    });
     expect(recorded?.envelope.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -22,11 +27,40 @@ describe('what a relay puts on the wire', () => {
     expect(bus.requests[0]?.headers['exorelay-instance']).toBe(`127.0.0.1:${relay.port}`);
   });
 
+  it('marks a send nobody reads as oneWay, so nobody keeps a way back for its replies', async () => {
+    await using bus = await startRecordingBus();
+    await using relay = await listeningRelay(bus.port, { http: { register: false } });
+    relay.on('error', () => {}); // the claimed streams end with the relay
+    await relay.send('event').sent;
+    const iterated = relay.send('iterated');
+    const iterator = iterated[Symbol.asyncIterator]();
+    await iterated.sent;
+    await iterator.return?.();
+    await relay.send('with callback', undefined, () => {}).sent;
+    await relay.send('kept', undefined, { keepReplies: true }).sent;
+    const byName = (name: string) =>
+      bus.requests.find((request) => request.path === `/send/${encodeURIComponent(name)}`);
+    expect(byName('event')?.envelope.oneWay).toBe(true);
+    for (const name of ['iterated', 'with callback', 'kept'])
+      expect(byName(name)?.envelope).not.toHaveProperty('oneWay');
+  });
+
+  it('sends no replies to a oneWay message', async () => {
+    await using bus = await startRecordingBus();
+    await using relay = await listeningRelay(bus.port, {
+      http: { register: false },
+      setup: (relay) => relay.registerHandler('event', (_payload, { reply }) => reply('handled')),
+    });
+    expect((await postRun(relay.port!, 'event', { requestId: 'e1', oneWay: true })).status).toBe(200);
+    expect((await postRun(relay.port!, 'event', { requestId: 'e2' })).status).toBe(200);
+    await expect.poll(() => bus.requests.map((request) => request.envelope.responseTo)).toEqual(['e2']);
+  });
+
   it('leaves the payload key out when the payload is undefined', async () => {
     await using bus = await startRecordingBus();
     await using relay = await listeningRelay(bus.port, { http: { register: false } });
     await relay.send('ping').sent;
-    expect(Object.keys(bus.requests[0]?.envelope ?? {})).toEqual(['sender', 'requestId']);
+    expect(Object.keys(bus.requests[0]?.envelope ?? {})).toEqual(['sender', 'requestId', 'oneWay']);
   });
 
   it('encodes message names with spaces in the path', async () => {
