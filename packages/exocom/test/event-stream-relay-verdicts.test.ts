@@ -27,6 +27,9 @@ describe("an SSE relay's verdicts, which cannot be HTTP statuses", () => {
     });
     expect(await told.text()).toBe(`registered users as event stream ${instance}`);
 
+    // A fire-and-forget send (one-way: nobody reads its replies), then a request.
+    const event = web.send('users.ghost', 'event');
+    await event.sent;
     const failure = await web.request('users.ghost', {}, { timeout: 10_000 }).catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(RemoteError);
@@ -36,6 +39,13 @@ describe("an SSE relay's verdicts, which cannot be HTTP statuses", () => {
       details: { service: 'users', reason: "unknown message: 'users.ghost'" },
     });
     expect(users.errors).toEqual([]);
+    // Closing waits for the relay's replies under way: the one-way event got none.
+    await users.close();
+    const answered = bus.flows.flatMap((flow) =>
+      flow.kind === 'reply' && flow.name === 'exo.error' ? [flow.responseTo] : [],
+    );
+    expect(answered).toEqual([(failure as RemoteError).requestId]);
+    expect(answered).not.toContain(event.requestId);
   });
 
   it('a payload that breaks its contract is answered INVALID_PAYLOAD, as over HTTP', async () => {

@@ -188,11 +188,13 @@ class SseTransport implements Transport {
    * Hands a message to the relay. Its verdict cannot become an HTTP status as over `/run/NAME`:
    * a contract violation was answered `INVALID_PAYLOAD` by the relay already; a message the
    * relay cannot take (unknown name, closing) is answered `DELIVERY_FAILED` here, as ExoCom
-   * answers a failed delivery, so the requester does not wait for its timeout.
+   * answers a failed delivery, so the requester does not wait for its timeout — unless it is
+   * one-way: nobody reads its replies.
    */
   async #receive(message: NamedEnvelope): Promise<void> {
     const delivery = await this.#requireContext().deliver(message);
-    if (delivery.kind === 'accepted' || delivery.kind === 'rejected' || isReply(message.envelope)) return;
+    if (delivery.kind === 'accepted' || delivery.kind === 'rejected') return;
+    if (isReply(message.envelope) || message.envelope.oneWay === true) return;
     const reply = this.#replyDeliveryFailed(message, delivery);
     this.#replies.add(reply);
     void reply.then(() => this.#replies.delete(reply));
