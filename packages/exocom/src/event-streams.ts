@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { INSTANCE_HEADER } from '@exorelay/protocol';
+import {
+  type EventStreamDeregistration,
+  type EventStreamRegistration,
+  INSTANCE_HEADER,
+  parseEventStreamQuery,
+} from '@exorelay/protocol';
 import { debug } from './debug.js';
 import { EventStreamChannel } from './event-stream-channel.js';
 import type { EndpointAnswer } from './http-server.js';
 import type { Instance } from './instance.js';
-import type { EventStreamDeregistration, EventStreamRegistration, Parsed } from './registration.js';
+import type { Parsed } from './registration.js';
 import type { InstanceChangeReason, RoutingTable } from './routing-table.js';
 
 /** Delivery over Server-Sent Events: how often to send heartbeats, and how much to keep for a reconnect. */
@@ -196,15 +201,9 @@ function refuseTakeover(instance: Instance, service: string): EndpointAnswer | u
 }
 
 function parseEventStreamRequest(request: IncomingMessage): Parsed<EventStreamRequest> {
-  const query = new URL(request.url ?? '/', 'http://exocom').searchParams;
-  const service = query.get('service');
-  if (service === null || service === '') {
-    return { ok: false, error: 'missing service: GET /events?service=NAME&receives=NAME…' };
-  }
-  const receives = query.getAll('receives');
-  if (receives.includes('')) return { ok: false, error: 'receives must name a message: receives=NAME, once per name' };
-  const instance = query.get('instance');
-  if (instance === '') return { ok: false, error: 'instance must be the id of an event stream' };
+  const parsed = parseEventStreamQuery(new URL(request.url ?? '/', 'http://exocom').searchParams);
+  if (!parsed.ok) return parsed;
+  const { serviceName: service, receives, instance } = parsed.query;
   const header = request.headers['last-event-id'];
   const lastEventId = parseLastEventId(header);
   if (lastEventId === undefined) {
@@ -213,7 +212,7 @@ function parseEventStreamRequest(request: IncomingMessage): Parsed<EventStreamRe
       error: `Last-Event-ID must be the id of an event this bus sent (an integer ≥ 0), got '${header}'`,
     };
   }
-  return { ok: true, value: { service, receives, instance: instance ?? undefined, lastEventId } };
+  return { ok: true, value: { service, receives: [...receives], instance, lastEventId } };
 }
 
 function parseLastEventId(header: string | string[] | undefined): number | undefined {

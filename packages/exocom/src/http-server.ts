@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Envelope, INSTANCE_HEADER, parseEnvelope } from '@exorelay/protocol';
+import { type Envelope, EVENTS_PATH, INSTANCE_HEADER, parseEnvelope } from '@exorelay/protocol';
 import { debug } from './debug.js';
 import { PortInUseError } from './errors.js';
 
@@ -106,7 +106,7 @@ export class BusHttpServer {
     switch (path) {
       case '/status':
         return { method: 'GET', run: () => endpoints.status() };
-      case '/events':
+      case EVENTS_PATH:
         return { method: 'GET', stream: (request, response) => endpoints.events(request, response) };
       case '/services':
         return [

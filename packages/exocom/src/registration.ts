@@ -1,23 +1,12 @@
-import type { ServiceDeregistration, ServiceRegistration } from '@exorelay/protocol';
+import type {
+  EventStreamDeregistration,
+  EventStreamRegistration,
+  ServiceDeregistration,
+  ServiceRegistration,
+} from '@exorelay/protocol';
 import { isPort } from './landscape.js';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
-
-/**
- * `POST /register` for an instance that reads `GET /events`: it names itself by the id the bus
- * gave it (the `exorelay-instance` header of its stream) instead of `host` and `port`.
- */
-export interface EventStreamRegistration {
-  serviceName: string;
-  instance: string;
-  receives: string[];
-}
-
-/** `POST /deregister` for an event-stream instance. */
-export interface EventStreamDeregistration {
-  serviceName: string;
-  instance: string;
-}
 
 /** Checks the body of `POST /register`; the error texts are answered with status 400. */
 export function parseRegistration(body: unknown): Parsed<ServiceRegistration | EventStreamRegistration> {

@@ -4,6 +4,8 @@ export type { SendAcknowledgement, ServiceDeregistration, ServiceRegistration } 
 export { INSTANCE_HEADER, readReceivers } from './bus-responses.js';
 export type { Envelope, NamedEnvelope } from './envelope.js';
 export { isReply } from './envelope.js';
+export type { EventStreamDeregistration, EventStreamQuery, EventStreamRegistration } from './event-streams.js';
+export { EVENTS_PATH, eventStreamPath, parseEventStreamQuery } from './event-streams.js';
 export { DEFAULT_BODY_LIMIT } from './limits.js';
 export { ERROR_OUTCOME, isReservedName, RESERVED_PREFIX, runPath, sendPath } from './message-names.js';
 export type { EnvelopeParseResult } from './parse-envelope.js';

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { INSTANCE_HEADER, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
+import { eventStreamPath, INSTANCE_HEADER, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Client, type Dispatcher } from 'undici';
 import { debug } from '../../debug.js';
@@ -204,10 +204,7 @@ export class EventStream {
   }
 
   #path(names: readonly string[]): string {
-    const query = new URLSearchParams({ service: this.#options.serviceName });
-    if (this.#instance !== undefined) query.set('instance', this.#instance);
-    for (const name of names) query.append('receives', name);
-    return `/events?${query}`;
+    return eventStreamPath({ serviceName: this.#options.serviceName, receives: names, instance: this.#instance });
   }
 }
 

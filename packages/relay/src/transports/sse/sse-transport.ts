@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { type Envelope, ERROR_OUTCOME, isReply, type NamedEnvelope, WireErrorCode } from '@exorelay/protocol';
+import {
+  type Envelope,
+  ERROR_OUTCOME,
+  type EventStreamDeregistration,
+  type EventStreamRegistration,
+  isReply,
+  type NamedEnvelope,
+  WireErrorCode,
+} from '@exorelay/protocol';
 import { debug } from '../../debug.js';
 import { ConfigError } from '../../errors.js';
 import type { Delivery, ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
@@ -151,7 +159,8 @@ class SseTransport implements Transport {
     await Promise.allSettled([...this.#replies]);
     if (instance !== undefined && this.#context !== undefined) {
       try {
-        await this.#client.post('/deregister', { serviceName: this.#context.serviceName, instance });
+        const deregistration: EventStreamDeregistration = { serviceName: this.#context.serviceName, instance };
+        await this.#client.post('/deregister', deregistration);
       } catch (error) {
         debug('deregistering event stream %s failed: %s', instance, (error as Error).message);
       }
@@ -176,7 +185,8 @@ class SseTransport implements Transport {
     const receives = [...context.handledNames()];
     if (instance === undefined || sameNames(receives, this.#announced)) return;
     try {
-      const answer = await this.#client.post('/register', { serviceName: context.serviceName, instance, receives });
+      const registration: EventStreamRegistration = { serviceName: context.serviceName, instance, receives };
+      const answer = await this.#client.post('/register', registration);
       if (answer.status === 200) this.#announced = receives;
       else debug('registering the names of %s failed with %d: %s', instance, answer.status, answer.text);
     } catch (error) {
