@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Envelope, EVENTS_PATH, INSTANCE_HEADER, parseEnvelope } from '@exorelay/protocol';
+import { decodeMessageName, type Envelope, EVENTS_PATH, INSTANCE_HEADER, parseEnvelope } from '@exorelay/protocol';
+import { answerJson, answerText, readBody } from '@exorelay/protocol/node';
 import { debug } from './debug.js';
 import { PortInUseError } from './errors.js';
 
@@ -126,7 +127,7 @@ export class BusHttpServer {
   }
 
   async #send(encodedName: string, request: IncomingMessage): Promise<EndpointAnswer> {
-    const name = decodeName(encodedName);
+    const name = decodeMessageName(encodedName);
     if (name === undefined) return { status: 400, text: 'malformed message name in the path' };
     return this.#withJson(request, (body, json) => {
       const parsed = parseEnvelope(body);
@@ -153,9 +154,13 @@ export class BusHttpServer {
     }
     const limit = this.#options.bodyLimit;
     const body = await readBody(request, limit);
-    if (body === 'too-large') return { status: 413, text: `message body is larger than the limit of ${limit} bytes` };
+    if (!body.ok && body.error === 'too-large') {
+      return { status: 413, text: `message body is larger than the limit of ${limit} bytes` };
+    }
+    // A client that went away mid-body hears nothing; the answer only closes the exchange.
+    if (!body.ok) return { status: 400, text: 'the client closed the connection before the body ended' };
     try {
-      return next(JSON.parse(body), body);
+      return next(JSON.parse(body.text), body.text);
     } catch (error) {
       if (!(error instanceof SyntaxError)) throw error;
       return { status: 400, text: `malformed JSON in the body: ${error.message}` };
@@ -163,47 +168,11 @@ export class BusHttpServer {
   }
 }
 
-/** Reads a body up to `limit` bytes; a larger one is drained (so the answer can still be sent) and refused. */
-function readBody(request: IncomingMessage, limit: number): Promise<string | 'too-large'> {
-  if (Number(request.headers['content-length']) > limit) {
-    request.resume();
-    return Promise.resolve('too-large');
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    request.on('end', () => resolve(size > limit ? 'too-large' : Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-    // A client that goes away mid-body: nobody waits for the answer any more.
-    request.on('close', () => {
-      if (!request.complete) reject(new Error('the client closed the connection before the body ended'));
-    });
-  });
-}
-
-function decodeName(encoded: string): string | undefined {
-  try {
-    const name = decodeURIComponent(encoded);
-    return name === '' ? undefined : name;
-  } catch {
-    return undefined;
-  }
-}
-
 function answer(response: ServerResponse, result: EndpointAnswer): void {
   // After refusing a too-large body, stop the upload rather than read the rest.
   if (result.status === 413) response.setHeader('connection', 'close');
-  if ('json' in result) {
-    response.writeHead(result.status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(result.json));
-    return;
-  }
-  response.writeHead(result.status, { 'content-type': 'text/plain; charset=utf-8' });
-  response.end(result.text);
+  if ('json' in result) answerJson(response, result.status, result.json);
+  else answerText(response, result.status, result.text);
 }
 
 /** Answers without reading the body, but lets it flow so the keep-alive connection stays usable. */

@@ -7,7 +7,14 @@ export { isReply } from './envelope.js';
 export type { EventStreamDeregistration, EventStreamQuery, EventStreamRegistration } from './event-streams.js';
 export { EVENTS_PATH, eventStreamPath, parseEventStreamQuery } from './event-streams.js';
 export { DEFAULT_BODY_LIMIT } from './limits.js';
-export { ERROR_OUTCOME, isReservedName, RESERVED_PREFIX, runPath, sendPath } from './message-names.js';
+export {
+  decodeMessageName,
+  ERROR_OUTCOME,
+  isReservedName,
+  RESERVED_PREFIX,
+  runPath,
+  sendPath,
+} from './message-names.js';
 export type { EnvelopeParseResult } from './parse-envelope.js';
 export { parseEnvelope } from './parse-envelope.js';
 export type { ErrorReplyPayload } from './wire-errors.js';

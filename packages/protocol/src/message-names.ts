@@ -17,3 +17,13 @@ export function sendPath(name: string): string {
 export function runPath(name: string): string {
   return `/run/${encodeURIComponent(name)}`;
 }
+
+/** Reads NAME back from a `/send/NAME` or `/run/NAME` path segment; `undefined` when empty or malformed. */
+export function decodeMessageName(encoded: string): string | undefined {
+  try {
+    const name = decodeURIComponent(encoded);
+    return name === '' ? undefined : name;
+  } catch {
+    return undefined;
+  }
+}

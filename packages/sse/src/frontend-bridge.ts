@@ -1,4 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { decodeMessageName } from '@exorelay/protocol';
+import { answerText, drainThenAnswer } from '@exorelay/protocol/node';
 import {
   ContractViolationError,
   InvalidArgumentError,
@@ -59,15 +61,15 @@ export function createFrontendBridge<M extends MessageMap>(options: FrontendBrid
     const path = bridgePath(request, settings.basePath);
     if (path === undefined) {
       if (next !== undefined) next();
-      else drainThen(request, response, 404, 'not found');
+      else drainThenAnswer(request, response, 404, 'not found');
       return;
     }
     // A browser that goes away mid-body must not become an unhandled 'error' event.
     request.on('error', (error) => debug('request stream error: %s', error.message));
-    if (closed) return drainThen(request, response, 503, 'the bridge is closed');
+    if (closed) return drainThenAnswer(request, response, 503, 'the bridge is closed');
     serve(settings, hub, { request, response, path }).catch((error: Error) => {
       settings.onError(error);
-      if (!response.headersSent) answer(response, 500, 'the bridge failed');
+      if (!response.headersSent) answerText(response, 500, 'the bridge failed');
       else response.destroy();
     });
   };
@@ -99,13 +101,13 @@ async function serve(settings: ResolvedBridgeOptions, hub: PushHub, exchange: Ex
   }
   if (path.startsWith('/send/')) {
     if (request.method !== 'POST') return refuseMethod(exchange, 'POST');
-    const name = decodeName(path.slice('/send/'.length));
-    if (name === undefined) return drainThen(request, response, 400, 'malformed message name in the path');
+    const name = decodeMessageName(path.slice('/send/'.length));
+    if (name === undefined) return drainThenAnswer(request, response, 400, 'malformed message name in the path');
     if (!(await isAuthorized(settings, exchange))) return;
-    if (!settings.sendable.has(name)) return drainThen(request, response, 403, `message '${name}' is not public`);
+    if (!settings.sendable.has(name)) return drainThenAnswer(request, response, 403, `message '${name}' is not public`);
     return sendMessage(settings, exchange, name);
   }
-  drainThen(request, response, 404, `the bridge has no route ${path}`);
+  drainThenAnswer(request, response, 404, `the bridge has no route ${path}`);
 }
 
 async function isAuthorized(settings: ResolvedBridgeOptions, { request, response, path }: Exchange): Promise<boolean> {
@@ -114,11 +116,11 @@ async function isAuthorized(settings: ResolvedBridgeOptions, { request, response
     identity = await settings.authorize(request);
   } catch (cause) {
     settings.onError(new AuthorizeFailedError(`${settings.basePath}${path}`, { cause }));
-    drainThen(request, response, 500, 'authorization failed');
+    drainThenAnswer(request, response, 500, 'authorization failed');
     return false;
   }
   if (identity !== undefined && identity !== null && identity !== false) return true;
-  drainThen(request, response, 401, 'not authenticated');
+  drainThenAnswer(request, response, 401, 'not authenticated');
   return false;
 }
 
@@ -127,16 +129,21 @@ async function sendMessage(settings: ResolvedBridgeOptions, { request, response 
   // without a CORS preflight.
   const contentType = request.headers['content-type'];
   if (contentType === undefined || !/^application\/json\b/i.test(contentType)) {
-    return drainThen(request, response, 415, `content-type must be application/json, got ${contentType ?? 'none'}`);
+    return drainThenAnswer(
+      request,
+      response,
+      415,
+      `content-type must be application/json, got ${contentType ?? 'none'}`,
+    );
   }
   const body = await readJsonBody(request, settings.bodyLimit);
   if (!body.ok) {
     if (body.problem === 'aborted') return;
     if (body.problem === 'too-large') response.setHeader('connection', 'close');
-    return answer(response, body.problem === 'too-large' ? 413 : 400, body.reason);
+    return answerText(response, body.problem === 'too-large' ? 413 : 400, body.reason);
   }
   if (typeof body.json !== 'object' || body.json === null || Array.isArray(body.json)) {
-    return answer(response, 400, 'the body must be a JSON object: { "payload": … }');
+    return answerText(response, 400, 'the body must be a JSON object: { "payload": … }');
   }
   const { payload } = body.json as { payload?: unknown };
   const stream = settings.relay.send(name, payload, { keepReplies: true, idleTimeout: settings.idleTimeout });
@@ -152,13 +159,13 @@ async function sendMessage(settings: ResolvedBridgeOptions, { request, response 
 /** The relay would not send the message: say why with the matching status. */
 function refuseSend(settings: ResolvedBridgeOptions, response: ServerResponse, name: string, error: unknown): void {
   if (error instanceof ContractViolationError) {
-    answer(response, 422, error.message);
+    answerText(response, 422, error.message);
   } else if (error instanceof InvalidArgumentError) {
-    answer(response, 400, error.message);
+    answerText(response, 400, error.message);
   } else {
     const status = error instanceof RelayClosedError ? 503 : 502;
     settings.onError(new BridgeRequestError(name, status, { cause: error }));
-    answer(
+    answerText(
       response,
       status,
       status === 503 ? 'the server is shutting down' : 'the message bus did not take the message',
@@ -177,27 +184,7 @@ function bridgePath(request: IncomingMessage, basePath: string): string | undefi
   return pathname.slice(basePath.length);
 }
 
-function decodeName(encoded: string): string | undefined {
-  try {
-    const name = decodeURIComponent(encoded);
-    return name === '' ? undefined : name;
-  } catch {
-    return undefined;
-  }
-}
-
 function refuseMethod({ request, response, path }: Exchange, allowed: string): void {
   response.setHeader('allow', allowed);
-  drainThen(request, response, 405, `use ${allowed} for ${path}, not ${request.method}`);
-}
-
-function answer(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-  response.end(text);
-}
-
-/** Answers without reading the body, but lets it flow so the keep-alive connection stays usable. */
-function drainThen(request: IncomingMessage, response: ServerResponse, status: number, text: string): void {
-  request.resume();
-  answer(response, status, text);
+  drainThenAnswer(request, response, 405, `use ${allowed} for ${path}, not ${request.method}`);
 }

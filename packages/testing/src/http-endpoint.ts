@@ -1,7 +1,14 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Envelope, INSTANCE_HEADER, parseEnvelope } from '@exorelay/protocol';
+import {
+  DEFAULT_BODY_LIMIT,
+  decodeMessageName,
+  type Envelope,
+  INSTANCE_HEADER,
+  parseEnvelope,
+} from '@exorelay/protocol';
+import { answerJson, answerText, readBody } from '@exorelay/protocol/node';
 
 export type Answer = { status: number; json: unknown } | { status: number; text: string };
 
@@ -49,13 +56,17 @@ export class HttpEndpoint {
 }
 
 async function handle(endpoints: MockEndpoints, request: IncomingMessage): Promise<Answer> {
-  const body = await readBody(request);
+  const body = await readBody(request, DEFAULT_BODY_LIMIT);
+  if (!body.ok && body.error === 'too-large') {
+    return { status: 413, text: `message body is larger than the limit of ${DEFAULT_BODY_LIMIT} bytes` };
+  }
+  if (!body.ok) return { status: 400, text: 'the client closed the connection before the body ended' };
   const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
   if (path === '/status' && request.method === 'GET') return endpoints.status();
   if (request.method !== 'POST') return { status: 405, text: `use POST for ${path}, not ${request.method}` };
   let json: unknown;
   try {
-    json = JSON.parse(body);
+    json = JSON.parse(body.text);
   } catch (error) {
     return { status: 400, text: `malformed JSON in the body: ${(error as Error).message}` };
   }
@@ -64,32 +75,13 @@ async function handle(endpoints: MockEndpoints, request: IncomingMessage): Promi
   if (!path.startsWith('/send/') || path.length === '/send/'.length) return { status: 404, text: `not found: ${path}` };
   const parsed = parseEnvelope(json);
   if (!parsed.ok) return { status: 400, text: parsed.error };
-  const name = decodeName(path.slice('/send/'.length));
+  const name = decodeMessageName(path.slice('/send/'.length));
   if (name === undefined) return { status: 400, text: 'malformed message name in the path' };
   const instance = request.headers[INSTANCE_HEADER];
   return endpoints.send(name, parsed.envelope, typeof instance === 'string' ? instance : undefined);
 }
 
-function decodeName(encoded: string): string | undefined {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return undefined;
-  }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function answer(response: ServerResponse, result: Answer): void {
-  if ('json' in result) {
-    response.writeHead(result.status, { 'content-type': 'application/json' });
-    response.end(JSON.stringify(result.json));
-    return;
-  }
-  response.writeHead(result.status, { 'content-type': 'text/plain; charset=utf-8' });
-  response.end(result.text);
+  if ('json' in result) answerJson(response, result.status, result.json);
+  else answerText(response, result.status, result.text);
 }

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
+import { decodeMessageName, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
+import { answerText, drainThenAnswer, readBody } from '@exorelay/protocol/node';
 import { pEvent } from 'p-event';
 import { debug } from '../../debug.js';
 import { PortInUseError } from '../../errors.js';
 import type { Delivery } from '../../transport.js';
-import { readBody } from './read-body.js';
 
 export interface InboundServerOptions {
   host: string;
@@ -37,7 +37,7 @@ export class InboundServer {
     this.#server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         debug('answering %s %s failed: %o', request.method, request.url, error);
-        if (!response.headersSent) answer(response, 500, 'internal error');
+        if (!response.headersSent) answerText(response, 500, 'internal error');
         else response.destroy();
       });
     });
@@ -73,68 +73,48 @@ export class InboundServer {
     request.on('error', (error) => debug('request stream error: %s', error.message));
     const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
     if (path === '/status') return this.#status(request, response);
-    if (path === '/run' || path === '/run/') return drainThen(request, response, 404, 'missing message name');
-    if (!path.startsWith('/run/')) return drainThen(request, response, 404, `not found: ${path}`);
+    if (path === '/run' || path === '/run/') return drainThenAnswer(request, response, 404, 'missing message name');
+    if (!path.startsWith('/run/')) return drainThenAnswer(request, response, 404, `not found: ${path}`);
     if (request.method !== 'POST') {
       response.setHeader('allow', 'POST');
-      return drainThen(request, response, 405, `use POST to deliver a message, not ${request.method}`);
+      return drainThenAnswer(request, response, 405, `use POST to deliver a message, not ${request.method}`);
     }
-    const name = decodeName(path.slice('/run/'.length));
-    if (name === undefined) return drainThen(request, response, 400, 'malformed message name in the path');
+    const name = decodeMessageName(path.slice('/run/'.length));
+    if (name === undefined) return drainThenAnswer(request, response, 400, 'malformed message name in the path');
     return this.#run(name, request, response);
   }
 
   async #run(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const contentType = request.headers['content-type'];
     if (contentType !== undefined && !/^application\/json\b/i.test(contentType)) {
-      return drainThen(request, response, 415, `content-type must be application/json, got ${contentType}`);
+      return drainThenAnswer(request, response, 415, `content-type must be application/json, got ${contentType}`);
     }
     const body = await readBody(request, this.#options.bodyLimit);
     if (!body.ok) {
       if (body.error === 'aborted') return;
       response.setHeader('connection', 'close');
-      return answer(response, 413, `message body is larger than the limit of ${this.#options.bodyLimit} bytes`);
+      return answerText(response, 413, `message body is larger than the limit of ${this.#options.bodyLimit} bytes`);
     }
     let json: unknown;
     try {
       json = JSON.parse(body.text);
     } catch (error) {
-      return answer(response, 400, `malformed JSON in the message body: ${(error as Error).message}`);
+      return answerText(response, 400, `malformed JSON in the message body: ${(error as Error).message}`);
     }
     const parsed = parseEnvelope(json);
-    if (!parsed.ok) return answer(response, 400, parsed.error);
+    if (!parsed.ok) return answerText(response, 400, parsed.error);
     const delivery = await this.#options.deliver({ name, envelope: parsed.envelope });
-    answer(response, deliveryStatus[delivery.kind], delivery.kind === 'accepted' ? 'OK' : delivery.error);
+    answerText(response, deliveryStatus[delivery.kind], delivery.kind === 'accepted' ? 'OK' : delivery.error);
   }
 
   #status(request: IncomingMessage, response: ServerResponse): void {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('allow', 'GET, HEAD');
-      drainThen(request, response, 405, `use GET for /status, not ${request.method}`);
+      drainThenAnswer(request, response, 405, `use GET for /status, not ${request.method}`);
       return;
     }
     const status = { status: 'online', serviceName: this.#options.serviceName, handles: this.#options.handledNames() };
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(request.method === 'HEAD' ? undefined : JSON.stringify(status));
   }
-}
-
-function decodeName(encoded: string): string | undefined {
-  try {
-    const name = decodeURIComponent(encoded);
-    return name === '' ? undefined : name;
-  } catch {
-    return undefined;
-  }
-}
-
-function answer(response: ServerResponse, status: number, text: string): void {
-  response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
-  response.end(text);
-}
-
-/** Answers without reading the body, but lets it flow so the keep-alive connection stays usable. */
-function drainThen(request: IncomingMessage, response: ServerResponse, status: number, text: string): void {
-  request.resume();
-  answer(response, status, text);
 }

@@ -5,7 +5,11 @@ export type BodyResult = { ok: true; text: string } | { ok: false; error: 'too-l
 /** Reads a request body up to `limit` bytes, refusing larger ones as soon as that is known. */
 export function readBody(request: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(request.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ ok: false, error: 'too-large' });
+  if (Number.isFinite(declared) && declared > limit) {
+    // Let the rest flow, so the refusal can still be answered.
+    request.resume();
+    return Promise.resolve({ ok: false, error: 'too-large' });
+  }
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -1,0 +1,7 @@
+/**
+ * The Node.js side of the protocol's HTTP endpoints, shared by the relay, the bus, the frontend
+ * bridge and the testing kit. Kept apart from the main entry so browser bundles never see it.
+ */
+export { answerJson, answerText, drainThenAnswer } from './http-answers.js';
+export type { BodyResult } from './read-body.js';
+export { readBody } from './read-body.js';
