@@ -192,6 +192,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
       emitFlow: (event) => {
         if (bus !== undefined) bus.#emitSafely('flow', event);
       },
+      flowObserved: () => bus !== undefined && bus.listenerCount('flow') > 0,
     });
     const streams = new EventStreams(table, settings.eventStreams);
     // Configured before it listens, so the first message already finds the configured landscape.

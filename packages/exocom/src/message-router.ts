@@ -59,6 +59,8 @@ export interface MessageRouterOptions {
   /** How long, and how many, messages an event-stream instance is remembered to owe a reply to. */
   owedReplies: Omit<OwedRepliesOptions, 'now'>;
   emitFlow(event: FlowEvent): void;
+  /** Whether anyone reads the flow log: building its events for nobody costs per message. */
+  flowObserved(): boolean;
 }
 
 /** A failed delivery of one message to one instance. */
@@ -156,7 +158,9 @@ export class MessageRouter {
     const receivers = this.#options.table.receiversOf(name);
     if (receivers.length === 0) {
       this.counters.noReceivers += 1;
-      this.#options.emitFlow({ kind: 'message', name, sender, requestId: envelope.requestId, receivers: [] });
+      if (this.#options.flowObserved()) {
+        this.#options.emitFlow({ kind: 'message', name, sender, requestId: envelope.requestId, receivers: [] });
+      }
       return 0;
     }
     // Nobody reads the replies of a one-way message: keep no way back for them.
@@ -168,14 +172,16 @@ export class MessageRouter {
         awaitingFinal: receivers.length,
       });
     }
-    const flow: FlowReceiver[] = [];
+    const flow: FlowReceiver[] | undefined = this.#options.flowObserved() ? [] : undefined;
     for (const { service, instances } of receivers) {
       const instance = this.#options.balancer.pick(service.name, instances);
       const outgoing = { name: service.translator.toInternal(name), envelope, json: message.json };
-      flow.push(flowReceiver(service, instance, outgoing.name));
+      flow?.push(flowReceiver(service, instance, outgoing.name));
       this.#deliver(instance, outgoing, { publicName: name, sender, reply: false, oneWay });
     }
-    this.#options.emitFlow({ kind: 'message', name, sender, requestId: envelope.requestId, receivers: flow });
+    if (flow !== undefined) {
+      this.#options.emitFlow({ kind: 'message', name, sender, requestId: envelope.requestId, receivers: flow });
+    }
     return receivers.length;
   }
 
@@ -184,21 +190,22 @@ export class MessageRouter {
     const final = envelope.more !== true;
     const route = this.#options.replyRoutes.take(responseTo, { final });
     const targets = route === undefined ? [] : this.#requesters(route);
+    const observed = this.#options.flowObserved();
     const event = { kind: 'reply', name, sender, requestId: envelope.requestId, responseTo, final } as const;
     if (targets.length === 0) {
       debug('reply %s to %s from %s: no route back (unknown or expired request)', name, responseTo, sender);
-      this.#options.emitFlow({ ...event, receivers: [] });
+      if (observed) this.#options.emitFlow({ ...event, receivers: [] });
       return 0;
     }
     if (final) this.#settleOwed(sender, message.instance, responseTo);
     const requester = this.#options.table.service(route!.service)!;
     const outgoing = { name: requester.translator.toInternal(name), envelope, json: message.json };
-    const flow: FlowReceiver[] = [];
+    const flow: FlowReceiver[] | undefined = observed ? [] : undefined;
     for (const instance of targets) {
-      flow.push(flowReceiver(requester, instance, outgoing.name));
+      flow?.push(flowReceiver(requester, instance, outgoing.name));
       this.#deliver(instance, outgoing, { publicName: name, sender, reply: true, oneWay: false });
     }
-    this.#options.emitFlow({ ...event, receivers: flow });
+    if (flow !== undefined) this.#options.emitFlow({ ...event, receivers: flow });
     return targets.length;
   }
 
