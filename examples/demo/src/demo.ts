@@ -3,6 +3,7 @@ import { styleText } from 'node:util';
 import { seedDemoFiles } from '@exorelay/example-files';
 import { type Landscape, startInProcess, startProcesses } from './landscape.js';
 import { steps } from './scenario.js';
+import { Terminal } from './terminal.js';
 
 export interface DemoOptions {
   /** Run ExoCom and the services inside this process instead of as separate processes. */
@@ -16,7 +17,8 @@ export interface DemoOptions {
 export async function runDemo({ inProcess, output, progressPace = 25 }: DemoOptions): Promise<boolean> {
   const colors = output.isTTY === true && process.env.NO_COLOR === undefined;
   const paint = (style: Parameters<typeof styleText>[0], text: string) => (colors ? styleText(style, text) : text);
-  const say = (line: string) => output.write(`${line}\n`);
+  const terminal = new Terminal(output);
+  const say = (line: string) => terminal.line(line);
   const { root, file } = await seedDemoFiles();
   const mode = inProcess ? 'in this process' : 'as separate processes';
   say(paint('bold', `Starting ExoCom and the users, files and web services ${mode} …`));
@@ -33,7 +35,7 @@ export async function runDemo({ inProcess, output, progressPace = 25 }: DemoOpti
     for (const step of steps) {
       say(paint('bold', `▶ ${step.title}`));
       try {
-        await step.run({ webPort: landscape.webPort, filesRoot: root, file, output });
+        await step.run({ webPort: landscape.webPort, filesRoot: root, file, terminal });
         say(paint('green', '  ✔ as expected'));
       } catch (error) {
         failures += 1;

@@ -1,37 +1,41 @@
-import type { Writable } from 'node:stream';
+import type { Terminal } from './terminal.js';
 
 const width = 30;
 
 /**
- * A terminal progress bar. On a TTY it redraws one line; elsewhere (CI logs, tests) it prints
- * a line at each quarter, so the output stays readable.
+ * A terminal progress bar. On a TTY it is the terminal's live line, redrawn in place; elsewhere
+ * (CI logs, tests) it prints a line at each quarter, so the output stays readable.
  */
 export class ProgressBar {
   #lastQuarter = -1;
+  #percent = 0;
 
   constructor(
-    private readonly output: Writable & { isTTY?: boolean },
+    private readonly terminal: Terminal,
     private readonly label: string,
   ) {}
 
   update(percent: number): void {
-    const clamped = Math.max(0, Math.min(100, Math.round(percent)));
-    if (this.output.isTTY === true) {
-      this.output.write(`\r${this.#render(clamped)}`);
+    this.#percent = Math.max(0, Math.min(100, Math.round(percent)));
+    if (this.terminal.isTTY) {
+      this.terminal.status(this.#render());
       return;
     }
-    const quarter = Math.floor(clamped / 25);
+    const quarter = Math.floor(this.#percent / 25);
     if (quarter === this.#lastQuarter) return;
     this.#lastQuarter = quarter;
-    this.output.write(`${this.#render(clamped)}\n`);
+    this.terminal.line(this.#render());
   }
 
+  /** Leaves the bar's last state as an ordinary line. */
   finish(): void {
-    if (this.output.isTTY === true) this.output.write('\n');
+    if (!this.terminal.isTTY) return;
+    this.terminal.status(undefined);
+    this.terminal.line(this.#render());
   }
 
-  #render(percent: number): string {
-    const filled = Math.round((percent / 100) * width);
-    return `    ${this.label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(percent).padStart(3)}%`;
+  #render(): string {
+    const filled = Math.round((this.#percent / 100) * width);
+    return `    ${this.label} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(this.#percent).padStart(3)}%`;
   }
 }

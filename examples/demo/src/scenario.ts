@@ -1,16 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import type { Writable } from 'node:stream';
 import { request } from 'undici';
 import { ProgressBar } from './progress-bar.js';
+import type { Terminal } from './terminal.js';
 
 export interface ScenarioContext {
   webPort: number;
   filesRoot: string;
   /** The seeded file the scenario copies and reads. */
   file: string;
-  output: Writable & { isTTY?: boolean };
+  terminal: Terminal;
 }
 
 export interface Step {
@@ -50,13 +50,13 @@ export const steps: Step[] = [
   },
   {
     title: 'copy a file (progress replies, then file.copied)',
-    async run({ webPort, file, filesRoot, output }) {
+    async run({ webPort, file, filesRoot, terminal }) {
       const response = await request(`http://127.0.0.1:${webPort}/files/copy`, {
         method: 'POST',
         body: JSON.stringify({ from: file, to: `copy-of-${file}` }),
         headers: { 'content-type': 'application/json' },
       });
-      const bar = new ProgressBar(output, file);
+      const bar = new ProgressBar(terminal, file);
       const percents: number[] = [];
       let final: { outcome: string } | undefined;
       for await (const line of createInterface({ input: response.body })) {
