@@ -96,6 +96,8 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
   readonly #handlers = new HandlerRegistry();
   readonly #pending: PendingReplies;
   readonly #activeHandlers = new Set<Promise<HandlerResult>>();
+  /** Sends on their way to the transport; `close()` lets them finish before it closes it. */
+  readonly #transmissions = new Set<Promise<void>>();
   #state: State = 'idle';
   #port: number | undefined;
   #closing: Promise<void> | undefined;
@@ -150,8 +152,9 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
   }
 
   /**
-   * Stops receiving, lets running handlers finish (up to `drainTimeout`), frees the port and
-   * connections, ends every open reply stream with a `RelayClosedError`, and emits `offline`.
+   * Stops receiving, lets running handlers finish (up to `drainTimeout`) and messages already
+   * sent go out, frees the port and connections, ends every open reply stream with a
+   * `RelayClosedError`, and emits `offline`.
    */
   close(): Promise<void> {
     this.#closing ??= this.#close();
@@ -247,6 +250,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
   async #close(): Promise<void> {
     this.#state = 'closing';
     await this.#drainHandlers();
+    await Promise.allSettled([...this.#transmissions]);
     try {
       await this.#transport.close();
     } finally {
@@ -283,7 +287,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
   }
 
   #transmit(controller: ReplyStreamController, message: NamedEnvelope, signal: AbortSignal | undefined): void {
-    this.#validateOutgoing(message.name, undefined, message.envelope.payload)
+    const transmission = this.#validateOutgoing(message.name, undefined, message.envelope.payload)
       .then(() => this.#markOneWay(controller, message))
       .then(() => this.#transport.send(message, { signal }))
       .then(
@@ -293,6 +297,8 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
           controller.markSendFailed(error);
         },
       );
+    this.#transmissions.add(transmission);
+    void transmission.then(() => this.#transmissions.delete(transmission));
   }
 
   /**
