@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeMessageName, type Envelope, EVENTS_PATH, INSTANCE_HEADER, parseEnvelope } from '@exorelay/protocol';
-import { answerJson, answerText, readBody } from '@exorelay/protocol/node';
+import { answerJson, answerText, closeGracefully, listenOn, readBody } from '@exorelay/protocol/node';
 import { debug } from './debug.js';
 import { PortInUseError } from './errors.js';
 
@@ -55,14 +54,7 @@ export class BusHttpServer {
 
   static async start(options: BusHttpServerOptions): Promise<BusHttpServer> {
     const bus = new BusHttpServer(options);
-    bus.#server.listen(options.port, options.host);
-    try {
-      await once(bus.#server, 'listening');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-        throw new PortInUseError(options.port, { cause: error });
-      throw error;
-    }
+    await listenOn(bus.#server, options, (cause) => new PortInUseError(options.port, { cause }));
     return bus;
   }
 
@@ -71,11 +63,8 @@ export class BusHttpServer {
   }
 
   /** Stops taking connections, lets requests in flight finish, then closes idle keep-alive sockets. */
-  async close(): Promise<void> {
-    const closed = once(this.#server, 'close');
-    this.#server.close();
-    this.#server.closeIdleConnections();
-    await closed;
+  close(): Promise<void> {
+    return closeGracefully(this.#server);
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {

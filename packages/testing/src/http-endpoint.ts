@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -8,7 +7,7 @@ import {
   INSTANCE_HEADER,
   parseEnvelope,
 } from '@exorelay/protocol';
-import { answerJson, answerText, readBody } from '@exorelay/protocol/node';
+import { answerJson, answerText, closeGracefully, listenOn, readBody } from '@exorelay/protocol/node';
 
 export type Answer = { status: number; json: unknown } | { status: number; text: string };
 
@@ -38,8 +37,7 @@ export class HttpEndpoint {
 
   static async start(endpoints: MockEndpoints, port: number): Promise<HttpEndpoint> {
     const endpoint = new HttpEndpoint(endpoints);
-    endpoint.#server.listen(port, '127.0.0.1');
-    await once(endpoint.#server, 'listening');
+    await listenOn(endpoint.#server, { port, host: '127.0.0.1' });
     return endpoint;
   }
 
@@ -47,11 +45,8 @@ export class HttpEndpoint {
     return (this.#server.address() as AddressInfo).port;
   }
 
-  async close(): Promise<void> {
-    const closed = once(this.#server, 'close');
-    this.#server.close();
-    this.#server.closeIdleConnections();
-    await closed;
+  close(): Promise<void> {
+    return closeGracefully(this.#server);
   }
 }
 

@@ -5,3 +5,4 @@
 export { answerJson, answerText, drainThenAnswer } from './http-answers.js';
 export type { BodyResult } from './read-body.js';
 export { readBody } from './read-body.js';
+export { closeGracefully, listenOn } from './server-lifecycle.js';

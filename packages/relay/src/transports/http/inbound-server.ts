@@ -1,8 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeMessageName, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
-import { answerText, drainThenAnswer, readBody } from '@exorelay/protocol/node';
-import { pEvent } from 'p-event';
+import { answerText, closeGracefully, drainThenAnswer, listenOn, readBody } from '@exorelay/protocol/node';
 import { debug } from '../../debug.js';
 import { PortInUseError } from '../../errors.js';
 import type { Delivery } from '../../transport.js';
@@ -45,14 +44,7 @@ export class InboundServer {
 
   static async start(options: InboundServerOptions): Promise<InboundServer> {
     const inbound = new InboundServer(options);
-    inbound.#server.listen(options.port, options.host);
-    try {
-      await pEvent(inbound.#server, 'listening', { rejectionEvents: ['error'] });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
-        throw new PortInUseError(options.port, { cause: error });
-      throw error;
-    }
+    await listenOn(inbound.#server, options, (cause) => new PortInUseError(options.port, { cause }));
     return inbound;
   }
 
@@ -61,11 +53,8 @@ export class InboundServer {
   }
 
   /** Stops taking connections, lets requests in flight finish, then closes idle keep-alive sockets. */
-  async close(): Promise<void> {
-    const closed = pEvent(this.#server, 'close');
-    this.#server.close();
-    this.#server.closeIdleConnections();
-    await closed;
+  close(): Promise<void> {
+    return closeGracefully(this.#server);
   }
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
