@@ -4,6 +4,12 @@
  */
 export const INSTANCE_HEADER = 'exorelay-instance';
 
+/**
+ * Header ExoCom sends with every answer: an id it draws when it starts. A relay that sees it
+ * change knows the bus restarted and forgot the way back for replies to everything sent before.
+ */
+export const BUS_INSTANCE_HEADER = 'exocom-instance';
+
 /** What the bus answers to `POST /send/NAME`. Older buses answer with an empty body. */
 export interface SendAcknowledgement {
   /** How many service instances the message was routed to. */

@@ -1,7 +1,9 @@
 export type { EndEventData, ErrorEventData, PushedMessage, ReplyEventData } from './bridge-events.js';
 export { BridgeEventType } from './bridge-events.js';
 export type { SendAcknowledgement, ServiceDeregistration, ServiceRegistration } from './bus-responses.js';
-export { INSTANCE_HEADER, readReceivers } from './bus-responses.js';
+export { BUS_INSTANCE_HEADER, INSTANCE_HEADER, readReceivers } from './bus-responses.js';
+export type { DeliveryFailure } from './delivery-failure.js';
+export { deliveryFailedReply } from './delivery-failure.js';
 export type { Envelope, NamedEnvelope } from './envelope.js';
 export { isReply } from './envelope.js';
 export type { EventStreamDeregistration, EventStreamQuery, EventStreamRegistration } from './event-streams.js';
