@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { type Envelope, ERROR_OUTCOME, isReply, type NamedEnvelope, WireErrorCode } from '@exorelay/protocol';
+import { type Envelope, isReply, type NamedEnvelope } from '@exorelay/protocol';
 import {
   ConfigError,
   type Delivery,
@@ -43,7 +42,7 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
   return new NatsTransportImpl(resolveNatsTransportOptions(options));
 }
 
-type State = 'idle' | 'listening' | 'closing' | 'closed';
+type State = 'idle' | 'listening' | 'stopping' | 'closing' | 'closed';
 
 /** A message handed to the relay, with the relay's verdict. */
 interface Handed {
@@ -53,6 +52,7 @@ interface Handed {
 
 class NatsTransportImpl implements NatsTransport {
   readonly kind = 'nats';
+  readonly answersRefusals = false;
   readonly #options: ResolvedNatsTransportOptions;
   readonly #routes: ReplyRoutes;
   /** Message name → its queue subscription (core NATS names). */
@@ -119,6 +119,11 @@ class NatsTransportImpl implements NatsTransport {
       .catch((error: Error) => this.#context?.reportError(error));
   }
 
+  async stopReceiving(): Promise<void> {
+    if (this.#state === 'listening') this.#state = 'stopping';
+    await this.#stopReceiving();
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
@@ -149,7 +154,7 @@ class NatsTransportImpl implements NatsTransport {
 
   /** Connects on first use: a relay that only sends never has to listen. */
   #open(): Promise<NatsLink> {
-    if (this.#link === undefined && this.#state !== 'idle' && this.#state !== 'listening') {
+    if (this.#link === undefined && (this.#state === 'closing' || this.#state === 'closed')) {
       return Promise.reject(new RelayClosedError('the NATS transport is closed'));
     }
     this.#link ??= NatsLink.open({
@@ -224,13 +229,8 @@ class NatsTransportImpl implements NatsTransport {
 
   async #receiveMessage(name: string, msg: Msg): Promise<void> {
     const handed = await this.#hand(name, msg.subject, msg.data, msg.reply);
-    if (handed === undefined) return;
-    const { delivery, envelope } = handed;
-    if (delivery.kind === 'accepted' || delivery.kind === 'rejected') return;
     // A closing relay takes no new work: let the other instances of the service have it.
-    if (delivery.kind === 'unavailable') void this.#stopReceiving();
-    // Tell the requester at once, as ExoCom does when a delivery fails, instead of letting it time out.
-    await this.#replyDeliveryFailed(name, envelope, delivery);
+    if (handed?.delivery.kind === 'unavailable') void this.#stopReceiving();
   }
 
   /**
@@ -277,32 +277,12 @@ class NatsTransportImpl implements NatsTransport {
     // replies of a one-way message: keep no way back for it.
     const wantsReplies = replySubject !== undefined && replySubject !== '' && envelope.oneWay !== true;
     if (wantsReplies) this.#routes.remember(envelope.requestId, replySubject);
-    return { envelope, delivery: await context.deliver({ name, envelope }) };
-  }
-
-  async #replyDeliveryFailed(
-    name: string,
-    envelope: Envelope,
-    delivery: Exclude<Delivery, { kind: 'accepted' | 'rejected' }>,
-  ): Promise<void> {
-    debug('could not deliver %s (%s): %s', name, delivery.kind, delivery.error);
-    const context = this.#requireContext();
-    const reply: Envelope = {
-      sender: context.serviceName,
-      requestId: randomUUID(),
-      responseTo: envelope.requestId,
-      seq: 0,
-      payload: {
-        code: WireErrorCode.DeliveryFailed,
-        message: `could not deliver '${name}' to ${context.serviceName}: ${delivery.error}`,
-        details: { service: context.serviceName, reason: delivery.error },
-      },
-    };
-    try {
-      await this.send({ name: ERROR_OUTCOME, envelope: reply });
-    } catch (error) {
-      debug('could not report the failed delivery of %s: %s', name, (error as Error).message);
+    let delivery = await context.deliver({ name, envelope });
+    while (delivery.kind === 'busy') {
+      await context.capacity();
+      delivery = await context.deliver({ name, envelope });
     }
+    return { envelope, delivery };
   }
 
   async #receiveReply(msg: Msg): Promise<void> {

@@ -18,6 +18,7 @@ export const ErrorCode = {
   ContractViolation: 'EXORELAY_CONTRACT_VIOLATION',
   BufferOverflow: 'EXORELAY_BUFFER_OVERFLOW',
   StreamDetached: 'EXORELAY_STREAM_DETACHED',
+  RepliesLost: 'EXORELAY_REPLIES_LOST',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -267,6 +268,30 @@ export class ReplyStreamDetachedError extends ExoRelayError {
   }
   static override [Symbol.hasInstance](instance: unknown): boolean {
     return hasBrand(instance, ErrorCode.StreamDetached);
+  }
+}
+
+/**
+ * The bus that carried a message died or restarted before every reply came back: it forgot the
+ * way back, so the replies cannot arrive. The message may or may not have been handled.
+ */
+export class RepliesLostError extends ExoRelayError {
+  constructor(
+    readonly busAddress: string,
+    readonly reason: 'unreachable' | 'restarted',
+    options?: ErrorOptions,
+  ) {
+    super(
+      ErrorCode.RepliesLost,
+      reason === 'restarted'
+        ? `the bus at ${busAddress} restarted and forgot where replies go: replies to messages sent before cannot arrive (they may or may not have been handled)`
+        : `the bus at ${busAddress} cannot be reached: replies to messages sent through it cannot arrive (they may or may not have been handled)`,
+      options,
+    );
+    this.name = 'RepliesLostError';
+  }
+  static override [Symbol.hasInstance](instance: unknown): boolean {
+    return hasBrand(instance, ErrorCode.RepliesLost);
   }
 }
 

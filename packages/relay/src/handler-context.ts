@@ -34,6 +34,11 @@ export interface HandlerContext<M extends MessageMap, N extends MessageName<M>, 
   /** The service that sent the message, when the bus says. */
   sender: string | undefined;
   messageName: N;
+  /**
+   * Aborts when the relay stops waiting for this handler: `close()` ran out of `drainTimeout`.
+   * Pass it to the I/O the handler does, so that work stops too.
+   */
+  signal: AbortSignal;
 }
 
 export type MessageHandler<M extends MessageMap, N extends MessageName<M>, Relay> = (

@@ -64,6 +64,14 @@ export interface RelayOptions<M extends MessageMap> {
    * @default 10000
    */
   drainTimeout?: number;
+  /**
+   * Most handlers that run at once. Beyond it the relay refuses new messages as busy (HTTP:
+   * `503` with `retry-after`, and the bus tries another instance or retries shortly; SSE and
+   * NATS: the relay stops taking messages until a handler finishes), so a burst waits outside
+   * this process instead of exhausting it.
+   * @default 256
+   */
+  maxConcurrentHandlers?: number;
 }
 
 export interface ResolvedRelayOptions {
@@ -74,6 +82,7 @@ export interface ResolvedRelayOptions {
   defaultTimeout: number;
   maxBufferedReplies: number;
   drainTimeout: number;
+  maxConcurrentHandlers: number;
 }
 
 /** Checks the options and fills in defaults. Throws a `ConfigError` with the original texts. */
@@ -90,6 +99,7 @@ export function resolveRelayOptions<M extends MessageMap>(options: RelayOptions<
     defaultTimeout: positive('defaultTimeout', options.defaultTimeout, 30_000),
     maxBufferedReplies: positive('maxBufferedReplies', options.maxBufferedReplies, 10_000),
     drainTimeout: positive('drainTimeout', options.drainTimeout, 10_000),
+    maxConcurrentHandlers: positive('maxConcurrentHandlers', options.maxConcurrentHandlers, 256),
   };
 }
 

@@ -12,9 +12,9 @@ import type { SendReceipt } from './transport.js';
 
 /** How a reply stream may end besides its final reply. */
 export interface ReplyStreamOptions {
-  /** Fail with a `TimeoutError` if no final reply arrived within this many ms. */
+  /** Fail with a `TimeoutError` if no final reply arrived within this many ms; `Infinity` waits for ever. */
   timeout?: number;
-  /** Fail with a `TimeoutError` if this many ms pass without any reply. */
+  /** Fail with a `TimeoutError` if this many ms pass without any reply; `Infinity` waits for ever. */
   idleTimeout?: number;
   /** Fail with an `AbortedError` when this signal aborts. */
   signal?: AbortSignal;
@@ -44,8 +44,6 @@ type State = 'open' | 'complete' | 'failed' | 'detached';
 export class ReplyStream<R extends Reply = Reply> implements AsyncIterable<R> {
   readonly messageName: string;
   readonly requestId: string;
-  /** Settles when the bus has taken the message, or has finally refused it. */
-  readonly sent: Promise<SendReceipt>;
   readonly #controller: ReplyStreamController;
 
   /** @internal Streams are made by `ExoRelay#send`. */
@@ -53,7 +51,15 @@ export class ReplyStream<R extends Reply = Reply> implements AsyncIterable<R> {
     this.#controller = controller;
     this.messageName = controller.messageName;
     this.requestId = controller.requestId;
-    this.sent = controller.sent;
+  }
+
+  /**
+   * Settles when the bus has taken the message, or has finally refused it. Whoever reads it is
+   * told of a failed send, so the relay does not report that failure as an `error` event too.
+   */
+  get sent(): Promise<SendReceipt> {
+    this.#controller.observeSent();
+    return this.#controller.sent;
   }
 
   [Symbol.asyncIterator](): AsyncIterator<R> {
@@ -84,6 +90,7 @@ export class ReplyStreamController {
   #state: State = 'open';
   #failure: Error | undefined;
   #sendError: Error | undefined;
+  #sentObserved = false;
   #claimed = false;
   #iterated = false;
   #decideClaim!: (claimed: boolean) => void;
@@ -119,6 +126,15 @@ export class ReplyStreamController {
   /** Whether someone reads (or promised to read) this stream. */
   get isClaimed(): boolean {
     return this.#claimed;
+  }
+
+  /** Whether a failure of this stream reaches someone: it is read, or its `sent` is. */
+  get isObserved(): boolean {
+    return this.#claimed || this.#sentObserved;
+  }
+
+  observeSent(): void {
+    this.#sentObserved = true;
   }
 
   claim(): void {
@@ -261,7 +277,7 @@ export class ReplyStreamController {
       return;
     }
     signal?.addEventListener('abort', this.#onAbort, { once: true });
-    if (timeout !== undefined) {
+    if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
       this.#timeoutTimer = setTimeout(
         () => this.fail(new TimeoutError(this.messageName, this.requestId, timeout)),
         timeout,
@@ -272,7 +288,7 @@ export class ReplyStreamController {
 
   #restartIdleTimer(): void {
     const { idleTimeout } = this.#settings;
-    if (idleTimeout === undefined || this.#state !== 'open') return;
+    if (idleTimeout === undefined || idleTimeout === Number.POSITIVE_INFINITY || this.#state !== 'open') return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(
       () => this.fail(new TimeoutError(this.messageName, this.requestId, idleTimeout, 'idle')),

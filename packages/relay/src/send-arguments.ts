@@ -60,8 +60,8 @@ function payloadProblem(payload: unknown): string | undefined {
 function timingProblem(options: ReplyStreamOptions): string | undefined {
   for (const key of ['timeout', 'idleTimeout'] as const) {
     const value = options[key];
-    if (value !== undefined && !(typeof value === 'number' && value > 0 && Number.isFinite(value))) {
-      return `ExoRelay#send option ${key} must be a positive number of ms, got ${String(value)}`;
+    if (value !== undefined && !(typeof value === 'number' && value > 0)) {
+      return `ExoRelay#send option ${key} must be a positive number of ms (or Infinity), got ${String(value)}`;
     }
   }
   return undefined;

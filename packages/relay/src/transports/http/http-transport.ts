@@ -70,11 +70,14 @@ export function httpTransport(options: HttpTransportOptions): Transport {
 
 class HttpTransport implements Transport {
   readonly kind = 'http';
+  /** The bus turns the status code of `/run/NAME` into the sender's `exo.error` reply. */
+  readonly answersRefusals = true;
   readonly #options: Required<Omit<HttpTransportOptions, 'advertisedHost'>> & { advertisedHost: string };
   readonly #client: ExoComClient;
   #context: TransportContext | undefined;
   #server: InboundServer | undefined;
   #announcer: ServiceAnnouncer | undefined;
+  #stopReceiving: Promise<void> | undefined;
 
   constructor(options: HttpTransportOptions) {
     if (!Number.isInteger(options.exocomPort) || options.exocomPort <= 0 || options.exocomPort > 65_535) {
@@ -146,7 +149,13 @@ class HttpTransport implements Transport {
     this.#announcer?.announce();
   }
 
+  async stopReceiving(): Promise<void> {
+    this.#stopReceiving ??= this.#announcer?.withhold() ?? Promise.resolve();
+    await this.#stopReceiving;
+  }
+
   async close(): Promise<void> {
+    await this.stopReceiving();
     const server = this.#server;
     this.#server = undefined;
     if (server !== undefined && this.#announcer !== undefined && this.#context !== undefined) {

@@ -21,6 +21,7 @@ const deliveryStatus: Record<Delivery['kind'], number> = {
   'unknown-message': 404,
   rejected: 422,
   unavailable: 503,
+  busy: 503,
 };
 
 /**
@@ -93,6 +94,8 @@ export class InboundServer {
     const parsed = parseEnvelope(json);
     if (!parsed.ok) return answerText(response, 400, parsed.error);
     const delivery = await this.#options.deliver({ name, envelope: parsed.envelope });
+    // The bus tries another instance, or this one again after retry-after seconds.
+    if (delivery.kind === 'busy') response.setHeader('retry-after', Math.ceil(delivery.retryAfterMs / 1000));
     answerText(response, deliveryStatus[delivery.kind], delivery.kind === 'accepted' ? 'OK' : delivery.error);
   }
 

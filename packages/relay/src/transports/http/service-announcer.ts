@@ -39,6 +39,25 @@ export class ServiceAnnouncer {
     );
   }
 
+  /**
+   * Stops announcing and tells the bus to route nothing new here — a registration that
+   * receives no names — while it still knows the instance, so replies to its own requests find
+   * it and what it was sent already is still answered. Resolves once the bus took it.
+   */
+  async withhold(): Promise<void> {
+    const wasSupported = this.#supported;
+    this.stop();
+    if (!wasSupported) return;
+    const registration = { ...this.registration(), receives: [] };
+    try {
+      const answer = await this.client.post('/register', registration);
+      if (answer.status >= 300)
+        debug('withholding %s failed with %d: %s', registration.serviceName, answer.status, answer.text);
+    } catch (error) {
+      debug('withholding %s failed: %s', registration.serviceName, (error as Error).message);
+    }
+  }
+
   /** Stops announcing and tells the bus to forget this instance. */
   async withdraw(deregistration: ServiceDeregistration): Promise<void> {
     const wasSupported = this.#supported;

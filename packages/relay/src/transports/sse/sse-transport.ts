@@ -1,16 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import {
-  type Envelope,
-  ERROR_OUTCOME,
-  type EventStreamDeregistration,
-  type EventStreamRegistration,
-  isReply,
-  type NamedEnvelope,
-  WireErrorCode,
-} from '@exorelay/protocol';
+import type { EventStreamDeregistration, EventStreamRegistration, NamedEnvelope } from '@exorelay/protocol';
 import { debug } from '../../debug.js';
 import { ConfigError } from '../../errors.js';
-import type { Delivery, ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
+import type { ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
 import { ExoComClient } from '../http/exocom-client.js';
 import { EventStream } from './event-stream.js';
 
@@ -75,17 +66,20 @@ export function sseTransport(options: SseTransportOptions): Transport {
 
 class SseTransport implements Transport {
   readonly kind = 'sse';
+  readonly answersRefusals = false;
   readonly #options: ResolvedOptions;
   readonly #client: ExoComClient;
   readonly #address: string;
-  /** `exo.error` replies on their way, so that close() lets them go out first. */
-  readonly #replies = new Set<Promise<void>>();
+  /** Aborts waits for the relay's capacity once the transport closes. */
+  readonly #stopping = new AbortController();
   #context: TransportContext | undefined;
   #stream: EventStream | undefined;
   /** The names the bus was last told, in the stream's query or with `POST /register`. */
   #announced: readonly string[] = [];
   #announcing: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
+  /** False once `stopReceiving()` ran: reconnects and announcements then name no messages. */
+  #receiving = true;
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
@@ -113,7 +107,7 @@ class SseTransport implements Transport {
       host: options.exocomHost,
       port: options.exocomPort,
       serviceName: context.serviceName,
-      handledNames: () => context.handledNames(),
+      handledNames: () => this.#receivedNames(),
       connectTimeout: options.requestTimeout,
       heartbeatTimeout: options.heartbeatTimeout,
       reconnectDelay: options.reconnectDelay,
@@ -143,12 +137,26 @@ class SseTransport implements Transport {
     this.#announcing = this.#announcing.then(() => this.#announce());
   }
 
+  /**
+   * Tells the bus to route nothing new here (a registration that receives no names) while the
+   * stream stays open: what the bus sent already still arrives and is handled, and replies to
+   * this instance's own requests still find it.
+   */
+  async stopReceiving(): Promise<void> {
+    if (!this.#receiving) return this.#announcing;
+    this.#receiving = false;
+    this.handledNamesChanged();
+    await this.#announcing;
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#close();
     return this.#closing;
   }
 
   async #close(): Promise<void> {
+    await this.stopReceiving();
+    this.#stopping.abort();
     const stream = this.#stream;
     this.#stream = undefined;
     const instance = stream?.instance;
@@ -156,7 +164,6 @@ class SseTransport implements Transport {
     // once it forgets the instance, which the deregistration below asks for.
     await stream?.close();
     await this.#announcing;
-    await Promise.allSettled([...this.#replies]);
     if (instance !== undefined && this.#context !== undefined) {
       try {
         const deregistration: EventStreamDeregistration = { serviceName: this.#context.serviceName, instance };
@@ -182,7 +189,7 @@ class SseTransport implements Transport {
   async #announce(): Promise<void> {
     const context = this.#requireContext();
     const instance = this.#stream?.instance;
-    const receives = [...context.handledNames()];
+    const receives = [...this.#receivedNames()];
     if (instance === undefined || sameNames(receives, this.#announced)) return;
     try {
       const registration: EventStreamRegistration = { serviceName: context.serviceName, instance, receives };
@@ -195,40 +202,17 @@ class SseTransport implements Transport {
   }
 
   /**
-   * Hands a message to the relay. Its verdict cannot become an HTTP status as over `/run/NAME`:
-   * a contract violation was answered `INVALID_PAYLOAD` by the relay already; a message the
-   * relay cannot take (unknown name, closing) is answered `DELIVERY_FAILED` here, as ExoCom
-   * answers a failed delivery, so the requester does not wait for its timeout — unless it is
-   * one-way: nobody reads its replies.
+   * Hands a message to the relay. Refusals are answered by the relay itself. A busy relay gets
+   * the message again once a handler finished: the stream is read one message at a time, so
+   * meanwhile the bus holds what follows.
    */
   async #receive(message: NamedEnvelope): Promise<void> {
-    const delivery = await this.#requireContext().deliver(message);
-    if (delivery.kind === 'accepted' || delivery.kind === 'rejected') return;
-    if (isReply(message.envelope) || message.envelope.oneWay === true) return;
-    const reply = this.#replyDeliveryFailed(message, delivery);
-    this.#replies.add(reply);
-    void reply.then(() => this.#replies.delete(reply));
+    const context = this.#requireContext();
+    while ((await context.deliver(message)).kind === 'busy') await context.capacity(this.#stopping.signal);
   }
 
-  async #replyDeliveryFailed(message: NamedEnvelope, delivery: Exclude<Delivery, { kind: 'accepted' }>): Promise<void> {
-    const { serviceName } = this.#requireContext();
-    debug('could not take %s (%s): %s', message.name, delivery.kind, delivery.error);
-    const reply: Envelope = {
-      sender: serviceName,
-      requestId: randomUUID(),
-      responseTo: message.envelope.requestId,
-      seq: 0,
-      payload: {
-        code: WireErrorCode.DeliveryFailed,
-        message: `could not deliver '${message.name}' to ${serviceName}: ${delivery.error}`,
-        details: { service: serviceName, reason: delivery.error },
-      },
-    };
-    try {
-      await this.send({ name: ERROR_OUTCOME, envelope: reply });
-    } catch (error) {
-      debug('could not report the failed delivery of %s: %s', message.name, (error as Error).message);
-    }
+  #receivedNames(): readonly string[] {
+    return this.#receiving ? this.#requireContext().handledNames() : [];
   }
 
   #requireContext(): TransportContext {

@@ -1,0 +1,64 @@
+import { EventEmitter, once } from 'node:events';
+import { setTimeout as delay } from 'node:timers/promises';
+import { debug } from './debug.js';
+import type { HandlerResult } from './transport.js';
+
+/**
+ * The handlers running now, bounded by `maxConcurrent`: the relay refuses work beyond it (HTTP
+ * 503 + `retry-after`), so a burst waits in the bus or at the sender instead of in this process.
+ * Each handler gets a signal that aborts when `close()` stops waiting for it.
+ */
+export class HandlerPool {
+  readonly #running = new Map<Promise<HandlerResult>, AbortController>();
+  readonly #room = new EventEmitter();
+
+  constructor(
+    readonly maxConcurrent: number,
+    private readonly onSaturationChange: (saturated: boolean) => void,
+  ) {
+    // Every transport waiting for room is one listener; there may be many.
+    this.#room.setMaxListeners(0);
+  }
+
+  get active(): number {
+    return this.#running.size;
+  }
+
+  get saturated(): boolean {
+    return this.#running.size >= this.maxConcurrent;
+  }
+
+  /** Runs one handler; its settled result is what `HandlerPool` tracks. Never rejects. */
+  run(handler: (signal: AbortSignal) => Promise<HandlerResult>): Promise<HandlerResult> {
+    const abort = new AbortController();
+    const run = handler(abort.signal);
+    this.#running.set(run, abort);
+    if (this.#running.size === this.maxConcurrent) this.onSaturationChange(true);
+    void run.then(() => {
+      const wasSaturated = this.saturated;
+      this.#running.delete(run);
+      if (wasSaturated && !this.saturated) this.onSaturationChange(false);
+      this.#room.emit('room');
+    });
+    return run;
+  }
+
+  /** Resolves once fewer than `maxConcurrent` handlers run. */
+  async capacity(signal?: AbortSignal): Promise<void> {
+    while (this.saturated) await once(this.#room, 'room', { signal });
+  }
+
+  /** Waits for the running handlers, at most `timeout` ms; then aborts the signals of the rest. */
+  async drain(timeout: number): Promise<void> {
+    if (this.#running.size === 0) return;
+    const timer = new AbortController();
+    const finished = await Promise.race([
+      Promise.allSettled([...this.#running.keys()]).then(() => true),
+      delay(timeout, false, { signal: timer.signal }).catch(() => true),
+    ]);
+    timer.abort();
+    if (finished) return;
+    debug('close: %d handlers still running after %d ms; aborting their signals', this.#running.size, timeout);
+    for (const abort of this.#running.values()) abort.abort();
+  }
+}

@@ -1,0 +1,152 @@
+import {
+  type Envelope,
+  ERROR_OUTCOME,
+  isErrorReplyPayload,
+  isReply,
+  type NamedEnvelope,
+  WireErrorCode,
+} from '@exorelay/protocol';
+import { debug } from './debug.js';
+import { HandlerError, RemoteError } from './errors.js';
+import type { HandlerContext } from './handler-context.js';
+import type { HandlerPool } from './handler-pool.js';
+import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
+import type { MessageMap } from './message-types.js';
+import type { MessageValidator } from './message-validator.js';
+import type { PendingReplies } from './pending-replies.js';
+import type { RecentDeliveries } from './recent-deliveries.js';
+import type { ReplySender } from './reply-sender.js';
+import type { Delivery, HandlerResult } from './transport.js';
+
+/** What a busy relay suggests to the bus: try again after this many ms (`retry-after`). */
+const BUSY_RETRY_AFTER_MS = 1000;
+
+export interface InboundDispatcherOptions {
+  handlers: HandlerRegistry;
+  pool: HandlerPool;
+  pending: PendingReplies;
+  recent: RecentDeliveries;
+  validator: MessageValidator;
+  replies: ReplySender;
+  /** Whether the transport's peer answers refusals itself (HTTP status codes to the bus). */
+  answersRefusals: boolean;
+  /** Whether the relay takes new work (it does not once it is closing). */
+  accepting(): boolean;
+  /** What a handler may use of the relay besides its reply: the relay's own `send` and `request`. */
+  handlerTools(): { send: unknown; request: unknown };
+  reportError(error: Error): void;
+}
+
+/**
+ * Everything that arrives: a reply goes to the stream that waits for it; a message to its
+ * handler, at most once per `(sender, requestId)`, within `maxConcurrentHandlers`, after its
+ * contract check. Returns the verdict the transport passes on.
+ */
+export class InboundDispatcher {
+  readonly #options: InboundDispatcherOptions;
+
+  constructor(options: InboundDispatcherOptions) {
+    this.#options = options;
+  }
+
+  async deliver(message: NamedEnvelope): Promise<Delivery> {
+    const { name, envelope } = message;
+    if (isReply(envelope)) return this.#acceptReply(name, envelope);
+    const { handlers, pool, recent, validator, replies } = this.#options;
+    if (!this.#options.accepting())
+      return this.#refuse(message, { kind: 'unavailable', error: 'the relay is closing' });
+    const handler = handlers.get(name);
+    if (handler === undefined) {
+      return this.#refuse(message, { kind: 'unknown-message', error: `unknown message: '${name}'` });
+    }
+    if (pool.saturated) {
+      const error = `busy: ${pool.maxConcurrent} handlers are running (maxConcurrentHandlers)`;
+      return { kind: 'busy', error, retryAfterMs: BUSY_RETRY_AFTER_MS };
+    }
+    if (recent.isRepeat(envelope.sender, envelope.requestId)) {
+      debug('%s %s came again: answered without running its handler twice', name, envelope.requestId);
+      return { kind: 'accepted' };
+    }
+    const checked = await validator.check(name, undefined, envelope.payload, 'incoming');
+    if (!checked.ok) {
+      this.#options.reportError(checked.error);
+      replies.replyError(replies.replierFor(message), {
+        code: WireErrorCode.InvalidPayload,
+        message: checked.error.message,
+        details: { issues: checked.error.issues },
+      });
+      return { kind: 'rejected', error: checked.error.message };
+    }
+    return { kind: 'accepted', handled: this.#run(message, checked.value, handler) };
+  }
+
+  #refuse(message: NamedEnvelope, delivery: Extract<Delivery, { kind: 'unavailable' | 'unknown-message' }>): Delivery {
+    if (!this.#options.answersRefusals) this.#options.replies.refuse(message, delivery.error);
+    return delivery;
+  }
+
+  async #acceptReply(outcome: string, envelope: Envelope & { responseTo: string }): Promise<Delivery> {
+    const controller = this.#options.pending.get(envelope.responseTo);
+    if (controller === undefined) {
+      debug('reply %s to %s: nobody waits for it any more', outcome, envelope.responseTo);
+      return { kind: 'accepted' };
+    }
+    const name = controller.messageName;
+    if (outcome === ERROR_OUTCOME) {
+      controller.pushFailure(toRemoteError(name, envelope), envelope.sender, envelope.seq);
+      return { kind: 'accepted' };
+    }
+    const checked = await this.#options.validator.check(name, outcome, envelope.payload, 'incoming');
+    if (!checked.ok) {
+      controller.pushFailure(checked.error, envelope.sender, envelope.seq);
+      return { kind: 'accepted' };
+    }
+    const final = this.#options.validator.isFinal(name, outcome, envelope.more === true);
+    const { requestId, responseTo, sender } = envelope;
+    controller.push({ outcome, payload: checked.value, requestId, responseTo, sender, final }, envelope.seq);
+    return { kind: 'accepted' };
+  }
+
+  #run(message: NamedEnvelope, payload: unknown, handler: AnyHandler) {
+    const { name, envelope } = message;
+    const { replies } = this.#options;
+    const replier = replies.replierFor(message);
+    return this.#options.pool.run(async (signal): Promise<HandlerResult> => {
+      // Typed per message by `ExoRelay`'s `registerHandler`; loose here.
+      const context: Omit<HandlerContext<MessageMap, string, unknown>, 'send' | 'request'> & {
+        send: unknown;
+        request: unknown;
+      } = {
+        ...this.#options.handlerTools(),
+        reply: replier.reply,
+        requestId: envelope.requestId,
+        sender: envelope.sender,
+        messageName: name,
+        signal,
+      };
+      try {
+        await (handler as (payload: unknown, context: unknown) => unknown)(payload, context);
+        return 'succeeded';
+      } catch (cause) {
+        this.#options.reportError(new HandlerError(name, envelope.requestId, { cause }));
+        if (!replier.finalSent) {
+          replies.replyError(replier, { code: WireErrorCode.HandlerFailed, message: describe(cause) });
+        }
+        return 'failed';
+      }
+    });
+  }
+}
+
+function toRemoteError(name: string, envelope: Envelope): RemoteError {
+  const payload = envelope.payload;
+  const responseTo = envelope.responseTo ?? '';
+  if (isErrorReplyPayload(payload)) {
+    return new RemoteError(payload.code, payload.message, name, responseTo, payload.details);
+  }
+  return new RemoteError('UNKNOWN', JSON.stringify(payload) ?? 'no details', name, responseTo);
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Envelope, NamedEnvelope } from '@exorelay/protocol';
+import type { MessageValidator } from './message-validator.js';
+import type { PendingReplies } from './pending-replies.js';
+import { type ReplyStream, ReplyStreamController } from './reply-stream.js';
+import { checkSendArguments, type ReplyCallback } from './send-arguments.js';
+import { sendFailure } from './send-failure.js';
+import type { Transport } from './transport.js';
+
+export interface OutboxOptions {
+  serviceName: string;
+  transport: Transport;
+  pending: PendingReplies;
+  validator: MessageValidator;
+  /** A failure nobody can see otherwise: the relay's `error` event. */
+  reportError(error: Error): void;
+}
+
+/**
+ * The way out: checks a message, opens the stream for its replies, validates it and hands it
+ * to the transport. A failure reaches the caller through the stream (or its `sent`); it is
+ * reported as an `error` event only when nobody reads either.
+ */
+export class Outbox {
+  readonly #options: OutboxOptions;
+  /** Sends on their way to the transport; `close()` lets them finish before it closes it. */
+  readonly #transmissions = new Set<Promise<void>>();
+
+  constructor(options: OutboxOptions) {
+    this.#options = options;
+  }
+
+  send(name: unknown, payload: unknown, options: unknown): ReplyStream {
+    const checked = checkSendArguments(name, payload, options);
+    if (!checked.ok) return this.refuse(String(name), checked.error);
+    const { onReply, keepReplies, ...streamOptions } = checked.options;
+    const envelope: Envelope = { sender: this.#options.serviceName, requestId: randomUUID() };
+    if (payload !== undefined) envelope.payload = payload;
+    const controller = this.#options.pending.open(name as string, envelope.requestId, streamOptions);
+    if (keepReplies === true || onReply !== undefined) controller.claim();
+    if (onReply !== undefined) this.#forwardToCallback(controller, onReply);
+    this.#transmit(controller, { name: name as string, envelope }, streamOptions.signal);
+    return controller.stream;
+  }
+
+  /** A stream that failed before anything was sent (bad arguments, a closed relay). */
+  refuse(name: string, error: Error): ReplyStream {
+    const controller = new ReplyStreamController({
+      messageName: name,
+      requestId: '',
+      maxBufferedReplies: 0,
+      onSettled: () => {},
+    });
+    controller.markSendFailed(error);
+    // Like any stream, it counts as unread once the tick it was made in is over.
+    setImmediate(() => controller.detach());
+    void this.#reportUnlessSeen(controller, error);
+    return controller.stream;
+  }
+
+  /** Resolves once every send handed to the transport so far has settled. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#transmissions]);
+  }
+
+  #transmit(controller: ReplyStreamController, message: NamedEnvelope, signal: AbortSignal | undefined): void {
+    const transmission = this.#options.validator
+      .checkOutgoing(message.name, undefined, message.envelope.payload)
+      .then(() => this.#markOneWay(controller, message))
+      .then(() => this.#options.transport.send(message, { signal }))
+      .then(
+        (receipt) => controller.markSent(receipt),
+        (failure: unknown) => {
+          const error = sendFailure(message.name, failure);
+          controller.markSendFailed(error);
+          return this.#reportUnlessSeen(controller, error);
+        },
+      );
+    this.#transmissions.add(transmission);
+    void transmission.then(() => this.#transmissions.delete(transmission));
+  }
+
+  /**
+   * A stream claimed by now (a `for await`, a callback, `request()`) goes out at once. Any other
+   * waits for the end of the tick: if nobody claimed it by then, it travels as `oneWay`, so the
+   * bus, the transport and the receiver keep no way back for replies nobody will read.
+   */
+  async #markOneWay(controller: ReplyStreamController, message: NamedEnvelope): Promise<void> {
+    if (controller.isClaimed) return;
+    if (!(await controller.claimDecided)) message.envelope.oneWay = true;
+  }
+
+  #forwardToCallback(controller: ReplyStreamController, onReply: ReplyCallback): void {
+    const consume = async () => {
+      for await (const reply of controller.stream) onReply(reply.payload, reply);
+    };
+    consume().catch((error: Error) => {
+      // A callback has nobody to reject to: its stream's failures are the relay's to report.
+      this.#options.reportError(error);
+    });
+  }
+
+  /** Reports a failed send unless someone reads its stream or `sent`, who is told already. */
+  async #reportUnlessSeen(controller: ReplyStreamController, error: Error): Promise<void> {
+    if (controller.isObserved) return;
+    await controller.claimDecided;
+    if (!controller.isObserved) this.#options.reportError(error);
+  }
+}

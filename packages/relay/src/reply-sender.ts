@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { deliveryFailedReply, type Envelope, isReservedName, type NamedEnvelope } from '@exorelay/protocol';
+import { debug } from './debug.js';
+import { InvalidArgumentError } from './errors.js';
+import type { MessageMap } from './message-types.js';
+import type { MessageValidator } from './message-validator.js';
+import { Replier, type ReplyWire } from './replier.js';
+import { sendFailure } from './send-failure.js';
+import type { Transport } from './transport.js';
+
+export interface ReplySenderOptions {
+  serviceName: string;
+  transport: Transport;
+  validator: MessageValidator;
+  /** A reply failed and nobody awaits it: the relay's `error` event. */
+  reportError(error: Error): void;
+}
+
+/** Sends the replies of this relay's handlers, and the `exo.error` replies the relay owes. */
+export class ReplySender {
+  readonly #options: ReplySenderOptions;
+
+  constructor(options: ReplySenderOptions) {
+    this.#options = options;
+  }
+
+  /** The `reply` function for one handled message: numbers its replies and sends them. */
+  replierFor<M extends MessageMap>(request: NamedEnvelope): Replier<M> {
+    return new Replier((outcome, payload, wire) => this.#send(request, outcome, payload, wire));
+  }
+
+  /** Sends the final `exo.error` reply of a handled message; failures were reported already. */
+  replyError(replier: Replier<MessageMap>, payload: { code: string; message: string; details?: unknown }): void {
+    replier.replyError(payload).catch(() => {});
+  }
+
+  /**
+   * Tells the sender that this relay cannot take its message (unknown name, closing), where the
+   * transport has nobody who would (an event stream, NATS). Nothing for replies and one-way
+   * messages: nobody reads an answer to them.
+   */
+  refuse(message: NamedEnvelope, reason: string): void {
+    const { envelope } = message;
+    if (envelope.responseTo !== undefined || envelope.oneWay === true) return;
+    const { serviceName, transport } = this.#options;
+    debug('could not take %s: %s', message.name, reason);
+    const failure = { messageName: message.name, requestId: envelope.requestId, service: serviceName, reason, seq: 0 };
+    transport.send(deliveryFailedReply(failure, randomUUID())).catch((error: Error) => {
+      debug('could not report the failed delivery of %s: %s', message.name, error.message);
+    });
+  }
+
+  /** Checks and validates one reply, then numbers it and hands it to the transport. */
+  async #send(request: NamedEnvelope, outcome: string, payload: unknown, wire: ReplyWire): Promise<void> {
+    try {
+      checkReply(outcome, payload, wire);
+      await this.#options.validator.checkOutgoing(request.name, outcome, payload);
+      if (request.envelope.oneWay === true) {
+        debug('not replying %s to %s: its sender reads no replies', outcome, request.envelope.requestId);
+        return;
+      }
+      const envelope: Envelope = {
+        sender: this.#options.serviceName,
+        requestId: randomUUID(),
+        responseTo: request.envelope.requestId,
+      };
+      if (payload !== undefined) envelope.payload = payload;
+      envelope.seq = wire.claimSeq();
+      if (wire.more) envelope.more = true;
+      await this.#options.transport.send({ name: outcome, envelope }).catch((error: unknown) => {
+        throw sendFailure(outcome, error);
+      });
+    } catch (error) {
+      this.#options.reportError(error as Error);
+      throw error;
+    }
+  }
+}
+
+function checkReply(outcome: string, payload: unknown, wire: ReplyWire): void {
+  if (typeof outcome !== 'string' || outcome === '') throw new InvalidArgumentError('a reply needs an outcome name');
+  if (!wire.isErrorReply && isReservedName(outcome)) {
+    throw new InvalidArgumentError(
+      `cannot reply '${outcome}': names starting with 'exo.' are reserved for the protocol`,
+    );
+  }
+  if (typeof payload === 'function') throw new InvalidArgumentError('cannot reply with a function as payload');
+}
