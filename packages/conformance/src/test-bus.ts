@@ -56,6 +56,10 @@ export async function startTestBus(): Promise<TestBus> {
       response.end('OK');
       return;
     }
+    if (!path.startsWith('/send/')) {
+      response.end('OK');
+      return;
+    }
     const name = decodeURIComponent(path.slice('/send/'.length));
     const envelope = JSON.parse(body) as Envelope;
     received.push({ name, envelope });

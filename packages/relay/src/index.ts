@@ -15,6 +15,7 @@ export {
   PortInUseError,
   RelayClosedError,
   RemoteError,
+  RepliesLostError,
   ReplyStreamDetachedError,
   TimeoutError,
 } from './errors.js';
@@ -37,7 +38,7 @@ export type {
   RequestableName,
   UntypedMessages,
 } from './message-types.js';
-export type { RelayEvents, RelayStats, RequestOptions } from './relay.js';
+export type { ListenOptions, RelayEvents, RelayStats, RequestOptions } from './relay.js';
 export { ExoRelay } from './relay.js';
 export type { RelayOptions, TypedRelayContracts } from './relay-options.js';
 export type { ReplyStreamOptions } from './reply-stream.js';

@@ -17,10 +17,11 @@ async function freePort(): Promise<number> {
 }
 
 describe('when the bus cannot be reached', () => {
-  it('retries, then emits, rejects stream.sent and fails the stream with an ExoComUnreachableError', async () => {
+  it('retries, then rejects stream.sent and fails the stream with an ExoComUnreachableError, and emits nothing', async () => {
     const port = await freePort();
     await using relay = await listeningRelay(port, { http: { register: false, retries: 2, retryDelay: 10 } });
-    const emitted = pEvent<'error', Error>(relay as ExoRelay, 'error');
+    const emitted: Error[] = [];
+    relay.on('error', (error) => emitted.push(error));
     const stream = relay.send('users.create', {});
     const replies = collect(stream);
     const error = await rejectionOf(stream.sent);
@@ -28,9 +29,18 @@ describe('when the bus cannot be reached', () => {
     expect(error).toMatchObject({ host: '127.0.0.1', port, messageName: 'users.create' });
     expect(error.message).toBe(`cannot reach ExoCom at 127.0.0.1:${port} to send 'users.create': is the bus running?`);
     expect((error.cause as { code?: string }).code).toBe('ECONNREFUSED');
-    expect(await emitted).toBe(error);
     await expect(replies).rejects.toBe(error);
     expect(relay.stats.pendingReplyStreams).toBe(0);
+    // The caller holds the error: the relay does not report it a second time.
+    expect(emitted).toEqual([]);
+  });
+
+  it('emits the failure of a fire-and-forget send that nobody reads', async () => {
+    const port = await freePort();
+    await using relay = await listeningRelay(port, { http: { register: false, retries: 0 } });
+    const emitted = pEvent<'error', Error>(relay as ExoRelay, 'error');
+    relay.send('users.created', {});
+    expect(await emitted).toMatchObject({ code: 'EXORELAY_EXOCOM_UNREACHABLE', messageName: 'users.created' });
   });
 
   it('rejects request() with the same error', async () => {

@@ -16,6 +16,7 @@ const {
   PortInUseError,
   RelayClosedError,
   RemoteError,
+  RepliesLostError,
   ReplyStreamDetachedError,
   TimeoutError,
   isExoRelayError,
@@ -40,6 +41,7 @@ const scenarios: Array<[string, exorelay.ExoRelayError, string]> = [
   ],
   ['BufferOverflowError', new BufferOverflowError('x', 'r1', 10), 'EXORELAY_BUFFER_OVERFLOW'],
   ['ReplyStreamDetachedError', new ReplyStreamDetachedError('x', 'r1'), 'EXORELAY_STREAM_DETACHED'],
+  ['RepliesLostError', new RepliesLostError('localhost:3100', 'restarted'), 'EXORELAY_REPLIES_LOST'],
 ];
 
 describe('errors', () => {

@@ -31,7 +31,12 @@ describe('constructing a relay', () => {
 
 describe('listen', () => {
   it('resolves with the bound ephemeral port and emits online with it', async () => {
-    const relay = new ExoRelay({ serviceName: 'users', exocomPort: 1, exocomHost: '127.0.0.1' });
+    const relay = new ExoRelay({
+      serviceName: 'users',
+      exocomPort: 1,
+      exocomHost: '127.0.0.1',
+      http: { register: false },
+    });
     const online = pEvent(relay, 'online');
     const port = await relay.listen(0);
     expect(port).toBeGreaterThan(0);
@@ -44,8 +49,13 @@ describe('listen', () => {
   });
 
   it('accepts a numeric string, as from an environment variable', async () => {
-    await using first = await listeningRelay(1);
-    const second = new ExoRelay({ serviceName: 'users', exocomPort: 1, exocomHost: '127.0.0.1' });
+    await using first = await listeningRelay(1, { http: { register: false } });
+    const second = new ExoRelay({
+      serviceName: 'users',
+      exocomPort: 1,
+      exocomHost: '127.0.0.1',
+      http: { register: false },
+    });
     second.on('error', () => {});
     await expect(second.listen(String(first.port))).rejects.toThrow(`port ${first.port} is already in use`);
   });
@@ -58,8 +68,13 @@ describe('listen', () => {
   });
 
   it('reports a port in use with a PortInUseError', async () => {
-    await using first = await listeningRelay(1);
-    const second = new ExoRelay({ serviceName: 'users', exocomPort: 1, exocomHost: '127.0.0.1' });
+    await using first = await listeningRelay(1, { http: { register: false } });
+    const second = new ExoRelay({
+      serviceName: 'users',
+      exocomPort: 1,
+      exocomHost: '127.0.0.1',
+      http: { register: false },
+    });
     const emitted = pEvent<'error', Error>(second, 'error');
     const error = await second.listen(first.port).catch((caught: Error) => caught);
     expect(error).toBeInstanceOf(PortInUseError);
@@ -68,10 +83,15 @@ describe('listen', () => {
   });
 
   it('frees the port on close, so it can be bound again', async () => {
-    const first = await listeningRelay(1);
+    const first = await listeningRelay(1, { http: { register: false } });
     const port = first.port;
     await first.close();
-    const second = new ExoRelay({ serviceName: 'users', exocomPort: 1, exocomHost: '127.0.0.1' });
+    const second = new ExoRelay({
+      serviceName: 'users',
+      exocomPort: 1,
+      exocomHost: '127.0.0.1',
+      http: { register: false },
+    });
     await expect(second.listen(port)).resolves.toBe(port);
     await second.close();
   });

@@ -30,7 +30,7 @@ describe('send options', () => {
     await using relay = await listeningRelay(bus.port, { http: { register: false } });
     relay.on('error', () => {});
     await expect(relay.send('x', 1, { timeout: -5 }).sent).rejects.toThrow(
-      'ExoRelay#send option timeout must be a positive number of ms, got -5',
+      'ExoRelay#send option timeout must be a positive number of ms (or Infinity), got -5',
     );
     expect(bus.requests).toEqual([]);
   });

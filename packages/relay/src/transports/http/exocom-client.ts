@@ -1,7 +1,5 @@
-import { setTimeout as delay } from 'node:timers/promises';
-import { INSTANCE_HEADER, type NamedEnvelope, readReceivers, sendPath } from '@exorelay/protocol';
-import { Pool } from 'undici';
-import { debug } from '../../debug.js';
+import { BUS_INSTANCE_HEADER, INSTANCE_HEADER, type NamedEnvelope, readReceivers, sendPath } from '@exorelay/protocol';
+import { type Dispatcher, interceptors, Pool } from 'undici';
 import { ExoComUnreachableError, MessageRejectedError } from '../../errors.js';
 import type { SendReceipt } from '../../transport.js';
 
@@ -10,12 +8,16 @@ export interface ExoComClientOptions {
   port: number;
   /** Most keep-alive connections to the bus. */
   connections: number;
-  /** Extra attempts after a connection failure. */
+  /** Extra attempts after a connection failure or a busy bus (503). */
   retries: number;
-  /** First backoff delay in ms; doubles with each retry. */
+  /** First backoff delay in ms; doubles with each retry (a `retry-after` from the bus wins). */
   retryDelay: number;
   /** How long to wait for the bus's answer, in ms. */
   requestTimeout: number;
+  /** Every answer names the bus instance that gave it; a new name means the bus restarted. */
+  onBusInstance(instance: string): void;
+  /** A socket to the bus closed with an error: the bus may be gone. */
+  onDisconnect(): void;
 }
 
 export interface BusAnswer {
@@ -23,9 +25,12 @@ export interface BusAnswer {
   text: string;
 }
 
-// Failures where the request never reached the bus (or the connection broke), so trying
-// again is right. HTTP error statuses are answers, not failures, and are not retried.
-const retriableCodes = new Set([
+/**
+ * Failures where the request never reached the bus, or where the bus de-duplicates a repeat by
+ * `(sender, requestId)`, so trying again cannot deliver a message twice. HTTP statuses are
+ * answers, not failures: only 503 (the bus is busy, or an instance is) is tried again.
+ */
+const retriableCodes = [
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
@@ -35,12 +40,16 @@ const retriableCodes = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_CLOSED',
-]);
+];
+
+/** Longest wait between two attempts, whatever the bus's `retry-after` says. */
+const MAX_RETRY_WAIT = 2_000;
 
 /** One keep-alive connection pool per relay to the bus; never a connection per message. */
 export class ExoComClient {
   readonly #options: ExoComClientOptions;
   readonly #pool: Pool;
+  readonly #dispatcher: Dispatcher;
   #headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
 
   constructor(options: ExoComClientOptions) {
@@ -50,6 +59,35 @@ export class ExoComClient {
       headersTimeout: options.requestTimeout,
       bodyTimeout: options.requestTimeout,
     });
+    this.#pool.on('disconnect', (_origin, _targets, error) => {
+      // Idle keep-alive sockets close with an informational error; only a broken one says anything.
+      if (error.name !== 'InformationalError') options.onDisconnect();
+    });
+    this.#dispatcher = this.#pool.compose(
+      interceptors.retry({
+        maxRetries: options.retries,
+        minTimeout: options.retryDelay,
+        maxTimeout: MAX_RETRY_WAIT,
+        timeoutFactor: 2,
+        methods: ['POST', 'HEAD'],
+        statusCodes: [503],
+        errorCodes: retriableCodes,
+        // After the last attempt a 503 is passed on as an answer, not thrown.
+        throwOnError: false,
+      }),
+    );
+  }
+
+  get host(): string {
+    return this.#options.host;
+  }
+
+  get port(): number {
+    return this.#options.port;
+  }
+
+  get address(): string {
+    return `${this.#options.host}:${this.#options.port}`;
   }
 
   /** Once the relay listens, every message names the instance that sent it (`host:port`). */
@@ -57,10 +95,16 @@ export class ExoComClient {
     this.#headers = { ...this.#headers, [INSTANCE_HEADER]: instance };
   }
 
-  /** POSTs a message to `/send/NAME`, retrying connection failures with a short bounded backoff. */
+  /** POSTs a message to `/send/NAME`, retrying connection failures and a busy bus with bounded backoff. */
   async send(message: NamedEnvelope, signal?: AbortSignal): Promise<SendReceipt> {
     const body = JSON.stringify(message.envelope);
-    const answer = await this.#postWithRetries(sendPath(message.name), body, message.name, signal);
+    let answer: BusAnswer;
+    try {
+      answer = await this.#post(this.#dispatcher, sendPath(message.name), body, signal);
+    } catch (error) {
+      if (signal?.aborted || !isRetriable(error)) throw error;
+      throw new ExoComUnreachableError(this.#options.host, this.#options.port, message.name, { cause: error });
+    }
     if (answer.status < 200 || answer.status >= 300) {
       throw new MessageRejectedError(message.name, answer.status, answer.text || `status ${answer.status}`);
     }
@@ -68,44 +112,52 @@ export class ExoComClient {
   }
 
   /** One POST without retries, for announcements that are repeated anyway. */
-  async post(path: string, body: unknown): Promise<BusAnswer> {
-    return this.#post(path, JSON.stringify(body));
+  async post(path: string, body: unknown, signal?: AbortSignal): Promise<BusAnswer> {
+    return this.#post(this.#pool, path, JSON.stringify(body), signal);
+  }
+
+  /**
+   * Whether the bus answers now (any status will do; the answer also names the bus instance),
+   * refuses connections (it is gone), or stays silent for `timeout` ms — a busy bus is not a
+   * gone one, so silence decides nothing.
+   */
+  async probe(timeout: number): Promise<'answered' | 'refused' | 'silent'> {
+    try {
+      const response = await this.#pool.request({
+        method: 'HEAD',
+        path: '/status',
+        headers: this.#headers,
+        signal: AbortSignal.timeout(timeout),
+      });
+      this.#noteBusInstance(response.headers);
+      await response.body.dump();
+      return 'answered';
+    } catch (error) {
+      return isRetriable(error) ? 'refused' : 'silent';
+    }
   }
 
   async close(): Promise<void> {
     await this.#pool.close();
   }
 
-  async #postWithRetries(path: string, body: string, name: string, signal?: AbortSignal): Promise<BusAnswer> {
-    const { retries, retryDelay, host, port } = this.#options;
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        return await this.#post(path, body, signal);
-      } catch (error) {
-        if (signal?.aborted || !isRetriable(error)) throw error;
-        if (attempt >= retries) throw new ExoComUnreachableError(host, port, name, { cause: error });
-        debug('sending %s failed (%s), retry %d of %d', name, (error as Error).message, attempt + 1, retries);
-        await delay(retryDelay * 2 ** attempt, undefined, { signal });
-      }
-    }
-  }
-
-  async #post(path: string, body: string, signal?: AbortSignal): Promise<BusAnswer> {
-    const response = await this.#pool.request({
-      method: 'POST',
-      path,
-      body,
-      headers: this.#headers,
-      signal,
-    });
+  async #post(dispatcher: Dispatcher, path: string, body: string, signal?: AbortSignal): Promise<BusAnswer> {
+    const response = await dispatcher.request({ method: 'POST', path, body, headers: this.#headers, signal });
+    this.#noteBusInstance(response.headers);
     // The body is always read: an unread body keeps its connection out of the pool.
     return { status: response.statusCode, text: await response.body.text() };
   }
+
+  #noteBusInstance(headers: Record<string, string | string[] | undefined>): void {
+    const instance = headers[BUS_INSTANCE_HEADER];
+    if (typeof instance === 'string') this.#options.onBusInstance(instance);
+  }
 }
 
-function isRetriable(error: unknown): boolean {
+/** Whether an error means the bus could not be reached (rather than a local mistake or an abort). */
+export function isRetriable(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && retriableCodes.has(code);
+  return typeof code === 'string' && retriableCodes.includes(code);
 }
 
 function parseJson(text: string): unknown {

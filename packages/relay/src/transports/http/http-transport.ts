@@ -1,6 +1,7 @@
 import { DEFAULT_BODY_LIMIT, type NamedEnvelope } from '@exorelay/protocol';
 import { ConfigError } from '../../errors.js';
 import type { ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
+import { BusWatch } from './bus-watch.js';
 import { ExoComClient } from './exocom-client.js';
 import { InboundServer } from './inbound-server.js';
 import { ServiceAnnouncer } from './service-announcer.js';
@@ -55,6 +56,12 @@ export interface HttpTransportOptions {
    * @default 10000
    */
   registrationInterval?: number;
+  /**
+   * How often to check that the bus is still there, in ms. A bus that died or restarted has
+   * forgotten where replies go: open reply streams then end with a `RepliesLostError` at once.
+   * @default 2000
+   */
+  busCheckInterval?: number;
 }
 
 /**
@@ -72,9 +79,10 @@ class HttpTransport implements Transport {
   readonly kind = 'http';
   /** The bus turns the status code of `/run/NAME` into the sender's `exo.error` reply. */
   readonly answersRefusals = true;
-  readonly #options: Required<Omit<HttpTransportOptions, 'advertisedHost'>> & { advertisedHost: string };
+  readonly #options: ResolvedOptions;
   readonly #client: ExoComClient;
   #context: TransportContext | undefined;
+  #watch: BusWatch | undefined;
   #server: InboundServer | undefined;
   #announcer: ServiceAnnouncer | undefined;
   #stopReceiving: Promise<void> | undefined;
@@ -93,7 +101,9 @@ class HttpTransport implements Transport {
       requestTimeout: 30_000,
       register: true,
       registrationInterval: 10_000,
-      ...options,
+      busCheckInterval: 2_000,
+      ...withoutUndefined(options),
+      exocomPort: options.exocomPort,
       host,
       advertisedHost: options.advertisedHost ?? (isWildcard(host) ? 'localhost' : host),
     };
@@ -104,16 +114,23 @@ class HttpTransport implements Transport {
       retries: this.#options.retries,
       retryDelay: this.#options.retryDelay,
       requestTimeout: this.#options.requestTimeout,
+      onBusInstance: (instance) => this.#watch?.busInstanceSeen(instance),
+      onDisconnect: () => this.#watch?.check(),
     });
   }
 
   attach(context: TransportContext): void {
     this.#context = context;
+    this.#watch = new BusWatch(this.#client, context, {
+      interval: this.#options.busCheckInterval,
+      maxRetryDelay: MAX_RETRY_DELAY,
+      onBack: () => this.#announcer?.announce(),
+    });
   }
 
-  async listen({ port = 0 }: { port?: number }): Promise<ListenInfo> {
+  async listen({ port = 0, signal }: { port?: number; signal?: AbortSignal }): Promise<ListenInfo> {
     const context = this.#requireContext();
-    this.#server = await InboundServer.start({
+    const server = await InboundServer.start({
       host: this.#options.host,
       port,
       bodyLimit: this.#options.bodyLimit,
@@ -121,27 +138,42 @@ class HttpTransport implements Transport {
       deliver: (message) => context.deliver(message),
       handledNames: () => context.handledNames(),
     });
-    const bound = this.#server.port;
+    this.#server = server;
+    const bound = server.port;
     this.#client.identifyAs(`${this.#options.advertisedHost}:${bound}`);
     if (this.#options.register) {
-      this.#announcer = new ServiceAnnouncer(
-        this.#client,
-        () => ({
+      const announcer = new ServiceAnnouncer({
+        client: this.#client,
+        context,
+        registration: () => ({
           serviceName: context.serviceName,
           host: this.#options.advertisedHost,
           port: bound,
           receives: [...context.handledNames()],
         }),
-        this.#options.registrationInterval,
-      );
-      this.#announcer.start();
+        interval: this.#options.registrationInterval,
+        retryDelay: this.#options.retryDelay,
+        maxRetryDelay: MAX_RETRY_DELAY,
+      });
+      this.#announcer = announcer;
+      try {
+        await announcer.start(signal);
+      } catch (error) {
+        announcer.stop();
+        this.#server = undefined;
+        await server.close();
+        throw error;
+      }
     }
+    this.#watch?.start();
     const address = `http://${this.#options.host}:${bound}`;
     context.reportStatus({ type: 'online', address });
     return { port: bound, address };
   }
 
   send(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
+    // A relay that only sends learns of a lost bus too.
+    this.#watch?.start();
     return this.#client.send(message, options?.signal);
   }
 
@@ -149,13 +181,14 @@ class HttpTransport implements Transport {
     this.#announcer?.announce();
   }
 
-  async stopReceiving(): Promise<void> {
+  stopReceiving(): Promise<void> {
     this.#stopReceiving ??= this.#announcer?.withhold() ?? Promise.resolve();
-    await this.#stopReceiving;
+    return this.#stopReceiving;
   }
 
   async close(): Promise<void> {
     await this.stopReceiving();
+    this.#watch?.stop();
     const server = this.#server;
     this.#server = undefined;
     if (server !== undefined && this.#announcer !== undefined && this.#context !== undefined) {
@@ -176,6 +209,15 @@ class HttpTransport implements Transport {
   }
 }
 
+type ResolvedOptions = Required<Omit<HttpTransportOptions, 'advertisedHost'>> & { advertisedHost: string };
+
+/** Longest wait between two attempts to reach a bus that is gone, in ms. */
+const MAX_RETRY_DELAY = 2_000;
+
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '';
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }

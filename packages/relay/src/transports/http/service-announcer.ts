@@ -1,6 +1,21 @@
 import type { ServiceDeregistration, ServiceRegistration } from '@exorelay/protocol';
+import pRetry, { AbortError } from 'p-retry';
 import { debug } from '../../debug.js';
-import type { ExoComClient } from './exocom-client.js';
+import { ExoComUnreachableError, MessageRejectedError } from '../../errors.js';
+import type { TransportContext } from '../../transport.js';
+import { type ExoComClient, isRetriable } from './exocom-client.js';
+
+export interface ServiceAnnouncerOptions {
+  client: ExoComClient;
+  context: TransportContext;
+  registration: () => ServiceRegistration;
+  /** How often to repeat the announcement, in ms. */
+  interval: number;
+  /** First wait before trying to register again while the bus cannot be reached, in ms. */
+  retryDelay: number;
+  /** Largest wait between two attempts, in ms. */
+  maxRetryDelay: number;
+}
 
 /**
  * Tells the bus where this relay listens and what it handles (`POST /register`), again when
@@ -8,35 +23,42 @@ import type { ExoComClient } from './exocom-client.js';
  * from a configuration only answers 404; the relay then stops announcing.
  */
 export class ServiceAnnouncer {
+  readonly #options: ServiceAnnouncerOptions;
   #timer: NodeJS.Timeout | undefined;
+  /** False once the bus said it takes no registrations (404). */
   #supported = true;
+  /** True once the relay withholds or withdraws: nothing is announced any more. */
+  #stopped = false;
 
-  constructor(
-    private readonly client: ExoComClient,
-    private readonly registration: () => ServiceRegistration,
-    private readonly interval: number,
-  ) {}
-
-  start(): void {
-    this.announce();
-    this.#timer = setInterval(() => this.announce(), this.interval).unref();
+  constructor(options: ServiceAnnouncerOptions) {
+    this.#options = options;
   }
 
-  announce(): void {
-    if (!this.#supported) return;
-    const registration = this.registration();
-    this.client.post('/register', registration).then(
-      (answer) => {
-        if (answer.status === 404) {
-          debug('the bus does not take registrations (404); routing is up to its configuration');
-          this.stop();
-          this.#supported = false;
-        } else if (answer.status >= 300) {
-          debug('registering %s failed with %d: %s', registration.serviceName, answer.status, answer.text);
-        }
+  /**
+   * Registers, and resolves once the bus took the registration (or routes from its
+   * configuration only). While the bus cannot be reached it tries again with backoff and
+   * reports `reconnecting` with the reason; `signal` gives up. A refused registration rejects.
+   */
+  async start(signal?: AbortSignal): Promise<void> {
+    const { client, context, retryDelay, maxRetryDelay } = this.#options;
+    await pRetry(() => this.#register(), {
+      retries: Number.POSITIVE_INFINITY,
+      minTimeout: retryDelay,
+      maxTimeout: maxRetryDelay,
+      signal,
+      onFailedAttempt: ({ attemptNumber, error }) => {
+        debug('registering at %s failed (attempt %d): %s', client.address, attemptNumber, error.message);
+        context.reportStatus({ type: 'reconnecting', attempt: attemptNumber, error });
       },
-      (error: Error) => debug('registering %s failed: %s', registration.serviceName, error.message),
-    );
+    });
+    if (this.#supported && !this.#stopped)
+      this.#timer = setInterval(() => this.announce(), this.#options.interval).unref();
+  }
+
+  /** Announces the names handled now; failures are only logged, the next announcement repeats it. */
+  announce(): void {
+    if (!this.#supported || this.#stopped) return;
+    this.#register().catch((error: Error) => debug('registering failed: %s', error.message));
   }
 
   /**
@@ -45,14 +67,12 @@ export class ServiceAnnouncer {
    * it and what it was sent already is still answered. Resolves once the bus took it.
    */
   async withhold(): Promise<void> {
-    const wasSupported = this.#supported;
     this.stop();
-    if (!wasSupported) return;
-    const registration = { ...this.registration(), receives: [] };
+    if (!this.#supported) return;
+    const registration = { ...this.#options.registration(), receives: [] };
     try {
-      const answer = await this.client.post('/register', registration);
-      if (answer.status >= 300)
-        debug('withholding %s failed with %d: %s', registration.serviceName, answer.status, answer.text);
+      const answer = await this.#options.client.post('/register', registration);
+      if (answer.status >= 300) debug('withholding failed with %d: %s', answer.status, answer.text);
     } catch (error) {
       debug('withholding %s failed: %s', registration.serviceName, (error as Error).message);
     }
@@ -60,11 +80,10 @@ export class ServiceAnnouncer {
 
   /** Stops announcing and tells the bus to forget this instance. */
   async withdraw(deregistration: ServiceDeregistration): Promise<void> {
-    const wasSupported = this.#supported;
     this.stop();
-    if (!wasSupported) return;
+    if (!this.#supported) return;
     try {
-      await this.client.post('/deregister', deregistration);
+      await this.#options.client.post('/deregister', deregistration);
     } catch (error) {
       debug('deregistering failed: %s', (error as Error).message);
     }
@@ -73,5 +92,27 @@ export class ServiceAnnouncer {
   stop(): void {
     clearInterval(this.#timer);
     this.#timer = undefined;
+    this.#stopped = true;
+  }
+
+  async #register(): Promise<void> {
+    const { client } = this.#options;
+    const registration = this.#options.registration();
+    let answer: Awaited<ReturnType<ExoComClient['post']>>;
+    try {
+      answer = await client.post('/register', registration);
+    } catch (error) {
+      if (!isRetriable(error)) throw new AbortError(error as Error);
+      throw new ExoComUnreachableError(client.host, client.port, '/register', { cause: error });
+    }
+    if (answer.status === 404) {
+      debug('the bus does not take registrations (404); routing is up to its configuration');
+      this.#supported = false;
+      clearInterval(this.#timer);
+      return;
+    }
+    if (answer.status >= 500) throw new MessageRejectedError('/register', answer.status, answer.text);
+    // The bus refused this registration for good (a reserved name, a credential): say so.
+    if (answer.status >= 300) throw new AbortError(new MessageRejectedError('/register', answer.status, answer.text));
   }
 }

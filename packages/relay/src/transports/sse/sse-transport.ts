@@ -2,6 +2,7 @@ import type { EventStreamDeregistration, EventStreamRegistration, NamedEnvelope 
 import { debug } from '../../debug.js';
 import { ConfigError } from '../../errors.js';
 import type { ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
+import { BusWatch } from '../http/bus-watch.js';
 import { ExoComClient } from '../http/exocom-client.js';
 import { EventStream } from './event-stream.js';
 
@@ -45,6 +46,12 @@ export interface SseTransportOptions {
   reconnectDelay?: number;
   /** @default 5000 */
   maxReconnectDelay?: number;
+  /**
+   * How often to check that the bus is still there, in ms. A bus that died or restarted has
+   * forgotten where replies go: open reply streams then end with a `RepliesLostError` at once.
+   * @default 2000
+   */
+  busCheckInterval?: number;
 }
 
 type ResolvedOptions = Required<SseTransportOptions>;
@@ -73,6 +80,7 @@ class SseTransport implements Transport {
   /** Aborts waits for the relay's capacity once the transport closes. */
   readonly #stopping = new AbortController();
   #context: TransportContext | undefined;
+  #watch: BusWatch | undefined;
   #stream: EventStream | undefined;
   /** The names the bus was last told, in the stream's query or with `POST /register`. */
   #announced: readonly string[] = [];
@@ -91,11 +99,19 @@ class SseTransport implements Transport {
       retries: options.retries,
       retryDelay: options.retryDelay,
       requestTimeout: options.requestTimeout,
+      onBusInstance: (instance) => this.#watch?.busInstanceSeen(instance),
+      onDisconnect: () => this.#watch?.check(),
     });
   }
 
   attach(context: TransportContext): void {
     this.#context = context;
+    this.#watch = new BusWatch(this.#client, context, {
+      interval: this.#options.busCheckInterval,
+      maxRetryDelay: this.#options.maxReconnectDelay,
+      // The stream reconnects by itself and announces its names when it does.
+      onBack: () => {},
+    });
   }
 
   async listen({ port }: { port?: number }): Promise<ListenInfo> {
@@ -114,7 +130,10 @@ class SseTransport implements Transport {
       maxReconnectDelay: options.maxReconnectDelay,
       retries: options.retries,
       onConnect: ({ instance, names }) => this.#connected(instance, names),
-      onDisconnect: ({ attempt, error }) => context.reportStatus({ type: 'reconnecting', attempt, error }),
+      onDisconnect: ({ attempt, error }) => {
+        context.reportStatus({ type: 'reconnecting', attempt, error });
+        this.#watch?.check();
+      },
       onMessage: (message) => this.#receive(message),
       onMalformedEvent: (error) => context.reportError(error),
     });
@@ -126,10 +145,12 @@ class SseTransport implements Transport {
       await stream.close();
       throw error;
     }
+    this.#watch?.start();
     return { address: this.#address };
   }
 
   send(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
+    this.#watch?.start();
     return this.#client.send(message, options?.signal);
   }
 
@@ -157,6 +178,7 @@ class SseTransport implements Transport {
   async #close(): Promise<void> {
     await this.stopReceiving();
     this.#stopping.abort();
+    this.#watch?.stop();
     const stream = this.#stream;
     this.#stream = undefined;
     const instance = stream?.instance;
@@ -235,6 +257,7 @@ function resolveOptions(options: SseTransportOptions): ResolvedOptions {
     heartbeatTimeout: 35_000,
     reconnectDelay: 100,
     maxReconnectDelay: 5_000,
+    busCheckInterval: 2_000,
     ...withoutUndefined(options),
     exocomPort: options.exocomPort,
   };
@@ -245,6 +268,7 @@ function resolveOptions(options: SseTransportOptions): ResolvedOptions {
     'heartbeatTimeout',
     'reconnectDelay',
     'maxReconnectDelay',
+    'busCheckInterval',
   ] as const) {
     if (!(typeof resolved[name] === 'number' && resolved[name] > 0)) {
       throw new ConfigError(`sse.${name} must be a positive number, got ${String(resolved[name])}`);
