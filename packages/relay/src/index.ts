@@ -2,6 +2,7 @@ export type { RelayContracts, ValidationResult } from './contracts.js';
 export {
   AbortedError,
   BufferOverflowError,
+  BusUnreachableError,
   ConfigError,
   ContractViolationError,
   ErrorCode,
@@ -15,6 +16,7 @@ export {
   PortInUseError,
   RelayClosedError,
   RemoteError,
+  RepliesLostError,
   ReplyStreamDetachedError,
   TimeoutError,
 } from './errors.js';

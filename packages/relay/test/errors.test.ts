@@ -16,6 +16,7 @@ const {
   PortInUseError,
   RelayClosedError,
   RemoteError,
+  RepliesLostError,
   ReplyStreamDetachedError,
   TimeoutError,
   isExoRelayError,
@@ -40,6 +41,7 @@ const scenarios: Array<[string, exorelay.ExoRelayError, string]> = [
   ],
   ['BufferOverflowError', new BufferOverflowError('x', 'r1', 10), 'EXORELAY_BUFFER_OVERFLOW'],
   ['ReplyStreamDetachedError', new ReplyStreamDetachedError('x', 'r1'), 'EXORELAY_STREAM_DETACHED'],
+  ['RepliesLostError', new RepliesLostError('localhost:3100', 'restarted'), 'EXORELAY_REPLIES_LOST'],
 ];
 
 describe('errors', () => {
@@ -88,7 +90,7 @@ describe('errors', () => {
   });
 
   it('pins each code to its literal type', () => {
-    expectTypeOf(new TimeoutError('x', 'r', 1).code).toEqualTypeOf<exorelay.ErrorCode>();
+    expectTypeOf(new TimeoutError('x', 'r', 1).code).toEqualTypeOf<'EXORELAY_TIMEOUT'>();
     expectTypeOf(ErrorCode.Timeout).toEqualTypeOf<'EXORELAY_TIMEOUT'>();
     expectTypeOf(ErrorCode.Remote).toEqualTypeOf<'EXORELAY_REMOTE'>();
   });
