@@ -4,6 +4,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 const {
   AbortedError,
   BufferOverflowError,
+  BusUnreachableError,
   ConfigError,
   ContractViolationError,
   ErrorCode,
@@ -75,6 +76,17 @@ describe('errors', () => {
     expect(foreign).toBeInstanceOf(ExoRelayError);
     expect(foreign).toBeInstanceOf(TimeoutError);
     expect(foreign).not.toBeInstanceOf(RemoteError);
+  });
+
+  it('ExoComUnreachableError is a BusUnreachableError; no other class is', () => {
+    for (const [name, error] of scenarios) {
+      expect(error instanceof BusUnreachableError, name).toBe(name === 'ExoComUnreachableError');
+    }
+    const foreign = Object.defineProperty(new Error('x'), Symbol.for('exorelay.bus-unreachable.error'), {
+      value: true,
+    });
+    expect(foreign).toBeInstanceOf(BusUnreachableError);
+    expect(foreign).not.toBeInstanceOf(ExoRelayError);
   });
 
   it('messages say what happened', () => {
