@@ -36,8 +36,8 @@ export interface ErrorClass<Code extends string> {
 }
 
 /**
- * Makes the base class of a family of errors branded `Symbol.for(brand)`, with `Symbol.for(\`${brand}.${code}\`)`
- * for each code.
+ * Makes the base class of a family of errors: `name` is its errors' name, `brand` the key of its
+ * `Symbol.for` brand (`'exocom.error'`); each code's class is branded `'<brand>.<code>'`.
  *
  * @example
  * ```ts
@@ -79,10 +79,8 @@ export function defineErrorFamily<Code extends string>(brand: string, name: stri
         constructor(message: string, options?: ErrorOptions) {
           super(code, message, options);
           this.name = className;
-          brandWith(
-            this,
-            alsoIn.map((family) => family.brand),
-          );
+          const joinedFamilies = alsoIn.map((family) => family.brand);
+          brandWith(this, joinedFamilies);
         }
 
         static override [Symbol.hasInstance](instance: unknown): boolean {
