@@ -1,3 +1,5 @@
+import { type CodedError, defineErrorFamily } from '@exorelay/protocol';
+
 /**
  * Every error `@exorelay/contracts` raises is a {@link ContractsError} with a stable `code`.
  * Match on `err.code` (or `instanceof`, which holds across duplicate installs thanks to a
@@ -12,57 +14,30 @@ export const ContractsErrorCode = {
 } as const;
 export type ContractsErrorCode = (typeof ContractsErrorCode)[keyof typeof ContractsErrorCode];
 
-const brand = Symbol.for('exorelay.contracts.error');
-
-function brandOf(code: ContractsErrorCode): symbol {
-  return Symbol.for(`exorelay.contracts.error.${code}`);
-}
-
-function hasBrand(instance: unknown, code: ContractsErrorCode): boolean {
-  return (
-    typeof instance === 'object' && instance !== null && (instance as Record<symbol, unknown>)[brandOf(code)] === true
-  );
-}
-
 /** Base class of every `@exorelay/contracts` error. */
-export class ContractsError extends Error {
-  readonly code: ContractsErrorCode;
+export const ContractsError = defineErrorFamily<ContractsErrorCode>('exorelay.contracts.error', 'ContractsError');
+export type ContractsError = CodedError<ContractsErrorCode>;
 
-  constructor(code: ContractsErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ContractsError';
-    this.code = code;
-    Object.defineProperty(this, brand, { value: true });
-    Object.defineProperty(this, brandOf(code), { value: true });
-  }
-
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return typeof instance === 'object' && instance !== null && (instance as Record<symbol, unknown>)[brand] === true;
-  }
-}
-
-export function isContractsError(value: unknown): value is ContractsError {
-  return value instanceof ContractsError;
-}
+/** Whether `value` is an error of `@exorelay/contracts`, from this installed copy or another. */
+export const isContractsError = ContractsError.is;
 
 /** `defineContracts` was given a declaration it cannot work with; `problem` says what to fix. */
-export class ContractDefinitionError extends ContractsError {
+export class ContractDefinitionError extends ContractsError.withCode(
+  ContractsErrorCode.Definition,
+  'ContractDefinitionError',
+) {
   constructor(
     /** The message whose declaration is wrong; `undefined` when the whole argument is. */
     readonly messageName: string | undefined,
     readonly problem: string,
   ) {
     const where = messageName === undefined ? 'contracts' : `the contract of '${messageName}'`;
-    super(ContractsErrorCode.Definition, `${where}: ${problem}`);
-    this.name = 'ContractDefinitionError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, ContractsErrorCode.Definition);
+    super(`${where}: ${problem}`);
   }
 }
 
 /** A schema cannot be turned into JSON Schema; `cause` holds what the validator threw, if it did. */
-export class SchemaExportError extends ContractsError {
+export class SchemaExportError extends ContractsError.withCode(ContractsErrorCode.SchemaExport, 'SchemaExportError') {
   constructor(
     readonly messageName: string,
     /** The reply outcome whose schema failed; `undefined` for the message's own payload. */
@@ -73,40 +48,23 @@ export class SchemaExportError extends ContractsError {
     options?: ErrorOptions,
   ) {
     const subject = outcome === undefined ? `payload of '${messageName}'` : `reply '${outcome}' to '${messageName}'`;
-    super(
-      ContractsErrorCode.SchemaExport,
-      `cannot export the ${vendor} schema of the ${subject} to JSON Schema: ${reason}`,
-      options,
-    );
-    this.name = 'SchemaExportError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, ContractsErrorCode.SchemaExport);
+    super(`cannot export the ${vendor} schema of the ${subject} to JSON Schema: ${reason}`, options);
   }
 }
 
 /** The CLI could not load contracts from the module it was given. */
-export class ContractsModuleError extends ContractsError {
+export class ContractsModuleError extends ContractsError.withCode(
+  ContractsErrorCode.ContractsModule,
+  'ContractsModuleError',
+) {
   constructor(
     readonly modulePath: string,
     readonly problem: string,
     options?: ErrorOptions,
   ) {
-    super(ContractsErrorCode.ContractsModule, `${modulePath}: ${problem}`, options);
-    this.name = 'ContractsModuleError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, ContractsErrorCode.ContractsModule);
+    super(`${modulePath}: ${problem}`, options);
   }
 }
 
 /** The CLI was called with arguments it does not understand. */
-export class UsageError extends ContractsError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(ContractsErrorCode.Usage, message, options);
-    this.name = 'UsageError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, ContractsErrorCode.Usage);
-  }
-}
+export class UsageError extends ContractsError.withCode(ContractsErrorCode.Usage, 'UsageError') {}

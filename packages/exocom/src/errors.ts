@@ -1,3 +1,5 @@
+import { type CodedError, defineErrorFamily } from '@exorelay/protocol';
+
 /**
  * Every error ExoCom raises is an {@link ExoComError} with a stable `code`. Match on `err.code`
  * (or `instanceof`, which works across duplicate installs thanks to a `Symbol.for` brand); the
@@ -11,77 +13,41 @@ export const ExoComErrorCode = {
 } as const;
 export type ExoComErrorCode = (typeof ExoComErrorCode)[keyof typeof ExoComErrorCode];
 
-const brand = Symbol.for('exocom.error');
-
-function brandOf(code: ExoComErrorCode): symbol {
-  return Symbol.for(`exocom.error.${code}`);
-}
-
-function hasBrand(instance: unknown, key: symbol): boolean {
-  return typeof instance === 'object' && instance !== null && (instance as Record<symbol, unknown>)[key] === true;
-}
-
 /** Base class of every ExoCom error. */
-export class ExoComError extends Error {
-  readonly code: ExoComErrorCode;
+export const ExoComError = defineErrorFamily<ExoComErrorCode>('exocom.error', 'ExoComError');
+export type ExoComError = CodedError<ExoComErrorCode>;
 
-  constructor(code: ExoComErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ExoComError';
-    this.code = code;
-    Object.defineProperty(this, brand, { value: true });
-    Object.defineProperty(this, brandOf(code), { value: true });
-  }
-
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, brand);
-  }
-}
-
-export function isExoComError(value: unknown): value is ExoComError {
-  return value instanceof ExoComError;
-}
+/** Whether `value` is an ExoCom error, from this installed copy or another. */
+export const isExoComError = ExoComError.is;
 
 /** The options or the landscape configuration cannot be used; `path` says where (`services[1].port`). */
-export class ConfigError extends ExoComError {
+export class ConfigError extends ExoComError.withCode(ExoComErrorCode.Config, 'ConfigError') {
   constructor(
     message: string,
     readonly path?: string,
     options?: ErrorOptions,
   ) {
-    super(ExoComErrorCode.Config, path === undefined ? message : `${path} ${message}`, options);
-    this.name = 'ConfigError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, brandOf(ExoComErrorCode.Config));
+    super(path === undefined ? message : `${path} ${message}`, options);
   }
 }
 
 /** The bus could not listen because another process holds its port. */
-export class PortInUseError extends ExoComError {
+export class PortInUseError extends ExoComError.withCode(ExoComErrorCode.PortInUse, 'PortInUseError') {
   constructor(
     readonly port: number,
     options?: ErrorOptions,
   ) {
-    super(ExoComErrorCode.PortInUse, `port ${port} is already in use`, options);
-    this.name = 'PortInUseError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, brandOf(ExoComErrorCode.PortInUse));
+    super(`port ${port} is already in use`, options);
   }
 }
 
 /** A wait (`waitForInstance`) ran out of time. */
-export class TimeoutError extends ExoComError {
+export class TimeoutError extends ExoComError.withCode(ExoComErrorCode.Timeout, 'TimeoutError') {
   constructor(
     readonly what: string,
     readonly timeoutMs: number,
   ) {
-    super(ExoComErrorCode.Timeout, `timed out after ${timeoutMs} ms waiting for ${what}`);
-    this.name = 'TimeoutError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, brandOf(ExoComErrorCode.Timeout));
+    super(`timed out after ${timeoutMs} ms waiting for ${what}`);
   }
 }
 
@@ -90,7 +56,7 @@ export class TimeoutError extends ExoComError {
  * error status, even after retrying. Reported in the flow log (`FlowEvent.error`), never thrown
  * at a caller; the requester gets an `exo.error` reply with code `DELIVERY_FAILED`.
  */
-export class DeliveryFailedError extends ExoComError {
+export class DeliveryFailedError extends ExoComError.withCode(ExoComErrorCode.DeliveryFailed, 'DeliveryFailedError') {
   constructor(
     readonly messageName: string,
     readonly requestId: string,
@@ -102,14 +68,6 @@ export class DeliveryFailedError extends ExoComError {
     readonly status?: number,
     options?: ErrorOptions,
   ) {
-    super(
-      ExoComErrorCode.DeliveryFailed,
-      `could not deliver '${messageName}' to ${serviceName} at ${instance}: ${reason}`,
-      options,
-    );
-    this.name = 'DeliveryFailedError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, brandOf(ExoComErrorCode.DeliveryFailed));
+    super(`could not deliver '${messageName}' to ${serviceName} at ${instance}: ${reason}`, options);
   }
 }

@@ -1,3 +1,6 @@
+import { type CodedError, defineErrorFamily } from '@exorelay/protocol';
+import { BusUnreachableError } from 'exorelay';
+
 /**
  * Errors the NATS transport raises itself. Each has a stable `code`; match on `err.code` (the
  * `instanceof` checks also hold across two installed copies, thanks to a `Symbol.for` brand).
@@ -14,54 +17,27 @@ export const NatsErrorCode = {
 } as const;
 export type NatsErrorCode = (typeof NatsErrorCode)[keyof typeof NatsErrorCode];
 
-const brand = Symbol.for('exorelay.nats.error');
-
-function brandOf(code: NatsErrorCode): symbol {
-  return Symbol.for(`exorelay.nats.error.${code}`);
-}
-
-function hasBrand(instance: unknown, code: NatsErrorCode): boolean {
-  return (
-    typeof instance === 'object' && instance !== null && (instance as Record<symbol, unknown>)[brandOf(code)] === true
-  );
-}
-
 /** Base class of every error of `@exorelay/nats`. */
-export class NatsTransportError extends Error {
-  readonly code: NatsErrorCode;
+export const NatsTransportError = defineErrorFamily<NatsErrorCode>('exorelay.nats.error', 'NatsTransportError');
+export type NatsTransportError = CodedError<NatsErrorCode>;
 
-  constructor(code: NatsErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'NatsTransportError';
-    this.code = code;
-    Object.defineProperty(this, brand, { value: true });
-    Object.defineProperty(this, brandOf(code), { value: true });
-  }
-
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return typeof instance === 'object' && instance !== null && (instance as Record<symbol, unknown>)[brand] === true;
-  }
-}
-
-export function isNatsTransportError(value: unknown): value is NatsTransportError {
-  return value instanceof NatsTransportError;
-}
+/** Whether `value` is an error of `@exorelay/nats`, from this installed copy or another. */
+export const isNatsTransportError = NatsTransportError.is;
 
 /** No NATS server of `servers` accepted a connection; `cause` holds the client's reason. */
-export class NatsUnreachableError extends NatsTransportError {
+export class NatsUnreachableError extends NatsTransportError.withCode(
+  NatsErrorCode.Unreachable,
+  'NatsUnreachableError',
+  BusUnreachableError,
+) {
   constructor(
     readonly servers: readonly string[],
     options?: ErrorOptions,
   ) {
     super(
-      NatsErrorCode.Unreachable,
       `cannot connect to NATS at ${servers.join(', ')}: ${describeCause(options?.cause)}; is nats-server running there?`,
       options,
     );
-    this.name = 'NatsUnreachableError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, NatsErrorCode.Unreachable);
   }
 }
 
@@ -69,20 +45,19 @@ export class NatsUnreachableError extends NatsTransportError {
  * The connection to NATS was lost while a message was being sent, or stayed lost longer than
  * `reconnectWait`. The message may or may not have reached the server; it is not sent twice.
  */
-export class NatsDisconnectedError extends NatsTransportError {
+export class NatsDisconnectedError extends NatsTransportError.withCode(
+  NatsErrorCode.Disconnected,
+  'NatsDisconnectedError',
+  BusUnreachableError,
+) {
   constructor(
     readonly messageName: string,
     options?: ErrorOptions,
   ) {
     super(
-      NatsErrorCode.Disconnected,
       `lost the connection to NATS while sending '${messageName}'; the message may not have been delivered`,
       options,
     );
-    this.name = 'NatsDisconnectedError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, NatsErrorCode.Disconnected);
   }
 }
 
@@ -90,48 +65,41 @@ export class NatsDisconnectedError extends NatsTransportError {
  * A handler replied to a message whose way back is unknown: the message did not arrive over
  * this transport, or its handler stayed silent for longer than `replyRouteTtl`.
  */
-export class UnroutableReplyError extends NatsTransportError {
+export class UnroutableReplyError extends NatsTransportError.withCode(
+  NatsErrorCode.UnroutableReply,
+  'UnroutableReplyError',
+) {
   constructor(
     readonly outcome: string,
     readonly responseTo: string,
     readonly replyRouteTtl: number,
   ) {
     super(
-      NatsErrorCode.UnroutableReply,
       `cannot route reply '${outcome}' to ${responseTo}: no message with that id arrived in the last ${replyRouteTtl} ms; raise replyRouteTtl for handlers that stay silent that long`,
     );
-    this.name = 'UnroutableReplyError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, NatsErrorCode.UnroutableReply);
   }
 }
 
 /** Something published on an ExoRelay subject is not an ExoRelay message; it was dropped. */
-export class MalformedMessageError extends NatsTransportError {
+export class MalformedMessageError extends NatsTransportError.withCode(
+  NatsErrorCode.MalformedMessage,
+  'MalformedMessageError',
+) {
   constructor(
     readonly subject: string,
     readonly reason: string,
   ) {
-    super(NatsErrorCode.MalformedMessage, `dropped a malformed message on '${subject}': ${reason}`);
-    this.name = 'MalformedMessageError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, NatsErrorCode.MalformedMessage);
+    super(`dropped a malformed message on '${subject}': ${reason}`);
   }
 }
 
 /** The NATS server reported an error on the connection (a permissions violation, for example). */
-export class NatsServerError extends NatsTransportError {
+export class NatsServerError extends NatsTransportError.withCode(NatsErrorCode.ServerError, 'NatsServerError') {
   constructor(
     readonly serverMessage: string,
     options?: ErrorOptions,
   ) {
-    super(NatsErrorCode.ServerError, `the NATS server reported: ${serverMessage}`, options);
-    this.name = 'NatsServerError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, NatsErrorCode.ServerError);
+    super(`the NATS server reported: ${serverMessage}`, options);
   }
 }
 
@@ -140,19 +108,17 @@ function describeCause(cause: unknown): string {
 }
 
 /** A message is declared durable, but the NATS server has no JetStream to keep it. */
-export class DurabilityUnavailableError extends NatsTransportError {
+export class DurabilityUnavailableError extends NatsTransportError.withCode(
+  NatsErrorCode.JetStreamUnavailable,
+  'DurabilityUnavailableError',
+) {
   constructor(
     readonly messageName: string,
     options?: ErrorOptions,
   ) {
     super(
-      NatsErrorCode.JetStreamUnavailable,
       `message '${messageName}' is declared durable, but NATS JetStream is not available (${describeCause(options?.cause)}): start nats-server with -js (or enable jetstream in its configuration)`,
       options,
     );
-    this.name = 'DurabilityUnavailableError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, NatsErrorCode.JetStreamUnavailable);
   }
 }

@@ -8,6 +8,7 @@ import {
   NatsUnreachableError,
   UnroutableReplyError,
 } from '@exorelay/nats';
+import { BusUnreachableError, ExoRelayError, isExoRelayError } from 'exorelay';
 import { describe, expect, it } from 'vitest';
 
 const scenarios = [
@@ -36,6 +37,20 @@ describe('errors', () => {
     expect(foreign).toBeInstanceOf(NatsDisconnectedError);
     expect(foreign).not.toBeInstanceOf(NatsUnreachableError);
     expect(new Error('plain')).not.toBeInstanceOf(NatsTransportError);
+  });
+
+  it('unreachable and disconnected are BusUnreachableErrors, like ExoCom being unreachable', () => {
+    const busUnreachable = scenarios.filter(([error]) => error instanceof BusUnreachableError).map(([, name]) => name);
+
+    expect(busUnreachable).toEqual(['NatsUnreachableError', 'NatsDisconnectedError']);
+    expect(BusUnreachableError.is(new NatsDisconnectedError('users.create'))).toBe(true);
+  });
+
+  it('are ExoRelay errors for isExoRelayError, but not of the relay family', () => {
+    for (const [error] of scenarios) {
+      expect(isExoRelayError(error)).toBe(true);
+      expect(error).not.toBeInstanceOf(ExoRelayError);
+    }
   });
 
   it('messages say what happened and what to do', () => {

@@ -6,6 +6,8 @@ export type { DeliveryFailure } from './delivery-failure.js';
 export { deliveryFailedReply } from './delivery-failure.js';
 export type { Envelope, NamedEnvelope } from './envelope.js';
 export { isReply } from './envelope.js';
+export type { CodedError, ErrorBrand, ErrorClass, ErrorFamily } from './error-kit.js';
+export { defineErrorFamily, isExoRelayError } from './error-kit.js';
 export type { EventStreamDeregistration, EventStreamQuery, EventStreamRegistration } from './event-streams.js';
 export { EVENTS_PATH, eventStreamPath, parseEventStreamQuery } from './event-streams.js';
 export { DEFAULT_BODY_LIMIT } from './limits.js';

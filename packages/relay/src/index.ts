@@ -2,6 +2,7 @@ export type { RelayContracts, ValidationResult } from './contracts.js';
 export {
   AbortedError,
   BufferOverflowError,
+  BusUnreachableError,
   ConfigError,
   ContractViolationError,
   ErrorCode,

@@ -4,6 +4,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 const {
   AbortedError,
   BufferOverflowError,
+  BusUnreachableError,
   ConfigError,
   ContractViolationError,
   ErrorCode,
@@ -77,6 +78,17 @@ describe('errors', () => {
     expect(foreign).not.toBeInstanceOf(RemoteError);
   });
 
+  it('ExoComUnreachableError is a BusUnreachableError; no other class is', () => {
+    for (const [name, error] of scenarios) {
+      expect(error instanceof BusUnreachableError, name).toBe(name === 'ExoComUnreachableError');
+    }
+    const foreign = Object.defineProperty(new Error('x'), Symbol.for('exorelay.bus-unreachable.error'), {
+      value: true,
+    });
+    expect(foreign).toBeInstanceOf(BusUnreachableError);
+    expect(foreign).not.toBeInstanceOf(ExoRelayError);
+  });
+
   it('messages say what happened', () => {
     expect(new TimeoutError('users.create', 'r1', 100).message).toBe(
       "message 'users.create' (r1) timed out: no final reply within 100 ms",
@@ -90,7 +102,7 @@ describe('errors', () => {
   });
 
   it('pins each code to its literal type', () => {
-    expectTypeOf(new TimeoutError('x', 'r', 1).code).toEqualTypeOf<exorelay.ErrorCode>();
+    expectTypeOf(new TimeoutError('x', 'r', 1).code).toEqualTypeOf<'EXORELAY_TIMEOUT'>();
     expectTypeOf(ErrorCode.Timeout).toEqualTypeOf<'EXORELAY_TIMEOUT'>();
     expectTypeOf(ErrorCode.Remote).toEqualTypeOf<'EXORELAY_REMOTE'>();
   });
