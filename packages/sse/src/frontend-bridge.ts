@@ -3,8 +3,8 @@ import { decodeMessageName } from '@exorelay/protocol';
 import { answerText, drainThenAnswer } from '@exorelay/protocol/node';
 import {
   ContractViolationError,
+  ExoRelayError,
   InvalidArgumentError,
-  isExoRelayError,
   type MessageMap,
   RelayClosedError,
 } from 'exorelay';
@@ -153,7 +153,7 @@ async function sendMessage(settings: ResolvedBridgeOptions, { request, response 
     return refuseSend(settings, response, name, error);
   }
   const result = await pipeToSSE(stream, response, { heartbeatInterval: settings.heartbeatInterval });
-  if (result.error !== undefined && !isExoRelayError(result.error)) settings.onError(result.error);
+  if (result.error !== undefined && !(result.error instanceof ExoRelayError)) settings.onError(result.error);
 }
 
 /** The relay would not send the message: say why with the matching status. */

@@ -1,5 +1,5 @@
 import { BridgeEventType, type EndEventData, type ErrorEventData, type ReplyEventData } from '@exorelay/protocol';
-import { ContractViolationError, isExoRelayError, RemoteError } from 'exorelay';
+import { ContractViolationError, ExoRelayError, RemoteError } from 'exorelay';
 import { formatEvent } from './sse-format.js';
 
 /** Code of the `error` event for a failure that is not an ExoRelay error (its text stays on the server). */
@@ -96,7 +96,8 @@ export function errorEventData(error: unknown): ErrorEventData {
   if (error instanceof ContractViolationError) {
     return { code: error.code, message: error.message, details: { issues: error.issues } };
   }
-  if (isExoRelayError(error)) return { code: error.code, message: error.message };
+  // Only the relay's own errors, whose texts name no server internals; others stay on the server.
+  if (error instanceof ExoRelayError) return { code: error.code, message: error.message };
   return { code: STREAM_FAILED_CODE, message: 'the reply stream failed on the server' };
 }
 
