@@ -8,8 +8,15 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'bench/test/**/*.test.ts',
+      'test-setup/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.case.ts'],
+    // Finds or installs nats-server and chromium before any test starts (or stops with one line).
+    globalSetup: ['./test-setup/ensure-test-servers.ts'],
     setupFiles: ['./test-setup/fail-on-console.ts'],
     typecheck: {
       enabled: true,
