@@ -115,7 +115,10 @@ export const replyStreamCases: CaseGroup = {
     const web = await fixture.createRelay('web');
     const stream = web.send('count', undefined, { keepReplies: true });
     await stream.sent;
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The stream leaves the pending map when its final reply is in: every reply has arrived, unread.
+    await expect
+      .poll(() => web.stats.pendingReplyStreams, { timeout: 10_000, message: 'all 21 replies arrive before the read' })
+      .toBe(0);
     const replies = await collect(stream);
     expect(replies.map((reply) => reply.payload)).toEqual([
       ...Array.from({ length: 20 }, (_, index) => index),
