@@ -26,6 +26,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A worker runs many test files: loading the packages once per worker, not once per file,
+    // halves the suite's CPU time. Every test builds its own servers and relays (AsyncDisposable
+    // fixtures on port 0), and setupFiles still run before each file.
+    isolate: false,
     reporters: ['default', './test-setup/summary-reporter.ts'],
   },
 });
