@@ -103,7 +103,9 @@ describe('the test set-up on a machine without nats-server and chromium on the P
       .catch((error: unknown) => error);
 
     expect(error).toBeInstanceOf(MissingTestServersError);
-    expect((error as Error).message).toMatch(/run 'sudo apt-get install -y nats-server chromium', then the tests again$/);
+    expect((error as Error).message).toMatch(
+      /run 'sudo apt-get install -y nats-server chromium', then the tests again$/,
+    );
     expect((error as Error).message).not.toContain('\n');
     await expect(readFile(log, 'utf8')).rejects.toMatchObject({ code: 'ENOENT' });
   });

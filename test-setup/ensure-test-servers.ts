@@ -141,9 +141,13 @@ async function install(aptGet: string, packages: readonly string[], installComma
   } catch (error) {
     const { stderr, message } = error as { stderr?: string; message: string };
     const lastWords = (stderr ?? '').trim().split('\n').at(-1) || message.split('\n')[0];
-    throw new MissingTestServersError(`installing with apt-get failed (${lastWords}): run '${installCommand}'`, packages, {
-      cause: error,
-    });
+    throw new MissingTestServersError(
+      `installing with apt-get failed (${lastWords}): run '${installCommand}'`,
+      packages,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
