@@ -8,8 +8,15 @@ export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'bench/test/**/*.test.ts',
+      'test-setup/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**', '**/*.case.ts'],
+    // Finds or installs nats-server and chromium before any test starts (or stops with one line).
+    globalSetup: ['./test-setup/ensure-test-servers.ts'],
     setupFiles: ['./test-setup/fail-on-console.ts'],
     typecheck: {
       enabled: true,
@@ -19,6 +26,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // A worker runs many test files: loading the packages once per worker, not once per file,
+    // halves the suite's CPU time. Every test builds its own servers and relays (AsyncDisposable
+    // fixtures on port 0), and setupFiles still run before each file.
+    isolate: false,
     reporters: ['default', './test-setup/summary-reporter.ts'],
   },
 });

@@ -5,8 +5,8 @@ import { seedDemoFiles } from '@exorelay/example-files';
 import { type Browser, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 
-// Debian's chromium, installed by .ci/run with apt-get; playwright-core never downloads a browser.
-const chromiumPath = '/usr/bin/chromium';
+// Debian's chromium, found (or installed) by the test set-up; playwright-core never downloads a browser.
+const chromiumPath = process.env.EXORELAY_CHROMIUM ?? '/usr/bin/chromium';
 
 /** A headless Chromium, closed on dispose. Fails loudly when the browser is not installed. */
 async function launchChromium(): Promise<Browser & AsyncDisposable> {
@@ -14,7 +14,7 @@ async function launchChromium(): Promise<Browser & AsyncDisposable> {
     await access(chromiumPath);
   } catch {
     throw new Error(
-      `Chromium is missing at ${chromiumPath}: install it with 'apt-get install chromium' (.ci/run does)`,
+      `Chromium is missing at ${chromiumPath}: install it with 'apt-get install chromium' (\`pnpm test\` does as root)`,
     );
   }
   const browser = await chromium.launch({

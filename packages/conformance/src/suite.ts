@@ -1,10 +1,7 @@
 import { describe, it } from 'vitest';
 import type { ConformanceFixture, ConformanceOptions } from './fixture.js';
 
-export type CaseTest = (fixture: ConformanceFixture) => Promise<void>;
-
-/** A test body, or one with its own time limit (for the long state-keeping runs). */
-export type Case = CaseTest | { timeout: number; test: CaseTest };
+export type Case = (fixture: ConformanceFixture) => Promise<void>;
 
 /** A group of behaviours: test name → test. */
 export type CaseGroup = Record<string, Case>;
@@ -22,18 +19,13 @@ export function registerCases(options: ConformanceOptions, groups: Record<string
   describe(`relay conformance over ${options.name}`, () => {
     for (const [group, cases] of Object.entries(groups)) {
       describe(group, () => {
-        for (const [name, entry] of Object.entries(cases)) {
-          const { test, timeout } = typeof entry === 'function' ? { test: entry, timeout: undefined } : entry;
+        for (const [name, test] of Object.entries(cases)) {
           const reason = skipped.get(`${group} > ${name}`);
           const title = reason === undefined ? name : `${name} (skipped: ${reason})`;
-          (reason === undefined ? it : it.skip)(
-            title,
-            async () => {
-              await using fixture = await options.setup();
-              await test(fixture);
-            },
-            timeout,
-          );
+          (reason === undefined ? it : it.skip)(title, async () => {
+            await using fixture = await options.setup();
+            await test(fixture);
+          });
         }
       });
     }

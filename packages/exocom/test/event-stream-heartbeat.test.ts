@@ -31,9 +31,11 @@ describe('event-stream heartbeats', () => {
     users.on('status', (status) => statuses.push(status));
     await using web = await startService(bus, 'web');
 
-    // Idle for longer than the relay's heartbeatTimeout: the heartbeats keep it connected.
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    // Idle through 30 heartbeats (twice the relay's heartbeatTimeout of bus time): they keep it connected.
+    const idleFrom = proxy.heartbeats;
+    await eventually(() => proxy.heartbeats - idleFrom >= 30, { timeout: 10_000 });
     expect(statuses).toEqual([]);
+    expect(proxy.connections).toBe(1);
 
     // The connection goes silent without closing, as when a peer or a NAT drops it.
     proxy.freeze();

@@ -34,6 +34,8 @@ describe('reconnect', () => {
       },
     });
     expect((await relay.request('echo', 1)).payload).toBe(1);
+    // The reply is in, but the handler may still be flushing it: let it finish before the crash.
+    await expect.poll(() => relay.stats.activeHandlers).toBe(0);
     const lost = reconnecting(relay);
     await server.stop();
     await lost;
@@ -93,9 +95,13 @@ describe('reconnect', () => {
 
   it('serves requests again after a restart in the middle of traffic between two services', async () => {
     await using server = await startNatsServer();
+    const workerErrors: Error[] = [];
     await using worker = await startNatsRelay(server.url, 'worker', {
       transport: quickReconnect,
-      setup: (relay) => relay.registerHandler('square', (n, { reply }) => reply('squared', (n as number) ** 2)),
+      setup: (relay) => {
+        relay.on('error', (error) => workerErrors.push(error));
+        relay.registerHandler('square', (n, { reply }) => reply('squared', (n as number) ** 2));
+      },
     });
     await using web = await startNatsRelay(server.url, 'web', { transport: quickReconnect });
     web.on('error', () => {});
@@ -130,5 +136,9 @@ describe('reconnect', () => {
       );
     }
     expect(web.stats.pendingReplyStreams).toBe(0);
+    // The worker reports the lost connection, and a reply it could not send then, never silently.
+    for (const error of workerErrors) {
+      expect(['EXORELAY_NATS_DISCONNECTED', 'EXORELAY_HANDLER_FAILED']).toContain((error as { code?: string }).code);
+    }
   });
 });

@@ -38,12 +38,13 @@ describe('reply routes', () => {
   it('each reply keeps the route alive, so a long stream with regular progress completes', async () => {
     await using server = await startNatsServer();
     await using _ticker = await startNatsRelay(server.url, 'ticker', {
-      transport: { replyRouteTtl: 150 },
+      transport: { replyRouteTtl: 300 },
       setup: (relay) =>
         relay.registerHandler('count', async (_payload, { reply }) => {
-          // 20 × 25 ms outlasts two TTLs; each reply renews the route.
-          for (let tick = 0; tick < 20; tick += 1) {
-            await delay(25);
+          // 25 × 30 ms outlasts two TTLs; each reply renews the route. A TTL ten times the pace
+          // leaves room for a busy machine's late timers.
+          for (let tick = 0; tick < 25; tick += 1) {
+            await delay(30);
             await reply.progress('tick', tick);
           }
           await reply('counted');
@@ -53,6 +54,6 @@ describe('reply routes', () => {
     const ticks: unknown[] = [];
     const final = await web.request('count', undefined, { onProgress: (reply) => ticks.push(reply.payload) });
     expect(final.outcome).toBe('counted');
-    expect(ticks).toEqual(Array.from({ length: 20 }, (_, tick) => tick));
+    expect(ticks).toEqual(Array.from({ length: 25 }, (_, tick) => tick));
   });
 });

@@ -51,10 +51,15 @@ describe('when the bus cannot be reached', () => {
   });
 
   it('gets the message through when the bus comes up within the retries', async () => {
-    const port = await freePort();
-    await using relay = await listeningRelay(port, { http: { register: false, retries: 5, retryDelay: 40 } });
+    // Until the bus is up, its port resets every connection: the first attempt surely fails.
+    const notYetUp = createServer((socket) => socket.resetAndDestroy()).listen(0, '127.0.0.1');
+    await pEvent(notYetUp, 'listening');
+    const { port } = notYetUp.address() as AddressInfo;
+    const firstAttempt = pEvent(notYetUp, 'connection');
+    await using relay = await listeningRelay(port, { http: { register: false, retries: 6, retryDelay: 40 } });
     const sent = relay.send('users.create', { name: 'late' }).sent;
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await firstAttempt;
+    await new Promise((resolve) => notYetUp.close(resolve));
     await using bus = await startRecordingBus(port);
     await sent;
     expect(bus.requests.map((request) => request.envelope.payload)).toEqual([{ name: 'late' }]);

@@ -1,7 +1,7 @@
 import { AbortedError, TimeoutError } from 'exorelay';
 import { expect } from 'vitest';
 import type { CaseGroup } from '../suite.js';
-import { rejectionOf } from '../support.js';
+import { deferred, rejectionOf } from '../support.js';
 
 export const requestCases: CaseGroup = {
   'resolves with the first final reply and reports progress on the way': async (fixture) => {
@@ -57,11 +57,16 @@ export const requestCases: CaseGroup = {
   },
 
   'is cancelled by its AbortSignal': async (fixture) => {
-    await fixture.createRelay('silent', { setup: (relay) => relay.registerHandler('silent', () => {}) });
+    const received = deferred<void>();
+    await fixture.createRelay('silent', {
+      setup: (relay) => relay.registerHandler('silent', () => received.resolve()),
+    });
     const web = await fixture.createRelay('web');
     const controller = new AbortController();
     const pending = web.request('silent', 1, { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('user left')), 50);
+    // Aborted while in flight: the handler has the request and will never answer.
+    await received.promise;
+    controller.abort(new Error('user left'));
     const error = await rejectionOf(pending);
     expect(error).toBeInstanceOf(AbortedError);
     expect((error.cause as Error).message).toBe('user left');

@@ -12,6 +12,8 @@ export interface TcpProxy extends AsyncDisposable {
   readonly port: number;
   /** Connections accepted so far. */
   readonly connections: number;
+  /** SSE heartbeat comments (`: heartbeat`) the bus sent through so far, on all connections. */
+  readonly heartbeats: number;
   cut(): void;
   freeze(): void;
 }
@@ -20,6 +22,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const pairs = new Set<[Socket, Socket]>();
   const frozen = new Set<[Socket, Socket]>();
   let connections = 0;
+  let heartbeats = 0;
   const server = createServer((client) => {
     connections += 1;
     const upstream = connect(targetPort, '127.0.0.1');
@@ -27,6 +30,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     pairs.add(pair);
     client.pipe(upstream);
     upstream.pipe(client);
+    upstream.on('data', (chunk: Buffer) => {
+      heartbeats += chunk.toString('latin1').split(': heartbeat\n').length - 1;
+    });
     const forget = () => {
       pairs.delete(pair);
       client.destroy();
@@ -40,6 +46,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     port: (server.address() as AddressInfo).port,
     get connections() {
       return connections;
+    },
+    get heartbeats() {
+      return heartbeats;
     },
     cut() {
       for (const [client, upstream] of pairs) {

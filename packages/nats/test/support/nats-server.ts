@@ -30,7 +30,7 @@ export interface NatsServerOptions {
   jetstream?: boolean;
   /** Join a cluster: `routes` are the route URLs of servers started before. */
   cluster?: { name: string; routes: string[] };
-  /** The executable to run. @default 'nats-server' */
+  /** The executable to run. @default the one the test set-up found (`EXORELAY_NATS_SERVER`), else 'nats-server' */
   binary?: string;
 }
 
@@ -79,7 +79,7 @@ async function spawnServer(
   name: string,
   storeDir: string | undefined,
 ): Promise<RunningServer> {
-  const binary = options.binary ?? 'nats-server';
+  const binary = options.binary ?? process.env.EXORELAY_NATS_SERVER ?? 'nats-server';
   const args = ['-a', '127.0.0.1', '-p', wanted.client === 0 ? '-1' : String(wanted.client), '-n', name];
   if (storeDir !== undefined) args.push('-js', '-sd', storeDir);
   if (options.cluster !== undefined) {
@@ -120,7 +120,7 @@ async function readPorts(
         reject(
           error.code === 'ENOENT'
             ? new Error(
-                `the NATS tests need a real nats-server, but '${binary}' is not on PATH: install it (Debian: apt-get install nats-server); .ci/run does this`,
+                `the NATS tests need a real nats-server, but '${binary}' is not on PATH: install it (Debian: apt-get install nats-server); \`pnpm test\` does this as root`,
                 { cause: error },
               )
             : error,
