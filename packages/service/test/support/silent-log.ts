@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import type { ServiceLog } from '@exorelay/service';
 
 /** A log that records lines instead of printing them (tests fail on console output). */
@@ -5,8 +6,8 @@ export function recordingLog(): ServiceLog & { lines: string[] } {
   const lines: string[] = [];
   return {
     lines,
-    info: (message) => lines.push(`info: ${message}`),
-    warn: (message) => lines.push(`warn: ${message}`),
-    error: (message) => lines.push(`error: ${message}`),
+    info: (message, ...details) => lines.push(`info: ${format(message, ...details)}`),
+    warn: (message, ...details) => lines.push(`warn: ${format(message, ...details)}`),
+    error: (message, ...details) => lines.push(`error: ${format(message, ...details)}`),
   };
 }
