@@ -4,8 +4,10 @@ import type { ServiceHandler, ServiceHook } from './service-context.js';
 
 const definitionBrand = Symbol.for('exoservice.definition');
 
-/** A handler for every name in `R`: leaving one out is a type error. */
-export type ServiceHandlers<M extends MessageMap, R extends MessageName<M>> = { [N in R]: ServiceHandler<M, N> };
+/** A handler for every name in `R`: leaving one out is a type error. Any names when untyped. */
+export type ServiceHandlers<M extends MessageMap, R extends MessageName<M>> = string extends R
+  ? Record<string, ServiceHandler<M, MessageName<M>>>
+  : { [N in R]: ServiceHandler<M, N> };
 
 /** What `defineService` takes. */
 export interface ServiceDeclaration<M extends MessageMap, R extends MessageName<M>> {

@@ -2,9 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 
 export const repositoryRoot = resolve(import.meta.dirname, '../../../..');
 const cli = resolve(repositoryRoot, 'packages/service/src/cli/main.ts');
+// By path, so the CLI starts from any working folder (a scaffolded service's).
+const tsxLoader = pathToFileURL(resolve(repositoryRoot, 'node_modules/tsx/dist/loader.mjs')).href;
 
 export interface RunnerProcess extends AsyncDisposable {
   readonly child: ChildProcess;
@@ -25,7 +28,7 @@ export function startRunner(
   args: string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): RunnerProcess {
-  const child = spawn(process.execPath, ['--conditions=@exorelay/source', '--import', 'tsx', cli, ...args], {
+  const child = spawn(process.execPath, ['--conditions=@exorelay/source', '--import', tsxLoader, cli, ...args], {
     cwd: options.cwd ?? repositoryRoot,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
