@@ -8,6 +8,8 @@ export interface ServiceManifest {
   /** Where the manifest was read from, for messages. */
   file: string;
   name: string | undefined;
+  /** The package's name without its scope: used when neither the manifest nor the definition names the service. */
+  packageName: string | undefined;
   /** The service module, absolute; from `main` (the manifest's, or the package's). */
   main: string | undefined;
   receives: string[] | undefined;
@@ -18,8 +20,8 @@ const manifestFiles = ['service.yml', 'service.yaml'];
 
 /**
  * Reads the manifest in `folder`: `service.yml` (or `.yaml`) if there is one, else the
- * `exoservice` field of `package.json` (`name` falls back to the package's name without its
- * scope, `main` to the package's `main`). Undefined when neither exists.
+ * `exoservice` field of `package.json` (`main` falls back to the package's `main`; the package's
+ * name is kept as the last resort for the service's name). Undefined when neither exists.
  *
  * @example
  * # service.yml
@@ -32,7 +34,7 @@ export async function readManifest(folder: string): Promise<ServiceManifest | un
   for (const name of manifestFiles) {
     const file = join(folder, name);
     const text = await readIfExists(file);
-    if (text !== undefined) return fromFields(file, parseYamlFile(file, text), {});
+    if (text !== undefined) return fromFields(file, parseYamlFile(file, text), { packageName: undefined, main: undefined });
   }
   const packageFile = join(folder, 'package.json');
   const text = await readIfExists(packageFile);
@@ -42,7 +44,7 @@ export async function readManifest(folder: string): Promise<ServiceManifest | un
   if (fields === undefined) return undefined;
   if (!isRecord(fields)) throw new ConfigError(`${packageFile}: "exoservice" must be an object { name, main, receives, sends }`);
   return fromFields(packageFile, fields, {
-    name: typeof pkg.name === 'string' ? pkg.name.replace(/^@[^/]+\//, '') : undefined,
+    packageName: typeof pkg.name === 'string' ? pkg.name.replace(/^@[^/]+\//, '') : undefined,
     main: typeof pkg.main === 'string' ? pkg.main : undefined,
   });
 }
@@ -50,13 +52,13 @@ export async function readManifest(folder: string): Promise<ServiceManifest | un
 function fromFields(
   file: string,
   fields: Record<string, unknown>,
-  fallback: { name?: string | undefined; main?: string | undefined },
+  fallback: { packageName: string | undefined; main: string | undefined },
 ): ServiceManifest {
-  const name = optionalString(file, fields, 'name') ?? fallback.name;
   const main = optionalString(file, fields, 'main') ?? fallback.main;
   return {
     file,
-    name,
+    name: optionalString(file, fields, 'name'),
+    packageName: fallback.packageName,
     main: main === undefined ? undefined : resolve(dirname(file), main),
     receives: optionalNames(file, fields, 'receives'),
     sends: optionalNames(file, fields, 'sends'),

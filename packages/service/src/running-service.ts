@@ -21,7 +21,7 @@ import { chooseTransport } from './transport-choice.js';
 /** How {@link startService} runs a definition; every field has the default `exoservice run` uses. */
 export interface StartServiceOptions extends Partial<RunnerConfiguration> {
   /** What the manifest says: its name, receives and sends win over the definition's. */
-  manifest?: Pick<ServiceManifest, 'name' | 'receives' | 'sends'>;
+  manifest?: Pick<ServiceManifest, 'name' | 'receives' | 'sends'> & { packageName?: string | undefined };
   /**
    * Where handlers' and hooks' `ctx.log` write.
    * @default lines on stdout/stderr prefixed with the service name
@@ -89,7 +89,7 @@ export class RunningService implements AsyncDisposable {
   static async start(definition: ServiceDefinition<MessageMap>, options: StartServiceOptions): Promise<RunningService> {
     const { manifest, log: givenLog, ...given } = options;
     const configuration = { ...resolveConfiguration({}, {}), ...withoutUndefined(given) };
-    const serviceName = configuration.serviceName ?? manifest?.name ?? definition.name;
+    const serviceName = configuration.serviceName ?? manifest?.name ?? definition.name ?? manifest?.packageName;
     if (serviceName === undefined) {
       throw new ConfigError(
         'the service has no name: set SERVICE_NAME or --name, name it in service.yml, or in defineService({ name })',

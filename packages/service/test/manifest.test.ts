@@ -26,6 +26,7 @@ describe('the manifest', () => {
       expect(await readManifest(folder)).toEqual({
         file: join(folder, 'service.yml'),
         name: 'pinger-2',
+        packageName: undefined,
         main: join(folder, 'src/service.ts'),
         receives: ['ping.ping'],
         sends: ['ping.log'],
@@ -35,12 +36,16 @@ describe('the manifest', () => {
     }
   });
 
-  it("reads the exoservice field of package.json, with the package's name and main as defaults", async () => {
+  it("reads the exoservice field of package.json, with the package's main as default", async () => {
     const folder = await folderWith({
       'package.json': JSON.stringify({ name: '@acme/users', main: 'dist/service.js', exoservice: { receives: [] } }),
     });
     try {
-      expect(await readManifest(folder)).toMatchObject({ name: 'users', main: join(folder, 'dist/service.js') });
+      expect(await readManifest(folder)).toMatchObject({
+        name: undefined,
+        packageName: 'users',
+        main: join(folder, 'dist/service.js'),
+      });
     } finally {
       await rm(folder, { recursive: true });
     }
