@@ -13,6 +13,8 @@ import { formatFlowEvent, formatInstanceChange, startExoCom } from 'exocom';
 /** The running demo landscape: where the web server is, and how to stop everything. */
 export interface Landscape extends AsyncDisposable {
   webPort: number;
+  /** The bus: its dashboard is at /dashboard. */
+  exocomPort: number;
 }
 
 export interface LandscapeOptions {
@@ -51,6 +53,7 @@ export async function startInProcess(options: LandscapeOptions): Promise<Landsca
   ]);
   return {
     webPort,
+    exocomPort: bus.port,
     async [Symbol.asyncDispose]() {
       await Promise.all([web.close(), users.stop(), files.stop()]);
       await bus.close();
@@ -100,7 +103,7 @@ export async function startProcesses(options: LandscapeOptions): Promise<Landsca
       startWebServer(children, environment),
     ]);
     await waitForRoutes(exocomPort, ['users.create', 'users.list', 'file.copy', 'file.read']);
-    return { webPort, [Symbol.asyncDispose]: stopAll };
+    return { webPort, exocomPort, [Symbol.asyncDispose]: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
