@@ -1,8 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { format } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { format } from 'node:util';
 import { filesService } from '@exorelay/example-files';
 import { parseReadyLine } from '@exorelay/example-runtime';
 import { usersService } from '@exorelay/example-users';

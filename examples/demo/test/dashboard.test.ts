@@ -39,7 +39,12 @@ describe("ExoCom's dashboard in a real browser", () => {
   it('shows the demo landscape and updates when a message flows and when an instance leaves', async () => {
     const files = await seedDemoFiles();
     await using _files = { [Symbol.asyncDispose]: () => rm(files.root, { recursive: true, force: true }) };
-    await using landscape = await startInProcess({ filesRoot: files.root, log: () => {}, colors: false, progressPace: 0 });
+    await using landscape = await startInProcess({
+      filesRoot: files.root,
+      log: () => {},
+      colors: false,
+      progressPace: 0,
+    });
     await using browser = await launchChromium();
     const page = await browser.newPage();
     const pageErrors: string[] = [];
@@ -47,7 +52,8 @@ describe("ExoCom's dashboard in a real browser", () => {
 
     await page.goto(`http://127.0.0.1:${landscape.exocomPort}/dashboard`);
     await page.locator('#connection[data-state="open"]').waitFor();
-    for (const service of ['users', 'files', 'web']) await page.locator(`.service[data-service="${service}"]`).waitFor();
+    for (const service of ['users', 'files', 'web'])
+      await page.locator(`.service[data-service="${service}"]`).waitFor();
     const usersInstances = page.locator('.service[data-service="users"] .instance[data-up="true"]');
     expect(await usersInstances.count()).toBe(1);
 

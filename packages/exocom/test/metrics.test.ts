@@ -27,8 +27,12 @@ describe('GET /metrics', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const metrics = parseMetrics(await response.text());
 
-    expect(sample(metrics, 'exocom_messages_received_total', { name: 'users.create', kind: 'message' })?.value).toBe('2');
-    expect(sample(metrics, 'exocom_messages_received_total', { name: 'users.created', kind: 'reply' })?.value).toBe('2');
+    expect(sample(metrics, 'exocom_messages_received_total', { name: 'users.create', kind: 'message' })?.value).toBe(
+      '2',
+    );
+    expect(sample(metrics, 'exocom_messages_received_total', { name: 'users.created', kind: 'reply' })?.value).toBe(
+      '2',
+    );
     expect(
       sample(metrics, 'exocom_messages_routed_total', { name: 'users.create', kind: 'message', receiver: 'users' })
         ?.value,

@@ -62,7 +62,5 @@ async function findInstance(bus: string, withdrawal: Withdrawal): Promise<Status
   const response = await fetch(`${bus}/status`, { signal: withdrawal.signal });
   const status = (await response.json()) as { services?: { name: string; instances?: StatusInstance[] }[] };
   const service = status.services?.find((candidate) => candidate.name === withdrawal.serviceName);
-  return service?.instances?.find(
-    (instance) => instance.host === withdrawal.host && instance.port === withdrawal.port,
-  );
+  return service?.instances?.find((instance) => instance.host === withdrawal.host && instance.port === withdrawal.port);
 }

@@ -67,11 +67,16 @@ export function resolveConfiguration(
   const transport = oneOf(setting('transport', 'EXORELAY_TRANSPORT'), ['exocom', 'http', 'nats'], 'exocom');
   const natsUrl = setting('nats-url', 'NATS_URL')?.value;
   if (transport === 'nats' && natsUrl === undefined) {
-    throw new ConfigError('EXORELAY_TRANSPORT=nats needs NATS_URL (or --nats-url), e.g. nats://127.0.0.1:4222', 'NATS_URL');
+    throw new ConfigError(
+      'EXORELAY_TRANSPORT=nats needs NATS_URL (or --nats-url), e.g. nats://127.0.0.1:4222',
+      'NATS_URL',
+    );
   }
   const name = setting('name', 'SERVICE_NAME');
   if (name !== undefined && !/^[\w.-]+$/.test(name.value)) {
-    throw new ConfigError(`${name.source} must be a service name (letters, digits, '.', '_', '-'), got '${name.value}'`);
+    throw new ConfigError(
+      `${name.source} must be a service name (letters, digits, '.', '_', '-'), got '${name.value}'`,
+    );
   }
   return {
     serviceName: name?.value,

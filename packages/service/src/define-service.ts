@@ -67,7 +67,9 @@ export function defineService<M extends MessageMap = UntypedMessages, const R ex
   declaration: ServiceDeclaration<M, R>,
 ): ServiceDefinition<M> {
   if (typeof declaration !== 'object' || declaration === null) {
-    throw new InvalidDefinitionError('defineService takes an object: { name, contracts, handlers, beforeAll, afterAll }');
+    throw new InvalidDefinitionError(
+      'defineService takes an object: { name, contracts, handlers, beforeAll, afterAll }',
+    );
   }
   const { handlers } = declaration;
   if (typeof handlers !== 'object' || handlers === null) {

@@ -75,7 +75,11 @@ export class HookFailedError extends ExoServiceError {
     readonly serviceName: string,
     options: ErrorOptions & { cause: unknown },
   ) {
-    super(ExoServiceErrorCode.HookFailed, `${hook} of service '${serviceName}' failed: ${describe(options.cause)}`, options);
+    super(
+      ExoServiceErrorCode.HookFailed,
+      `${hook} of service '${serviceName}' failed: ${describe(options.cause)}`,
+      options,
+    );
     this.name = 'HookFailedError';
   }
   static override [Symbol.hasInstance](instance: unknown): boolean {

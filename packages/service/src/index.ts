@@ -16,6 +16,6 @@ export type { ServiceManifest } from './manifest.js';
 export { readManifest } from './manifest.js';
 export type { StartServiceOptions } from './running-service.js';
 export { RunningService, startService } from './running-service.js';
+export { scaffoldService } from './scaffold/scaffold-service.js';
 export type { HookContext, ServiceContext, ServiceHandler, ServiceHook } from './service-context.js';
 export type { ServiceLog } from './service-log.js';
-export { scaffoldService } from './scaffold/scaffold-service.js';

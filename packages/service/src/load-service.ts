@@ -4,7 +4,7 @@ import { register } from 'tsx/esm/api';
 import { isServiceDefinition, type ServiceDefinition } from './define-service.js';
 import { ConfigError, InvalidDefinitionError } from './errors.js';
 
-let typeScriptLoader: (() => Promise<void>) | undefined;
+let typeScriptRegistered = false;
 
 /**
  * Imports a service module and returns its `defineService(…)` export (the default, or one named
@@ -17,7 +17,10 @@ export async function loadService(file: string): Promise<ServiceDefinition> {
     throw new ConfigError(`the service module ${file} does not exist`);
   }
   // tsx compiles .ts/.mts/.cts and leaves JavaScript alone; registering it once is enough.
-  typeScriptLoader ??= register();
+  if (!typeScriptRegistered) {
+    register();
+    typeScriptRegistered = true;
+  }
   const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
   const definition = module.default ?? module.service;
   if (!isServiceDefinition(definition)) {

@@ -34,7 +34,8 @@ export async function readManifest(folder: string): Promise<ServiceManifest | un
   for (const name of manifestFiles) {
     const file = join(folder, name);
     const text = await readIfExists(file);
-    if (text !== undefined) return fromFields(file, parseYamlFile(file, text), { packageName: undefined, main: undefined });
+    if (text !== undefined)
+      return fromFields(file, parseYamlFile(file, text), { packageName: undefined, main: undefined });
   }
   const packageFile = join(folder, 'package.json');
   const text = await readIfExists(packageFile);
@@ -42,7 +43,8 @@ export async function readManifest(folder: string): Promise<ServiceManifest | un
   const pkg = parseJsonFile(packageFile, text);
   const fields = pkg.exoservice;
   if (fields === undefined) return undefined;
-  if (!isRecord(fields)) throw new ConfigError(`${packageFile}: "exoservice" must be an object { name, main, receives, sends }`);
+  if (!isRecord(fields))
+    throw new ConfigError(`${packageFile}: "exoservice" must be an object { name, main, receives, sends }`);
   return fromFields(packageFile, fields, {
     packageName: typeof pkg.name === 'string' ? pkg.name.replace(/^@[^/]+\//, '') : undefined,
     main: typeof pkg.main === 'string' ? pkg.main : undefined,

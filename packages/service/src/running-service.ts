@@ -2,7 +2,6 @@ import {
   ExoRelay,
   type MessageHandler,
   type MessageMap,
-  type MessageName,
   type ReplyFunction,
   type Transport,
   type UntypedMessages,
@@ -293,10 +292,9 @@ export class RunningService implements AsyncDisposable {
     this.#metrics.messageSent(name);
     const finished = this.#metrics.requestStarted(name);
     try {
-      const reply = await (this.#relay.request as (name: string, ...args: unknown[]) => ReturnType<AnyRelay['request']>)(
-        name,
-        ...args,
-      );
+      const reply = await (
+        this.#relay.request as (name: string, ...args: unknown[]) => ReturnType<AnyRelay['request']>
+      )(name, ...args);
       finished(reply.outcome);
       return reply;
     } catch (error) {
@@ -335,11 +333,15 @@ function checkReceives(
   const declared = new Set(manifest.receives);
   const missing = manifest.receives.filter((name) => !(name in definition.handlers));
   if (missing.length > 0) {
-    throw new InvalidDefinitionError(`the manifest says the service receives ${missing.join(', ')}, but it has no handler`);
+    throw new InvalidDefinitionError(
+      `the manifest says the service receives ${missing.join(', ')}, but it has no handler`,
+    );
   }
   const extra = definition.receives.filter((name) => !declared.has(name));
   if (extra.length > 0) {
-    throw new InvalidDefinitionError(`the service handles ${extra.join(', ')}, which its manifest does not list in receives`);
+    throw new InvalidDefinitionError(
+      `the service handles ${extra.join(', ')}, which its manifest does not list in receives`,
+    );
   }
 }
 

@@ -51,8 +51,12 @@ describe('the health and metrics server', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const metrics = parseMetrics(await response.text());
 
-    expect(sample(metrics, 'exorelay_messages_received_total', { name: 'work.do', service: 'worker' })?.value).toBe('2');
-    expect(sample(metrics, 'exorelay_messages_handled_total', { name: 'work.fail', result: 'failed' })?.value).toBe('1');
+    expect(sample(metrics, 'exorelay_messages_received_total', { name: 'work.do', service: 'worker' })?.value).toBe(
+      '2',
+    );
+    expect(sample(metrics, 'exorelay_messages_handled_total', { name: 'work.fail', result: 'failed' })?.value).toBe(
+      '1',
+    );
     expect(sample(metrics, 'exorelay_replies_sent_total', { name: 'work.do', outcome: 'work.done' })?.value).toBe('2');
     expect(metrics.get('exorelay_handler_duration_seconds')?.type).toBe('HISTOGRAM');
     expect(metrics.get('exorelay_active_handlers')?.type).toBe('GAUGE');

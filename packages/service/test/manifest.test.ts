@@ -61,7 +61,13 @@ describe('the manifest', () => {
     });
     expect(renamed.serviceName).toBe('pinger-2');
     await expect(
-      startService(service, { exocomPort: bus.port, log, manifest: { name: undefined, receives: ['ping.other'], sends: [] } }),
-    ).rejects.toThrow(new InvalidDefinitionError('the manifest says the service receives ping.other, but it has no handler'));
+      startService(service, {
+        exocomPort: bus.port,
+        log,
+        manifest: { name: undefined, receives: ['ping.other'], sends: [] },
+      }),
+    ).rejects.toThrow(
+      new InvalidDefinitionError('the manifest says the service receives ping.other, but it has no handler'),
+    );
   });
 });

@@ -79,7 +79,9 @@ describe('SIGTERM under load', () => {
     await client.listen(0);
     client.on('error', () => {});
 
-    const pending = client.request('work.do', { job: 1, ms: 20_000 }, { timeout: 30_000 }).catch((error: Error) => error);
+    const pending = client
+      .request('work.do', { job: 1, ms: 20_000 }, { timeout: 30_000 })
+      .catch((error: Error) => error);
     await runner.waitForLine(/job 1 started/);
     runner.child.kill('SIGTERM');
     await runner.waitForLine(/SIGTERM, stopping/);

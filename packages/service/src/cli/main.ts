@@ -8,9 +8,9 @@ import {
   isExoServiceError,
   loadService,
   type RunnerFlags,
+  type RunningService,
   readManifest,
   resolveConfiguration,
-  type RunningService,
   scaffoldService,
   startService,
 } from '../index.js';
@@ -83,7 +83,9 @@ async function run(file: string | undefined, flags: RunnerFlags): Promise<number
   const manifest = await readManifest(process.cwd());
   const main = file === undefined ? manifest?.main : resolve(file);
   if (main === undefined) {
-    throw new ConfigError('no service module: exoservice run ./src/service.ts, or "main" in service.yml or package.json');
+    throw new ConfigError(
+      'no service module: exoservice run ./src/service.ts, or "main" in service.yml or package.json',
+    );
   }
   const definition = await loadService(main);
   const service = await startService(definition, { ...configuration, manifest });

@@ -14,9 +14,12 @@ import { serviceTemplate } from './templates.js';
 export async function scaffoldService(options: { name: string; folder: string }): Promise<string[]> {
   const { name, folder } = options;
   if (!/^[a-z][a-z0-9-]*$/.test(name)) {
-    throw new ConfigError(`a service name is lower-case letters, digits and '-', starting with a letter; got '${name}'`);
+    throw new ConfigError(
+      `a service name is lower-case letters, digits and '-', starting with a letter; got '${name}'`,
+    );
   }
-  if (await hasEntries(folder)) throw new ConfigError(`${folder} exists and is not empty: choose another name or --dir`);
+  if (await hasEntries(folder))
+    throw new ConfigError(`${folder} exists and is not empty: choose another name or --dir`);
   const files = serviceTemplate(name, { exorelay: '^0.1.0', typescript: '~5.9.3' });
   for (const [path, content] of Object.entries(files)) {
     const file = join(folder, path);

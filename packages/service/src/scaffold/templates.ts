@@ -1,5 +1,8 @@
 /** The files of a new service, by path relative to its folder. */
-export function serviceTemplate(name: string, versions: { exorelay: string; typescript: string }): Record<string, string> {
+export function serviceTemplate(
+  name: string,
+  versions: { exorelay: string; typescript: string },
+): Record<string, string> {
   const message = `${name}.greet`;
   const outcome = `${name}.greeted`;
   return {

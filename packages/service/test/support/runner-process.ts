@@ -62,7 +62,11 @@ export function startRunner(
         waiters.add(check);
         void exited.then((code) => {
           if (!waiters.delete(check)) return;
-          reject(new Error(`exoservice exited (${code}) before printing ${pattern}\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr}`));
+          reject(
+            new Error(
+              `exoservice exited (${code}) before printing ${pattern}\nstdout:\n${lines.join('\n')}\nstderr:\n${stderr}`,
+            ),
+          );
         });
       });
     },
