@@ -72,13 +72,9 @@ describe("ExoCom's dashboard in a real browser", () => {
 
     // A second users instance joins, then leaves.
     const second = await startService(usersService, { exocomPort: landscape.exocomPort, log: silent });
-    await page.waitForFunction(
-      () => document.querySelectorAll('.service[data-service="users"] .instance[data-up="true"]').length === 2,
-    );
+    await usersInstances.nth(1).waitFor();
     await second.stop();
-    await page.waitForFunction(
-      () => document.querySelectorAll('.service[data-service="users"] .instance').length === 1,
-    );
+    await page.locator('.service[data-service="users"] .instance').nth(1).waitFor({ state: 'detached' });
     await page.locator('#flow li.instance-change', { hasText: /users .* left \(deregistration\)/ }).waitFor();
 
     // The filter narrows services and the flow to one name.
