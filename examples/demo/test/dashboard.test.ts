@@ -1,37 +1,12 @@
-import { access, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { contracts } from '@exorelay/example-contracts';
 import { seedDemoFiles } from '@exorelay/example-files';
 import { usersService } from '@exorelay/example-users';
 import { startService } from '@exorelay/service';
 import { ExoRelay } from 'exorelay';
-import { type Browser, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../test-setup/chromium.js';
 import { startInProcess } from '../src/index.js';
-
-// Debian's chromium, as in examples/web/test/page.test.ts; playwright-core never downloads a browser.
-const chromiumPath = '/usr/bin/chromium';
-
-async function launchChromium(): Promise<Browser & AsyncDisposable> {
-  try {
-    await access(chromiumPath);
-  } catch {
-    throw new Error(`Chromium is missing at ${chromiumPath}: install it with 'apt-get install chromium'`);
-  }
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  return Object.assign(browser, { [Symbol.asyncDispose]: () => browser.close() });
-}
 
 const silent = { info() {}, warn() {}, error() {} };
 

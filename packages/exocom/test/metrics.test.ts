@@ -1,7 +1,7 @@
 import { startExoCom } from 'exocom';
 import { ExoRelay } from 'exorelay';
 import { describe, expect, it } from 'vitest';
-import { parseMetrics, sample } from './support/prometheus.js';
+import { parseMetrics, sample } from '../../../test-setup/prometheus-text.js';
 
 function relayOn(port: number, serviceName: string) {
   const relay = new ExoRelay({ serviceName, exocomPort: port, exocomHost: '127.0.0.1' });

@@ -2,8 +2,8 @@ import { defineService, startService } from '@exorelay/service';
 import { startExoCom } from 'exocom';
 import { ExoRelay } from 'exorelay';
 import { describe, expect, it } from 'vitest';
+import { parseMetrics, sample } from '../../../test-setup/prometheus-text.js';
 import { contracts } from './fixtures/contracts.js';
-import { parseMetrics, sample } from './support/prometheus.js';
 import { recordingLog } from './support/silent-log.js';
 
 const service = defineService({

@@ -12,6 +12,25 @@ function clientOf(exocomPort: number) {
   return Object.assign(client, { [Symbol.asyncDispose]: () => client.close() });
 }
 
+/** A bus, one worker run by exoservice, and a client that listens for replies; all stopped on dispose. */
+async function startOneWorker() {
+  const bus = await startExoCom({ port: 0, healthCheckInterval: 0 });
+  const runner = startRunner(['run', worker], { env: { EXOCOM_PORT: String(bus.port) } });
+  const { port } = await waitUntilReady(runner);
+  await bus.waitForInstance({ service: 'worker', port, receives: ['work.do'] });
+  const client = clientOf(bus.port);
+  await client.listen(0);
+  return {
+    runner,
+    client,
+    async [Symbol.asyncDispose]() {
+      await client.close();
+      await runner[Symbol.asyncDispose]();
+      await bus.close();
+    },
+  };
+}
+
 describe('SIGTERM under load', () => {
   it('loses no request when one of two instances stops while requests keep coming', async () => {
     await using bus = await startExoCom({ port: 0, healthCheckInterval: 0 });
@@ -52,12 +71,8 @@ describe('SIGTERM under load', () => {
   }, 60_000);
 
   it('lets the handlers running at SIGTERM finish, then runs afterAll and exits 0', async () => {
-    await using bus = await startExoCom({ port: 0, healthCheckInterval: 0 });
-    await using runner = startRunner(['run', worker], { env: { EXOCOM_PORT: String(bus.port) } });
-    const { port } = await waitUntilReady(runner);
-    await bus.waitForInstance({ service: 'worker', port, receives: ['work.do'] });
-    await using client = clientOf(bus.port);
-    await client.listen(0);
+    await using landscape = await startOneWorker();
+    const { runner, client } = landscape;
 
     const replies = [1, 2, 3].map((job) => client.request('work.do', { job, ms: 400 }));
     await Promise.all([1, 2, 3].map((job) => runner.waitForLine(new RegExp(`job ${job} started`))));
@@ -71,12 +86,8 @@ describe('SIGTERM under load', () => {
   }, 60_000);
 
   it('exits at once on a second signal', async () => {
-    await using bus = await startExoCom({ port: 0, healthCheckInterval: 0 });
-    await using runner = startRunner(['run', worker], { env: { EXOCOM_PORT: String(bus.port) } });
-    const { port } = await waitUntilReady(runner);
-    await bus.waitForInstance({ service: 'worker', port, receives: ['work.do'] });
-    await using client = clientOf(bus.port);
-    await client.listen(0);
+    await using landscape = await startOneWorker();
+    const { runner, client } = landscape;
     client.on('error', () => {});
 
     const pending = client
