@@ -88,31 +88,44 @@ async function run(file: string | undefined, flags: RunnerFlags): Promise<number
     );
   }
   const definition = await loadService(main);
+  // Listening before the service starts: a SIGTERM during beforeAll stops it once it is up.
+  const signals = watchSignals();
   const service = await startService(definition, { ...configuration, manifest });
+  signals.attach(service);
   console.log(readyLine(service));
-  return untilSignal(service);
+  const signal = await signals.first;
+  console.log(`${service.serviceName}: ${signal}, stopping (send it again to exit at once)`);
+  try {
+    await service.stop();
+    return 0;
+  } catch (error) {
+    return isExoServiceError(error) ? failWithCause(error) : fail(1, String(error));
+  }
 }
 
-/** The first SIGTERM/SIGINT stops gracefully; a second one exits at once. */
-function untilSignal(service: RunningService): Promise<number> {
-  return new Promise((resolveExit) => {
-    const onSignal = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
-      process.once('SIGTERM', () => exitNow(service, 'SIGTERM')).once('SIGINT', () => exitNow(service, 'SIGINT'));
-      console.log(`${service.serviceName}: ${signal}, stopping (send it again to exit at once)`);
-      service.stop().then(
-        () => resolveExit(0),
-        (error: unknown) => resolveExit(isExoServiceError(error) ? failWithCause(error) : fail(1, String(error))),
-      );
-    };
-    process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+/** The first SIGTERM/SIGINT resolves `first`; a second one exits at once (143 or 130). */
+function watchSignals() {
+  let received = 0;
+  let resolveFirst: (signal: NodeJS.Signals) => void = () => {};
+  let running: RunningService | undefined;
+  const first = new Promise<NodeJS.Signals>((resolveSignal) => {
+    resolveFirst = resolveSignal;
   });
-}
-
-function exitNow(service: RunningService, signal: NodeJS.Signals): never {
-  service.abort();
-  console.error(`${service.serviceName}: ${signal} again, exiting without waiting`);
-  process.exit(signal === 'SIGINT' ? 130 : 143);
+  const onSignal = (signal: NodeJS.Signals) => {
+    received += 1;
+    if (received === 1) return resolveFirst(signal);
+    running?.abort();
+    console.error(`exoservice: ${signal} again, exiting without waiting`);
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+  return {
+    first,
+    /** The service whose `ctx.signal`s a second signal aborts before the process exits. */
+    attach(service: RunningService) {
+      running = service;
+    },
+  };
 }
 
 async function create(name: string | undefined, dir: string | undefined): Promise<number> {
