@@ -32,6 +32,7 @@ export const dashboardPage = `<!doctype html>
   #flow { background: #fff; border: 1px solid #d8dbe2; border-radius: 6px; max-height: 70vh; overflow: auto; }
   #flow li { font-family: ui-monospace, monospace; font-size: .8rem; padding: .15rem .5rem; border-bottom: 1px solid #f0f1f4; }
   #flow li.error { background: #fdecea; color: #b42318; }
+  #flow li.unrouted { background: #fff8e1; color: #9a6700; }
   #flow li.instance-change { color: #5b6472; font-style: italic; }
   .time, .latency { color: #5b6472; }
   .hidden { display: none !important; }
@@ -156,7 +157,8 @@ function showFlow(event) {
     }
   }
   if (event.kind === "delivery-failed") note = " — delivery failed: " + event.error.reason;
-  const item = element("li", "flow kind-" + event.kind + (failed ? " error" : ""));
+  const unrouted = event.kind !== "delivery-failed" && receivers.length === 0;
+  const item = element("li", "flow kind-" + event.kind + (failed ? " error" : unrouted ? " unrouted" : ""));
   item.dataset.name = event.name;
   item.dataset.sender = event.sender;
   item.append(element("span", "time", clock(event.at) + " "), event.sender + " → " + to + "  " + event.name, element("span", "latency", note));
