@@ -1,16 +1,20 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { createFilesService } from '@exorelay/example-files';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { format } from 'node:util';
+import { filesService } from '@exorelay/example-files';
 import { parseReadyLine } from '@exorelay/example-runtime';
-import { createUsersService } from '@exorelay/example-users';
+import { usersService } from '@exorelay/example-users';
 import { WebServer } from '@exorelay/example-web';
+import { type ServiceLog, startService } from '@exorelay/service';
 import { formatFlowEvent, formatInstanceChange, startExoCom } from 'exocom';
 
 /** The running demo landscape: where the web server is, and how to stop everything. */
 export interface Landscape extends AsyncDisposable {
   webPort: number;
+  /** The bus: its dashboard is at /dashboard. */
+  exocomPort: number;
 }
 
 export interface LandscapeOptions {
@@ -25,17 +29,22 @@ export interface LandscapeOptions {
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** ExoCom and the three services in this process: quick, and one debugger sees everything. */
+/**
+ * ExoCom and the three services in this process: quick, and one debugger sees everything. The
+ * users and files service modules start as `exoservice run` would start them.
+ */
 export async function startInProcess(options: LandscapeOptions): Promise<Landscape> {
   const bus = await startExoCom({ port: 0 });
   bus.on('flow', (event) => options.log(formatFlowEvent(event, { colors: options.colors })));
   bus.on('instance', (change) => options.log(formatInstanceChange(change, { colors: options.colors })));
   const connection = { exocomPort: bus.port, exocomHost: '127.0.0.1' };
-  const users = createUsersService(connection);
-  const files = createFilesService({ ...connection, root: options.filesRoot, progressPace: options.progressPace });
+  const log = serviceLog(options.log);
+  const [users, files] = await Promise.all([
+    startService(usersService, { ...connection, log }),
+    startService(filesService({ root: options.filesRoot, progressPace: options.progressPace }), { ...connection, log }),
+  ]);
   const web = new WebServer(connection);
-  for (const service of [users, files, web]) service.on('error', (error) => options.log(`error: ${error.message}`));
-  await Promise.all([users.listen(0), files.listen(0)]);
+  web.on('error', (error) => options.log(`error: ${error.message}`));
   const webPort = await web.listen(0);
   await Promise.all([
     bus.waitForInstance({ service: 'users', receives: ['users.create', 'users.list'] }),
@@ -44,24 +53,36 @@ export async function startInProcess(options: LandscapeOptions): Promise<Landsca
   ]);
   return {
     webPort,
+    exocomPort: bus.port,
     async [Symbol.asyncDispose]() {
-      await Promise.all([web.close(), users.close(), files.close()]);
+      await Promise.all([web.close(), users.stop(), files.stop()]);
       await bus.close();
     },
+  };
+}
+
+/** The services' own log lines join the demo's output; errors keep the `error:` mark tests look for. */
+function serviceLog(log: (line: string) => void): ServiceLog {
+  return {
+    info: () => {},
+    warn: (message, ...details) => log(`warning: ${format(message, ...details)}`),
+    error: (message, ...details) => log(`error: ${format(message, ...details)}`),
   };
 }
 
 /** ExoCom's CLI and each service as its own process, as they would run on one machine. */
 export async function startProcesses(options: LandscapeOptions): Promise<Landscape> {
   const children: ChildProcess[] = [];
+  const stop = async (child: ChildProcess) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  };
+  // The services first: they withdraw from the bus and drain before it goes.
   const stopAll = async () => {
-    await Promise.all(
-      children.map(async (child) => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }),
-    );
+    const [bus, ...services] = children;
+    await Promise.all(services.map(stop));
+    if (bus !== undefined) await stop(bus);
   };
   try {
     const bus = startScript(children, 'packages/exocom/src/cli/main.ts', ['--port', '0'], {});
@@ -73,39 +94,53 @@ export async function startProcesses(options: LandscapeOptions): Promise<Landsca
     });
     const environment = { EXOCOM_PORT: String(exocomPort), FORCE_COLOR: options.colors ? '1' : '0' };
     const [, , webPort] = await Promise.all([
-      startService(children, 'users', environment),
-      startService(children, 'files', {
+      startServiceModule(children, 'users', environment),
+      startServiceModule(children, 'files', {
         ...environment,
         FILES_ROOT: options.filesRoot,
         FILES_PROGRESS_PACE: String(options.progressPace),
       }),
-      startService(children, 'web', environment),
+      startWebServer(children, environment),
     ]);
     await waitForRoutes(exocomPort, ['users.create', 'users.list', 'file.copy', 'file.read']);
-    return { webPort, [Symbol.asyncDispose]: stopAll };
+    return { webPort, exocomPort, [Symbol.asyncDispose]: stopAll };
   } catch (error) {
     await stopAll();
     throw error;
   }
 }
 
+// By path, so a script runs from any working folder (a service's own, where its manifest is).
+const tsxLoader = pathToFileURL(`${repositoryRoot}node_modules/tsx/dist/loader.mjs`).href;
+
 function startScript(
   children: ChildProcess[],
   script: string,
   args: string[],
   environment: Record<string, string>,
+  cwd = repositoryRoot,
 ): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=@exorelay/source', '--import', 'tsx', script, ...args], {
-    cwd: repositoryRoot,
-    env: { ...process.env, ...environment },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=@exorelay/source', '--import', tsxLoader, `${repositoryRoot}${script}`, ...args],
+    { cwd, env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   children.push(child);
   return child;
 }
 
-async function startService(children: ChildProcess[], service: string, environment: Record<string, string>) {
-  const child = startScript(children, `examples/${service}/src/main.ts`, [], environment);
+/** `exoservice run` in the service's folder: the `exoservice` field of its package.json says the rest. */
+async function startServiceModule(children: ChildProcess[], service: string, environment: Record<string, string>) {
+  const cli = 'packages/service/src/cli/main.ts';
+  const child = startScript(children, cli, ['run'], environment, `${repositoryRoot}examples/${service}`);
+  return firstPick<number>(child, (line) => {
+    const match = /^\S+ ready: messages on port (\d+)/.exec(line);
+    return match === null ? undefined : Number(match[1]);
+  });
+}
+
+async function startWebServer(children: ChildProcess[], environment: Record<string, string>) {
+  const child = startScript(children, 'examples/web/src/main.ts', [], environment);
   return firstPick<number>(child, (line) => parseReadyLine(line)?.port);
 }
 

@@ -1,3 +1,3 @@
 export { seedDemoFiles } from './demo-files.js';
-export type { FilesServiceOptions } from './files-service.js';
-export { createFilesService } from './files-service.js';
+export type { FilesServiceOptions } from './service.js';
+export { filesService } from './service.js';

@@ -1,2 +1,2 @@
-export type { User, UsersServiceOptions } from './users-service.js';
-export { createUsersService } from './users-service.js';
+export type { User } from './service.js';
+export { default as usersService } from './service.js';

@@ -1,37 +1,9 @@
-import { access, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startInProcess } from '@exorelay/example-demo';
 import { seedDemoFiles } from '@exorelay/example-files';
-import { type Browser, chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-
-// Debian's chromium, found (or installed) by the test set-up; playwright-core never downloads a browser.
-const chromiumPath = process.env.EXORELAY_CHROMIUM ?? '/usr/bin/chromium';
-
-/** A headless Chromium, closed on dispose. Fails loudly when the browser is not installed. */
-async function launchChromium(): Promise<Browser & AsyncDisposable> {
-  try {
-    await access(chromiumPath);
-  } catch {
-    throw new Error(
-      `Chromium is missing at ${chromiumPath}: install it with 'apt-get install chromium' (\`pnpm test\` does as root)`,
-    );
-  }
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  return Object.assign(browser, { [Symbol.asyncDispose]: () => browser.close() });
-}
+import { launchChromium } from '../../../test-setup/chromium.js';
 
 describe('the demo page in a real browser', () => {
   it('copies manual.txt through the bridge and shows the live progress and the result', async () => {

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { DEFAULT_BODY_LIMIT } from '@exorelay/protocol';
+import { DashboardFeed } from './dashboard/dashboard-feed.js';
+import { dashboardViews } from './dashboard/dashboard-views.js';
 import { debug } from './debug.js';
 import { HttpInstanceChannel } from './delivery.js';
 import { ConfigError, isExoComError, TimeoutError } from './errors.js';
@@ -11,6 +13,7 @@ import type { InstanceSnapshot } from './instance.js';
 import { isPort, parseLandscape, type ServiceConfig } from './landscape.js';
 import { LoadBalancer, type LoadBalancing } from './load-balancer.js';
 import { type ExoComCounters, MessageRouter, type UnknownSenders } from './message-router.js';
+import { BusMetrics } from './metrics.js';
 import { isEventStreamRegistration, parseDeregistration, parseRegistration } from './registration.js';
 import { ReplyRoutes } from './reply-routes.js';
 import { type InstanceChange, RoutingTable, type ServiceSnapshot } from './routing-table.js';
@@ -93,6 +96,12 @@ export interface ExoComOptions {
    * @example eventStreams: { heartbeatInterval: 5000, retention: 120000 }
    */
   eventStreams?: EventStreamOptions;
+  /**
+   * Count messages per name and time replies for `GET /metrics` (Prometheus text format). Per-name
+   * counts need the flow events, which the bus otherwise builds only while someone listens.
+   * @default true
+   */
+  metrics?: boolean;
 }
 
 /** What `GET /status` answers. */
@@ -137,6 +146,8 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
   readonly #replyRoutes: ReplyRoutes;
   readonly #streams: EventStreams;
   readonly #health: HealthMonitor | undefined;
+  readonly #dashboard: DashboardFeed;
+  readonly #metrics: BusMetrics | undefined;
   #closing: Promise<void> | undefined;
 
   private constructor(parts: {
@@ -146,8 +157,12 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     replyRoutes: ReplyRoutes;
     streams: EventStreams;
     health: HealthMonitor | undefined;
+    dashboard: DashboardFeed;
+    metrics: BusMetrics | undefined;
   }) {
     super();
+    this.#dashboard = parts.dashboard;
+    this.#metrics = parts.metrics;
     this.#server = parts.server;
     this.#table = parts.table;
     this.#router = parts.router;
@@ -195,6 +210,17 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
       flowObserved: () => bus !== undefined && bus.listenerCount('flow') > 0,
     });
     const streams = new EventStreams(table, settings.eventStreams);
+    const metrics = settings.metrics
+      ? new BusMetrics({
+          counters: () => ({ ...router.counters }),
+          services: () => table.services(),
+          replyRoutes: () => replyRoutes.size,
+        })
+      : undefined;
+    const dashboard = new DashboardFeed({
+      status: () => bus!.status(),
+      subscribe: (listeners) => bus!.#listen(listeners),
+    });
     // Configured before it listens, so the first message already finds the configured landscape.
     table.configure(landscape);
     let server: BusHttpServer;
@@ -203,7 +229,10 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         host: settings.host,
         port: settings.port,
         bodyLimit: settings.bodyLimit,
-        endpoints: endpoints({ table, router, streams, status: () => bus!.status() }),
+        endpoints: {
+          ...endpoints({ table, router, streams, status: () => bus!.status() }),
+          views: dashboardViews({ dashboard, metrics }),
+        },
       });
     } catch (error) {
       await streams.close();
@@ -212,7 +241,12 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     }
     const health =
       settings.healthCheckInterval > 0 ? new HealthMonitor(table, settings.healthCheckInterval) : undefined;
-    bus = new ExoCom({ server, table, router, replyRoutes, streams, health });
+    bus = new ExoCom({ server, table, router, replyRoutes, streams, health, dashboard, metrics });
+    if (metrics !== undefined)
+      bus.#listen({
+        flow: (event) => metrics.observeFlow(event),
+        instance: (change) => metrics.observeInstance(change),
+      });
     health?.start();
     debug('listening on %s:%d', settings.host, server.port);
     return bus;
@@ -302,13 +336,21 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
 
   async #close(): Promise<void> {
     // Event streams never end by themselves; the server closes once every connection has.
+    this.#dashboard.close();
     await this.#streams.close();
     await this.#server.close();
     this.#router.stop();
     await this.#health?.stop();
     await this.#table.close();
     this.#replyRoutes.clear();
+    this.#metrics?.close();
     debug('closed');
+  }
+
+  /** Listens to `flow` and `instance` until the returned function is called. */
+  #listen(listeners: { flow(event: FlowEvent): void; instance(change: InstanceChange): void }): () => void {
+    this.on('flow', listeners.flow).on('instance', listeners.instance);
+    return () => this.off('flow', listeners.flow).off('instance', listeners.instance);
   }
 
   /** A throwing listener must not break routing: its error becomes a process warning. */
@@ -406,6 +448,7 @@ function resolveOptions(options: ExoComOptions): Settings {
     replyRouteTtl: 300_000,
     maxReplyRoutes: 100_000,
     unknownSenders: 'accept',
+    metrics: true,
     ...withoutUndefined(options),
     eventStreams: {
       heartbeatInterval: 15_000,

@@ -18,6 +18,8 @@ export interface BusEndpoints {
   status(): EndpointAnswer;
   /** `GET /events`: takes the response over as an event stream, or refuses with an answer. */
   events(request: IncomingMessage, response: ServerResponse): EndpointAnswer | undefined;
+  /** More `GET` endpoints by path, each writing its own answer: `/metrics`, `/dashboard` … */
+  views?: ReadonlyMap<string, (request: IncomingMessage, response: ServerResponse) => void>;
 }
 
 export interface BusHttpServerOptions {
@@ -93,6 +95,8 @@ export class BusHttpServer {
 
   #routeOf(path: string): Route | Route[] | undefined {
     const { endpoints } = this.#options;
+    const view = endpoints.views?.get(path);
+    if (view !== undefined) return { method: 'GET', stream: (request, response) => void view(request, response) };
     switch (path) {
       case '/status':
         return { method: 'GET', run: () => endpoints.status() };

@@ -13,7 +13,8 @@ import {
 
 const usage = `Usage: exocom [--port 3100] [--host 127.0.0.1] [--config landscape.json] [--quiet]
 
-Starts the ExoCom message bus and prints one line per message flow.
+Starts the ExoCom message bus and prints one line per message flow. The live dashboard is at
+GET /dashboard, Prometheus metrics at GET /metrics.
 
   -p, --port PORT      port to listen on (0 = any free port)       default 3100
       --host ADDRESS   address to listen on                         default 127.0.0.1
@@ -48,7 +49,9 @@ async function main(argv: string[]): Promise<number> {
       bus.on('flow', (event) => console.log(formatFlowEvent(event, { colors })));
       bus.on('instance', (change) => console.log(formatInstanceChange(change, { colors })));
     }
-    console.log(`ExoCom listening on http://${args.host ?? '127.0.0.1'}:${bus.port}`);
+    const address = `http://${args.host ?? '127.0.0.1'}:${bus.port}`;
+    console.log(`ExoCom listening on ${address}`);
+    if (!args.quiet) console.log(`Dashboard at ${address}/dashboard, metrics at ${address}/metrics`);
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
     await bus.close();
     return 0;

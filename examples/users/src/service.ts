@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { contracts } from '@exorelay/example-contracts';
-import { ExoRelay, type Transport } from 'exorelay';
+import { defineService } from '@exorelay/service';
 
 export interface User {
   id: string;
@@ -8,21 +8,22 @@ export interface User {
   email: string;
 }
 
-export interface UsersServiceOptions {
-  exocomPort: number;
-  exocomHost?: string;
-  /** Use another transport than HTTP through ExoCom. */
-  transport?: Transport;
-}
+/** The service's "database": opened by beforeAll, closed by afterAll. */
+let users = new Map<string, User>();
 
 /**
  * The users service: keeps users in memory. `users.create` answers `users.created`, or
  * `users.exists` when the email is taken; `users.list` answers `users.listed`.
+ * Run it with `exoservice run` in this folder (package.json says where it is).
  */
-export function createUsersService(options: UsersServiceOptions) {
-  const users = new Map<string, User>();
-  const relay = new ExoRelay({ serviceName: 'users', contracts, ...options });
-  relay.registerHandlers({
+export default defineService({
+  name: 'users',
+  contracts,
+  receives: ['users.create', 'users.list'],
+  beforeAll: () => {
+    users = new Map();
+  },
+  handlers: {
     'users.create': async ({ name, email }, { reply }) => {
       const taken = [...users.values()].find((user) => user.email === email);
       if (taken !== undefined) return reply('users.exists', { email });
@@ -31,6 +32,8 @@ export function createUsersService(options: UsersServiceOptions) {
       return reply('users.created', user);
     },
     'users.list': (_payload, { reply }) => reply('users.listed', { users: [...users.values()] }),
-  });
-  return relay;
-}
+  },
+  afterAll: () => {
+    users.clear();
+  },
+});

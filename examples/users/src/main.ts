@@ -1,4 +1,0 @@
-import { runService } from '@exorelay/example-runtime';
-import { createUsersService } from './users-service.js';
-
-await runService('users', createUsersService);

@@ -1,0 +1,128 @@
+import { ConfigError } from './errors.js';
+
+/** How a service connects and where it listens, resolved from flags, the environment and defaults. */
+export interface RunnerConfiguration {
+  /** Overrides the definition's and the manifest's name; undefined leaves theirs. */
+  serviceName: string | undefined;
+  exocomHost: string;
+  exocomPort: number;
+  /** The address the relay and the health server bind. */
+  host: string;
+  /** The relay's port for HTTP delivery; 0 picks a free one. */
+  port: number;
+  /** Port of the health and metrics server; 0 picks a free one. */
+  healthPort: number;
+  /** How ExoCom delivers messages: `POST /run/NAME` to `port`, or an event stream the service opens. */
+  delivery: 'http' | 'sse';
+  /** `nats` runs the same service over NATS instead of ExoCom. */
+  transport: 'exocom' | 'nats';
+  natsUrl: string | undefined;
+  /** How long shutdown waits for running handlers, in ms. */
+  drainTimeout: number;
+}
+
+/** The command-line flags of `exoservice run`; each overrides its environment variable. */
+export interface RunnerFlags {
+  name?: string;
+  'exocom-host'?: string;
+  'exocom-port'?: string;
+  host?: string;
+  port?: string;
+  'health-port'?: string;
+  delivery?: string;
+  transport?: string;
+  'nats-url'?: string;
+  'drain-timeout'?: string;
+}
+
+/**
+ * Reads the settings: a flag wins over its environment variable, which wins over the default.
+ * Throws a {@link ConfigError} naming the setting and what is wrong with it.
+ *
+ * | flag              | variable             | default     |
+ * | ----------------- | -------------------- | ----------- |
+ * | --name            | SERVICE_NAME         | the module's |
+ * | --exocom-host     | EXOCOM_HOST          | 127.0.0.1   |
+ * | --exocom-port     | EXOCOM_PORT          | 3100        |
+ * | --host            | HOST                 | 127.0.0.1   |
+ * | --port            | PORT                 | 0           |
+ * | --health-port     | HEALTH_PORT          | 0           |
+ * | --delivery        | EXORELAY_DELIVERY    | http        |
+ * | --transport       | EXORELAY_TRANSPORT   | exocom      |
+ * | --nats-url        | NATS_URL             | —           |
+ * | --drain-timeout   | DRAIN_TIMEOUT        | 10000       |
+ */
+export function resolveConfiguration(
+  flags: RunnerFlags,
+  environment: Record<string, string | undefined>,
+): RunnerConfiguration {
+  const setting = (flag: keyof RunnerFlags, variable: string) => {
+    const fromFlag = flags[flag];
+    if (fromFlag !== undefined) return { value: fromFlag, source: `--${flag}` };
+    const fromEnvironment = environment[variable];
+    return fromEnvironment === undefined || fromEnvironment === ''
+      ? undefined
+      : { value: fromEnvironment, source: variable };
+  };
+  const transport = oneOf(setting('transport', 'EXORELAY_TRANSPORT'), ['exocom', 'http', 'nats'], 'exocom');
+  const natsUrl = setting('nats-url', 'NATS_URL')?.value;
+  if (transport === 'nats' && natsUrl === undefined) {
+    throw new ConfigError(
+      'EXORELAY_TRANSPORT=nats needs NATS_URL (or --nats-url), e.g. nats://127.0.0.1:4222',
+      'NATS_URL',
+    );
+  }
+  const name = setting('name', 'SERVICE_NAME');
+  if (name !== undefined && !/^[\w.-]+$/.test(name.value)) {
+    throw new ConfigError(
+      `${name.source} must be a service name (letters, digits, '.', '_', '-'), got '${name.value}'`,
+    );
+  }
+  return {
+    serviceName: name?.value,
+    exocomHost: setting('exocom-host', 'EXOCOM_HOST')?.value ?? '127.0.0.1',
+    exocomPort: port(setting('exocom-port', 'EXOCOM_PORT'), 3100, { allowZero: false }),
+    host: setting('host', 'HOST')?.value ?? '127.0.0.1',
+    port: port(setting('port', 'PORT'), 0, { allowZero: true }),
+    healthPort: port(setting('health-port', 'HEALTH_PORT'), 0, { allowZero: true }),
+    delivery: oneOf(setting('delivery', 'EXORELAY_DELIVERY'), ['http', 'sse'], 'http'),
+    transport: transport === 'http' ? 'exocom' : transport,
+    natsUrl,
+    drainTimeout: milliseconds(setting('drain-timeout', 'DRAIN_TIMEOUT'), 10_000),
+  };
+}
+
+type Setting = { value: string; source: string } | undefined;
+
+function port(setting: Setting, fallback: number, { allowZero }: { allowZero: boolean }): number {
+  if (setting === undefined) return fallback;
+  const value = Number(setting.value);
+  const lowest = allowZero ? 0 : 1;
+  if (!/^\d+$/.test(setting.value) || value < lowest || value > 65_535) {
+    throw new ConfigError(
+      `${setting.source} must be a port number (${lowest}–65535), got '${setting.value}'`,
+      setting.source,
+    );
+  }
+  return value;
+}
+
+function milliseconds(setting: Setting, fallback: number): number {
+  if (setting === undefined) return fallback;
+  const value = Number(setting.value);
+  if (!/^\d+$/.test(setting.value) || value <= 0) {
+    throw new ConfigError(`${setting.source} must be a positive number of ms, got '${setting.value}'`, setting.source);
+  }
+  return value;
+}
+
+function oneOf<const T extends string>(setting: Setting, allowed: readonly T[], fallback: T): T {
+  if (setting === undefined) return fallback;
+  if (!(allowed as readonly string[]).includes(setting.value)) {
+    throw new ConfigError(
+      `${setting.source} must be ${allowed.map((value) => `'${value}'`).join(' or ')}, got '${setting.value}'`,
+      setting.source,
+    );
+  }
+  return setting.value as T;
+}
