@@ -53,12 +53,18 @@ export class HandlerPool {
     if (this.#running.size === 0) return;
     const timer = new AbortController();
     const finished = await Promise.race([
-      Promise.allSettled([...this.#running.keys()]).then(() => true),
+      this.#allFinished(),
       delay(timeout, false, { signal: timer.signal }).catch(() => true),
     ]);
     timer.abort();
     if (finished) return;
     debug('close: %d handlers still running after %d ms; aborting their signals', this.#running.size, timeout);
     for (const abort of this.#running.values()) abort.abort();
+  }
+
+  /** Resolves once no handler runs, including handlers started while waiting. */
+  async #allFinished(): Promise<true> {
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.keys()]);
+    return true;
   }
 }

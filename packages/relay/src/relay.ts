@@ -69,9 +69,10 @@ export interface RelayStats {
 }
 
 /**
- * `stopping`: the transport stops receiving, messages already on their way are still handled.
- * `draining`: running handlers finish; new messages are refused, sending still works.
- * `closing`: sends on their way go out, then the transport closes.
+ * `stopping`: the transport stops receiving; messages already on their way are still handled.
+ * `draining`: running handlers finish; late messages the bus had sent before it stopped routing
+ * here are still handled, sending still works.
+ * `closing`: sends on their way go out, then the transport closes; messages are refused.
  */
 type State = 'idle' | 'listening' | 'stopping' | 'draining' | 'closing' | 'closed';
 
@@ -131,7 +132,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       validator,
       replies: new ReplySender({ serviceName: this.serviceName, transport, validator, reportError }),
       answersRefusals: transport.answersRefusals,
-      accepting: () => this.#state === 'idle' || this.#state === 'listening' || this.#state === 'stopping',
+      accepting: () => this.#state !== 'closing' && this.#state !== 'closed',
       handlerTools: () => ({ send: this.send.bind(this), request: this.request.bind(this) }),
       reportError,
     });

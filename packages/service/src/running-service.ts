@@ -6,7 +6,6 @@ import {
   type Transport,
   type UntypedMessages,
 } from 'exorelay';
-import { withdrawFromBus } from './bus-withdrawal.js';
 import { type RunnerConfiguration, resolveConfiguration } from './configuration.js';
 import type { ServiceDefinition } from './define-service.js';
 import { ConfigError, HookFailedError, InvalidDefinitionError, UndeclaredMessageError } from './errors.js';
@@ -41,7 +40,6 @@ export class RunningService implements AsyncDisposable {
   readonly #configuration: RunnerConfiguration;
   readonly #definition: ServiceDefinition<MessageMap>;
   readonly #relay: AnyRelay;
-  readonly #advertisedHost: string | undefined;
   readonly #metrics: ServiceMetrics;
   readonly #log: ServiceLog;
   readonly #sends: ReadonlySet<string> | undefined;
@@ -58,7 +56,6 @@ export class RunningService implements AsyncDisposable {
     configuration: RunnerConfiguration;
     definition: ServiceDefinition<MessageMap>;
     transport: Transport;
-    advertisedHost: string | undefined;
     receives: readonly string[];
     sends: readonly string[] | undefined;
     log: ServiceLog;
@@ -67,7 +64,6 @@ export class RunningService implements AsyncDisposable {
     this.serviceName = parts.serviceName;
     this.#configuration = parts.configuration;
     this.#definition = parts.definition;
-    this.#advertisedHost = parts.advertisedHost;
     this.#sends = parts.sends === undefined ? undefined : new Set(parts.sends);
     this.#log = parts.log;
     this.#relay = new ExoRelay<UntypedMessages>({
@@ -97,13 +93,12 @@ export class RunningService implements AsyncDisposable {
     }
     checkReceives(definition, manifest);
     const log = givenLog ?? consoleLog(`${serviceName}: `);
-    const { transport, advertisedHost } = await chooseTransport(configuration);
+    const transport = await chooseTransport(configuration);
     const service = new RunningService({
       serviceName,
       configuration,
       definition,
       transport,
-      advertisedHost,
       receives: manifest?.receives ?? definition.receives,
       sends: manifest?.sends ?? definition.sends,
       log,
@@ -188,7 +183,7 @@ export class RunningService implements AsyncDisposable {
       this.#configuration.drainTimeout,
     ).unref();
     try {
-      await this.#withdraw();
+      // Two phases: the bus stops routing here, then running handlers finish (see ExoRelay#close).
       await this.#relay.close();
     } finally {
       clearTimeout(deadline);
@@ -198,25 +193,6 @@ export class RunningService implements AsyncDisposable {
     } finally {
       await this.#health?.close();
       this.#state = 'stopped';
-    }
-  }
-
-  async #withdraw(): Promise<void> {
-    const port = this.#relay.port;
-    if (this.#advertisedHost === undefined || port === undefined) return;
-    try {
-      await withdrawFromBus({
-        exocomHost: this.#configuration.exocomHost,
-        exocomPort: this.#configuration.exocomPort,
-        serviceName: this.serviceName,
-        host: this.#advertisedHost,
-        port,
-        activeHandlers: () => this.#relay.stats.activeHandlers,
-        signal: this.#stopNow.signal,
-      });
-    } catch (error) {
-      // The bus is gone or answers nonsense: closing the relay is all that is left to do.
-      this.#log.warn('could not withdraw from the bus before closing: %s', (error as Error).message);
     }
   }
 

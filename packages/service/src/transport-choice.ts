@@ -2,29 +2,22 @@ import { httpTransport, sseTransport, type Transport } from 'exorelay';
 import type { RunnerConfiguration } from './configuration.js';
 import { ConfigError } from './errors.js';
 
-/** The transport the configuration asks for, and for HTTP delivery the host it registers with. */
-export interface ChosenTransport {
-  transport: Transport;
-  /** Set for HTTP delivery through ExoCom: the address the bus delivers to. */
-  advertisedHost: string | undefined;
-}
-
 /**
  * Builds the relay's transport from the settings: HTTP or SSE delivery through ExoCom, or NATS
  * (`EXORELAY_TRANSPORT=nats`), loaded only then so services that never use it need not install it.
  */
-export async function chooseTransport(configuration: RunnerConfiguration): Promise<ChosenTransport> {
+export async function chooseTransport(configuration: RunnerConfiguration): Promise<Transport> {
   const { exocomHost, exocomPort, host } = configuration;
   if (configuration.transport === 'nats') {
     const nats = await importNats();
-    return { transport: nats.natsTransport({ servers: configuration.natsUrl ?? '' }), advertisedHost: undefined };
+    return nats.natsTransport({ servers: configuration.natsUrl ?? '' });
   }
   if (configuration.delivery === 'sse') {
-    return { transport: sseTransport({ exocomHost, exocomPort }), advertisedHost: undefined };
+    return sseTransport({ exocomHost, exocomPort });
   }
   // A relay bound to every interface registers as 'localhost', as the HTTP transport does by default.
   const advertisedHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  return { transport: httpTransport({ exocomHost, exocomPort, host, advertisedHost }), advertisedHost };
+  return httpTransport({ exocomHost, exocomPort, host, advertisedHost });
 }
 
 async function importNats(): Promise<typeof import('@exorelay/nats')> {
