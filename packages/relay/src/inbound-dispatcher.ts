@@ -124,15 +124,27 @@ export class InboundDispatcher {
         messageName: name,
         signal,
       };
+      // Given up on by close(): the requester gets a final answer now rather than at its timeout.
+      const onAbandoned = () => {
+        if (replier.finalSent) return;
+        replies.replyError(replier, {
+          code: WireErrorCode.HandlerFailed,
+          message: `${name}: the service closed before its handler finished`,
+        });
+      };
+      signal.addEventListener('abort', onAbandoned, { once: true });
       try {
         await (handler as (payload: unknown, context: unknown) => unknown)(payload, context);
         return 'succeeded';
       } catch (cause) {
+        if (signal.aborted) return 'failed';
         this.#options.reportError(new HandlerError(name, envelope.requestId, { cause }));
         if (!replier.finalSent) {
           replies.replyError(replier, { code: WireErrorCode.HandlerFailed, message: describe(cause) });
         }
         return 'failed';
+      } finally {
+        signal.removeEventListener('abort', onAbandoned);
       }
     });
   }

@@ -99,6 +99,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
   readonly #pending: PendingReplies;
   readonly #pool: HandlerPool;
   readonly #outbox: Outbox;
+  readonly #replies: ReplySender;
   #state: State = 'idle';
   #port: number | undefined;
   #closing: Promise<void> | undefined;
@@ -124,13 +125,14 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       validator,
       reportError,
     });
+    this.#replies = new ReplySender({ serviceName: this.serviceName, transport, validator, reportError });
     const dispatcher = new InboundDispatcher({
       handlers: this.#handlers,
       pool: this.#pool,
       pending: this.#pending,
       recent: new RecentDeliveries(RECENT_DELIVERIES),
       validator,
-      replies: new ReplySender({ serviceName: this.serviceName, transport, validator, reportError }),
+      replies: this.#replies,
       answersRefusals: transport.answersRefusals,
       accepting: () => this.#state !== 'closing' && this.#state !== 'closed',
       handlerTools: () => ({ send: this.send.bind(this), request: this.request.bind(this) }),
@@ -281,7 +283,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     this.#state = 'draining';
     await this.#pool.drain(this.#drainTimeout);
     this.#state = 'closing';
-    await this.#outbox.settled();
+    await Promise.all([this.#outbox.settled(), this.#replies.settled()]);
     try {
       await this.#transport.close();
     } finally {

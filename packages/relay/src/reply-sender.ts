@@ -19,6 +19,8 @@ export interface ReplySenderOptions {
 /** Sends the replies of this relay's handlers, and the `exo.error` replies the relay owes. */
 export class ReplySender {
   readonly #options: ReplySenderOptions;
+  /** Replies on their way to the transport; `close()` lets them go out before it closes it. */
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(options: ReplySenderOptions) {
     this.#options = options;
@@ -26,7 +28,12 @@ export class ReplySender {
 
   /** The `reply` function for one handled message: numbers its replies and sends them. */
   replierFor<M extends MessageMap>(request: NamedEnvelope): Replier<M> {
-    return new Replier((outcome, payload, wire) => this.#send(request, outcome, payload, wire));
+    return new Replier((outcome, payload, wire) => this.#track(this.#send(request, outcome, payload, wire)));
+  }
+
+  /** Resolves once every reply handed to the transport so far has settled. */
+  async settled(): Promise<void> {
+    await Promise.allSettled([...this.#inFlight]);
   }
 
   /** Sends the final `exo.error` reply of a handled message; failures were reported already. */
@@ -45,9 +52,12 @@ export class ReplySender {
     const { serviceName, transport } = this.#options;
     debug('could not take %s: %s', message.name, reason);
     const failure = { messageName: message.name, requestId: envelope.requestId, service: serviceName, reason, seq: 0 };
-    transport.send(deliveryFailedReply(failure, randomUUID())).catch((error: Error) => {
-      debug('could not report the failed delivery of %s: %s', message.name, error.message);
-    });
+    void this.#track(
+      transport.send(deliveryFailedReply(failure, randomUUID())).then(
+        () => {},
+        (error: Error) => debug('could not report the failed delivery of %s: %s', message.name, error.message),
+      ),
+    );
   }
 
   /** Checks and validates one reply, then numbers it and hands it to the transport. */
@@ -74,6 +84,13 @@ export class ReplySender {
       this.#options.reportError(error as Error);
       throw error;
     }
+  }
+
+  #track(sending: Promise<void>): Promise<void> {
+    const settled = sending.catch(() => {});
+    this.#inFlight.add(settled);
+    void settled.then(() => this.#inFlight.delete(settled));
+    return sending;
   }
 }
 
