@@ -13,6 +13,11 @@ export interface ConformanceFixture extends AsyncDisposable {
    * the relay's handled names (and replies to it) to it. Disposing the fixture closes it.
    */
   createRelay(serviceName: string, options?: CreateRelayOptions): Promise<ExoRelay>;
+  /**
+   * Stops the bus (or NATS server) and starts it again at the same address, as a crash and an
+   * orchestrator's restart would; resolves once it accepts connections again.
+   */
+  restartBus(): Promise<void>;
 }
 
 export interface ConformanceSkip {

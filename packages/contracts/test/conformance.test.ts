@@ -27,6 +27,7 @@ runRelayConformance({
         await bus.waitForService(serviceName);
         return relay;
       },
+      restartBus: () => bus.restart(),
       async [Symbol.asyncDispose]() {
         await Promise.all(relays.map((relay) => relay.close()));
         await bus.close();

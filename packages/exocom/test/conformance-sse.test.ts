@@ -5,7 +5,7 @@ import { startExoCom } from '../src/index.js';
 runRelayConformance({
   name: 'sse (ExoCom)',
   async setup() {
-    const bus = await startExoCom({ port: 0 });
+    let bus = await startExoCom({ port: 0 });
     const relays: ExoRelay[] = [];
     return {
       async createRelay(serviceName, { setup, relayOptions } = {}) {
@@ -21,6 +21,11 @@ runRelayConformance({
         // The stream's query announces the handled names: once it is open, the bus routes them.
         await relay.listen();
         return relay;
+      },
+      async restartBus() {
+        const { port } = bus;
+        await bus.close();
+        bus = await startExoCom({ port });
       },
       async [Symbol.asyncDispose]() {
         await Promise.all(relays.map((relay) => relay.close()));

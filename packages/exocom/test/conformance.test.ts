@@ -5,7 +5,7 @@ import { startExoCom } from '../src/index.js';
 runRelayConformance({
   name: 'http (ExoCom)',
   async setup() {
-    const bus = await startExoCom({ port: 0 });
+    let bus = await startExoCom({ port: 0 });
     const relays: ExoRelay[] = [];
     return {
       async createRelay(serviceName, { setup, relayOptions } = {}) {
@@ -14,6 +14,11 @@ runRelayConformance({
         setup?.(relay);
         await bus.waitForInstance({ service: serviceName, port: await relay.listen(0) });
         return relay;
+      },
+      async restartBus() {
+        const { port } = bus;
+        await bus.close();
+        bus = await startExoCom({ port });
       },
       async [Symbol.asyncDispose]() {
         await Promise.all(relays.map((relay) => relay.close()));

@@ -112,11 +112,15 @@ class NatsTransportImpl implements NatsTransport {
     }
   }
 
-  handledNamesChanged(): void {
+  async handledNamesChanged(): Promise<void> {
     if (this.#state !== 'listening') return;
-    this.#open()
-      .then((link) => this.#receiveHandledNames(link))
-      .catch((error: Error) => this.#context?.reportError(error));
+    try {
+      const link = await this.#open();
+      await this.#receiveHandledNames(link);
+      await link.connection.flush();
+    } catch (error) {
+      this.#context?.reportError(error as Error);
+    }
   }
 
   async stopReceiving(): Promise<void> {

@@ -103,6 +103,8 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
   #state: State = 'idle';
   #port: number | undefined;
   #closing: Promise<void> | undefined;
+  /** The latest change of handled names on its way to the bus. */
+  #routing: Promise<void> = Promise.resolve();
 
   constructor(options: RelayOptions<M>) {
     super();
@@ -200,7 +202,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       this.#emitError(problem);
       return;
     }
-    if (this.#state === 'listening') this.#transport.handledNamesChanged();
+    this.#announceHandledNames();
   }
 
   /** Registers several handlers at once: `{ 'users.create': handler, … }`. */
@@ -216,8 +218,22 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
    */
   unregisterHandler(name: string): boolean {
     const removed = this.#handlers.unregister(name);
-    if (removed && this.#state === 'listening') this.#transport.handledNamesChanged();
+    if (removed) this.#announceHandledNames();
     return removed;
+  }
+
+  /**
+   * Resolves once the bus routes the handlers registered so far to this relay, and no longer
+   * the unregistered ones (over HTTP and SSE the bus took the registration; over NATS the
+   * subscriptions are flushed). `listen()` does this by itself; use it after a
+   * `registerHandler()` or `unregisterHandler()` on a listening relay.
+   *
+   * @example
+   * relay.registerHandler('users.list', list)
+   * await relay.routed()
+   */
+  routed(): Promise<void> {
+    return this.#routing;
   }
 
   hasHandler(name: string): boolean {
@@ -292,6 +308,11 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       this.#port = undefined;
       this.emit('offline');
     }
+  }
+
+  #announceHandledNames(): void {
+    if (this.#state !== 'listening') return;
+    this.#routing = this.#transport.handledNamesChanged();
   }
 
   #sendsAllowed(): boolean {

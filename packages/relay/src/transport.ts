@@ -108,8 +108,12 @@ export interface Transport {
   listen(options: { port?: number; signal?: AbortSignal }): Promise<ListenInfo>;
   /** Hands one message to the bus; resolves when the bus (or a connected NATS server) has taken it. */
   send(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt>;
-  /** The set of handled names changed while listening: subscribe or announce anew. */
-  handledNamesChanged(): void;
+  /**
+   * The set of handled names changed while listening: subscribe or announce anew. Resolves
+   * once the bus (or NATS) routes the names handled now; never rejects — a failure is reported
+   * with `reportError` and the next announcement repeats it.
+   */
+  handledNamesChanged(): Promise<void>;
   /**
    * The relay runs `maxConcurrentHandlers` handlers (`true`) or has room again (`false`). A
    * transport that can stop taking work does so (leave the NATS queue groups) while saturated.

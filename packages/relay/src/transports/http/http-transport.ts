@@ -124,7 +124,7 @@ class HttpTransport implements Transport {
     this.#watch = new BusWatch(this.#client, context, {
       interval: this.#options.busCheckInterval,
       maxRetryDelay: MAX_RETRY_DELAY,
-      onBack: () => this.#announcer?.announce(),
+      onBack: () => void this.#announcer?.announce(),
     });
   }
 
@@ -177,8 +177,8 @@ class HttpTransport implements Transport {
     return this.#client.send(message, options?.signal);
   }
 
-  handledNamesChanged(): void {
-    this.#announcer?.announce();
+  async handledNamesChanged(): Promise<void> {
+    await this.#announcer?.announce();
   }
 
   stopReceiving(): Promise<void> {

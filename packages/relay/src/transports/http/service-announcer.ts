@@ -25,6 +25,7 @@ export interface ServiceAnnouncerOptions {
 export class ServiceAnnouncer {
   readonly #options: ServiceAnnouncerOptions;
   #timer: NodeJS.Timeout | undefined;
+  #announcing: Promise<void> = Promise.resolve();
   /** False once the bus said it takes no registrations (404). */
   #supported = true;
   /** True once the relay withholds or withdraws: nothing is announced any more. */
@@ -55,10 +56,16 @@ export class ServiceAnnouncer {
       this.#timer = setInterval(() => this.announce(), this.#options.interval).unref();
   }
 
-  /** Announces the names handled now; failures are only logged, the next announcement repeats it. */
-  announce(): void {
-    if (!this.#supported || this.#stopped) return;
-    this.#register().catch((error: Error) => debug('registering failed: %s', error.message));
+  /**
+   * Announces the names handled now, after the announcements before it, and resolves once the
+   * bus took it; failures are only logged, the next announcement repeats it.
+   */
+  announce(): Promise<void> {
+    this.#announcing = this.#announcing.then(() => {
+      if (!this.#supported || this.#stopped) return;
+      return this.#register().catch((error: Error) => debug('registering failed: %s', error.message));
+    });
+    return this.#announcing;
   }
 
   /**

@@ -154,8 +154,9 @@ class SseTransport implements Transport {
     return this.#client.send(message, options?.signal);
   }
 
-  handledNamesChanged(): void {
+  handledNamesChanged(): Promise<void> {
     this.#announcing = this.#announcing.then(() => this.#announce());
+    return this.#announcing;
   }
 
   /**
@@ -166,8 +167,7 @@ class SseTransport implements Transport {
   async stopReceiving(): Promise<void> {
     if (!this.#receiving) return this.#announcing;
     this.#receiving = false;
-    this.handledNamesChanged();
-    await this.#announcing;
+    await this.handledNamesChanged();
   }
 
   close(): Promise<void> {
@@ -204,7 +204,7 @@ class SseTransport implements Transport {
     this.#announced = names;
     this.#requireContext().reportStatus({ type: 'online', address: this.#address });
     // Handlers registered while the connect was under way are not in its query.
-    this.handledNamesChanged();
+    void this.handledNamesChanged();
   }
 
   /** Tells the bus the names handled now, unless it knows them; a stream that reconnects tells it anyway. */
