@@ -53,20 +53,6 @@ describe('the SSE transport', () => {
     for (const [build, text] of cases) expect(build).toThrow(new ConfigError(text));
   });
 
-  it('listen() rejects with ExoComUnreachableError, after retrying, when the bus cannot be reached', async () => {
-    const port = await freePort();
-    await using relay = sseRelay(port, { sse: { retries: 2, reconnectDelay: 5 } });
-    const emitted: Error[] = [];
-    relay.on('error', (error) => emitted.push(error));
-
-    const error = await rejectionOf(relay.listen());
-
-    expect(error).toBeInstanceOf(ExoComUnreachableError);
-    expect(error).toMatchObject({ host: '127.0.0.1', port, messageName: 'GET /events' });
-    expect((error.cause as { code?: string }).code).toBe('ECONNREFUSED');
-    expect(emitted).toEqual([error]);
-  });
-
   it('listen() rejects at once with MessageRejectedError when the bus refuses the stream (no SSE delivery)', async () => {
     const requests: string[] = [];
     const oldBus = createServer((request, response) => {

@@ -21,8 +21,6 @@ export interface EventStreamOptions {
   /** First reconnect backoff in ms; doubles up to `maxReconnectDelay`. */
   reconnectDelay: number;
   maxReconnectDelay: number;
-  /** Extra attempts `open()` makes before it gives up. */
-  retries: number;
   /** A connection opened: the bus named the instance; `names` are those the connect announced. */
   onConnect(connection: { instance: string; names: readonly string[] }): void;
   /** The connection was lost; the stream tries again (attempt 1, 2 …). */
@@ -64,11 +62,12 @@ export class EventStream {
   }
 
   /**
-   * Connects, retrying connection failures `retries` times, and resolves once the stream is
-   * open (the bus routes the announced names to it from then on); keeps it open until `close()`.
+   * Connects, trying again while the bus cannot be reached (each failed attempt is reported with
+   * `onDisconnect`), and resolves once the stream is open (the bus routes the announced names
+   * to it from then on); keeps it open until `close()`. `signal` gives up connecting.
    */
-  async open(): Promise<void> {
-    const connection = await this.#connectFirst();
+  async open(signal?: AbortSignal): Promise<void> {
+    const connection = await this.#connectFirst(signal);
     this.#running = this.#run(connection);
   }
 
@@ -79,17 +78,20 @@ export class EventStream {
     await this.#client.destroy();
   }
 
-  async #connectFirst(): Promise<Connection> {
-    const { host, port, retries } = this.#options;
-    for (let attempt = 0; ; attempt += 1) {
+  /** Connects, trying again with backoff while the bus cannot be reached; a refusal or `signal` ends it. */
+  async #connectFirst(signal: AbortSignal | undefined): Promise<Connection> {
+    const { host, port } = this.#options;
+    const stop = signal === undefined ? this.#closing.signal : AbortSignal.any([this.#closing.signal, signal]);
+    for (let attempt = 1; ; attempt += 1) {
       try {
         return await this.#connect();
       } catch (error) {
         if (this.#closing.signal.aborted) throw new RelayClosedError('the relay closed while it connected');
         if (error instanceof MessageRejectedError) throw error;
-        if (attempt >= retries) throw new ExoComUnreachableError(host, port, EVENT_STREAM_REQUEST, { cause: error });
-        debug('opening the event stream failed (%s), retry %d of %d', (error as Error).message, attempt + 1, retries);
-        if (!(await this.#wait(attempt))) throw new RelayClosedError('the relay closed while it connected');
+        const unreachable = new ExoComUnreachableError(host, port, EVENT_STREAM_REQUEST, { cause: error });
+        debug('opening the event stream failed (%s), attempt %d', (error as Error).message, attempt);
+        this.#options.onDisconnect({ attempt, error: unreachable });
+        if (!(await this.#wait(attempt - 1, stop))) throw signal?.aborted ? signal.reason : unreachable;
       }
     }
   }
@@ -190,13 +192,13 @@ export class EventStream {
     if (Number.isSafeInteger(id) && id > 0) this.#lastEventId = id;
   }
 
-  /** Waits the backoff before attempt `attempt + 1`; `false` when closing cut the wait short. */
-  async #wait(attempt: number): Promise<boolean> {
+  /** Waits the backoff before attempt `attempt + 1`; `false` when closing (or `signal`) cut the wait short. */
+  async #wait(attempt: number, signal: AbortSignal = this.#closing.signal): Promise<boolean> {
     const { reconnectDelay, maxReconnectDelay } = this.#options;
     // Jitter, so relays that lost one bus do not all come back at the same instant.
     const backoff = Math.min(maxReconnectDelay, reconnectDelay * 2 ** attempt) * (0.5 + Math.random() / 2);
     try {
-      await delay(backoff, undefined, { signal: this.#closing.signal });
+      await delay(backoff, undefined, { signal });
       return true;
     } catch {
       return false;

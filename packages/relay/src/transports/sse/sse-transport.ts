@@ -20,8 +20,8 @@ export interface SseTransportOptions {
    */
   connections?: number;
   /**
-   * Extra attempts when the bus cannot be reached, for a message and for opening the stream in
-   * `listen()`, with backoff `retryDelay`, ×2, ×4 … (for the stream: `reconnectDelay`).
+   * Extra attempts when the bus cannot be reached to take a message, with backoff `retryDelay`,
+   * ×2, ×4 … (`listen()` tries to open the stream until it can, with backoff `reconnectDelay`).
    * @default 3
    */
   retries?: number;
@@ -114,7 +114,7 @@ class SseTransport implements Transport {
     });
   }
 
-  async listen({ port }: { port?: number }): Promise<ListenInfo> {
+  async listen({ port, signal }: { port?: number; signal?: AbortSignal }): Promise<ListenInfo> {
     const context = this.#requireContext();
     if (port !== undefined && port !== 0)
       debug('%s: SSE delivery binds no port; ignoring %d', context.serviceName, port);
@@ -128,7 +128,6 @@ class SseTransport implements Transport {
       heartbeatTimeout: options.heartbeatTimeout,
       reconnectDelay: options.reconnectDelay,
       maxReconnectDelay: options.maxReconnectDelay,
-      retries: options.retries,
       onConnect: ({ instance, names }) => this.#connected(instance, names),
       onDisconnect: ({ attempt, error }) => {
         context.reportStatus({ type: 'reconnecting', attempt, error });
@@ -139,7 +138,7 @@ class SseTransport implements Transport {
     });
     this.#stream = stream;
     try {
-      await stream.open();
+      await stream.open(signal);
     } catch (error) {
       this.#stream = undefined;
       await stream.close();
