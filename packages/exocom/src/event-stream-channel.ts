@@ -64,11 +64,11 @@ export class EventStreamChannel implements InstanceChannel {
   }
 
   async deliver(message: OutgoingMessage): Promise<DeliveryOutcome> {
-    if (this.#closed) return { kind: 'unreachable', reason: 'the event-stream instance was forgotten' };
+    if (this.#closed) return { kind: 'not-reached', reason: 'the event-stream instance was forgotten' };
     if (this.#buffer.add(message.name, message.json) === undefined) {
       const reason = `its event stream holds ${this.#buffer.size} events (${this.#buffer.bytes} bytes) it has not read, the most it may: it reads too slowly or is away`;
       if (this.#response !== undefined) this.#disconnect('slow-consumer');
-      return { kind: 'unreachable', reason };
+      return { kind: 'not-reached', reason };
     }
     this.#scheduleFlush();
     return { kind: 'delivered' };
@@ -115,6 +115,11 @@ export class EventStreamChannel implements InstanceChannel {
       bufferedBytes: this.#buffer.bytes,
       writeBuffer: this.#response?.writableLength ?? 0,
     };
+  }
+
+  /** Events only live in this channel: retiring it forgets them, as closing does. */
+  retire(): Promise<void> {
+    return this.close();
   }
 
   /** Ends the connection (at once when it is stuck) and forgets everything. */

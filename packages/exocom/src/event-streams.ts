@@ -4,6 +4,7 @@ import {
   type EventStreamDeregistration,
   type EventStreamRegistration,
   INSTANCE_HEADER,
+  isReservedName,
   parseEventStreamQuery,
 } from '@exorelay/protocol';
 import { debug } from './debug.js';
@@ -174,13 +175,18 @@ export class EventStreams {
   }
 }
 
-/** Why the bus forgot an event-stream instance, for the `DELIVERY_FAILED` replies to what it owed. */
-export function describeForgetting(reason: InstanceChangeReason, retention: number): string {
+/** Why the bus gave up on an instance, for the `DELIVERY_FAILED` replies to what it owed. */
+export function describeForgetting(
+  reason: InstanceChangeReason,
+  settings: { eventStreams: { retention: number }; failureThreshold: number },
+): string {
   switch (reason) {
     case 'expired':
-      return `its event stream stayed away too long to be resumed (more than ${retention} ms, or past the events the bus still held), so the bus forgot it before it answered`;
+      return `its event stream stayed away too long to be resumed (more than ${settings.eventStreams.retention} ms, or past the events the bus still held), so the bus forgot it before it answered`;
     case 'deregistration':
       return 'it closed before it answered';
+    case 'unreachable':
+      return `it stopped answering (${settings.failureThreshold} failed deliveries or health checks in a row) before it answered`;
     default:
       return `the bus forgot it (${reason}) before it answered`;
   }
@@ -204,6 +210,13 @@ function parseEventStreamRequest(request: IncomingMessage): Parsed<EventStreamRe
   const parsed = parseEventStreamQuery(new URL(request.url ?? '/', 'http://exocom').searchParams);
   if (!parsed.ok) return parsed;
   const { serviceName: service, receives, instance } = parsed.query;
+  const reserved = receives.find((name) => isReservedName(name));
+  if (reserved !== undefined) {
+    return {
+      ok: false,
+      error: `receives lists '${reserved}', a reserved name: names starting with 'exo.' belong to the protocol and no handler may take them`,
+    };
+  }
   const header = request.headers['last-event-id'];
   const lastEventId = parseLastEventId(header);
   if (lastEventId === undefined) {

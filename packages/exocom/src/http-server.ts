@@ -1,12 +1,21 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeMessageName, type Envelope, EVENTS_PATH, INSTANCE_HEADER, parseEnvelope } from '@exorelay/protocol';
+import {
+  BUS_INSTANCE_HEADER,
+  decodeMessageName,
+  type Envelope,
+  EVENTS_PATH,
+  INSTANCE_HEADER,
+  parseEnvelope,
+} from '@exorelay/protocol';
 import { answerJson, answerText, closeGracefully, listenOn, readBody } from '@exorelay/protocol/node';
 import { debug } from './debug.js';
 import { PortInUseError } from './errors.js';
 
 /** The answer to one request: JSON, or a plain-text reason. */
-export type EndpointAnswer = { status: number; json: unknown } | { status: number; text: string };
+export type EndpointAnswer =
+  | { status: number; json: unknown }
+  | { status: number; text: string; headers?: Record<string, string> | undefined };
 
 /** What the HTTP layer hands on once a request is well-formed. */
 export interface BusEndpoints {
@@ -24,6 +33,8 @@ export interface BusHttpServerOptions {
   host: string;
   port: number;
   bodyLimit: number;
+  /** Sent as `exocom-instance` with every answer: a relay that sees it change knows the bus restarted. */
+  busInstance: string;
   endpoints: BusEndpoints;
 }
 
@@ -70,6 +81,7 @@ export class BusHttpServer {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A client that goes away mid-body must not become an unhandled 'error' event.
     request.on('error', (error) => debug('request stream error: %s', error.message));
+    response.setHeader(BUS_INSTANCE_HEADER, this.#options.busInstance);
     const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
     const route = this.#routeOf(path);
     if (route === undefined) return drainThen(request, response, { status: 404, text: `not found: ${path}` });
@@ -137,7 +149,7 @@ export class BusHttpServer {
     next: (body: unknown, json: string) => EndpointAnswer,
   ): Promise<EndpointAnswer> {
     const contentType = request.headers['content-type'];
-    if (contentType !== undefined && !/^application\/json\b/i.test(contentType)) {
+    if (contentType !== undefined && !isJsonMediaType(contentType)) {
       request.resume();
       return { status: 415, text: `content-type must be application/json, got ${contentType}` };
     }
@@ -157,9 +169,17 @@ export class BusHttpServer {
   }
 }
 
+/** `application/json`, optionally with parameters (`; charset=utf-8`); not `application/json-patch+json`. */
+function isJsonMediaType(contentType: string): boolean {
+  return /^application\/json[\t ]*(;|$)/i.test(contentType.trim());
+}
+
 function answer(response: ServerResponse, result: EndpointAnswer): void {
   // After refusing a too-large body, stop the upload rather than read the rest.
   if (result.status === 413) response.setHeader('connection', 'close');
+  if ('headers' in result && result.headers !== undefined) {
+    for (const [name, value] of Object.entries(result.headers)) response.setHeader(name, value);
+  }
   if ('json' in result) answerJson(response, result.status, result.json);
   else answerText(response, result.status, result.text);
 }

@@ -57,6 +57,8 @@ export interface RoutingTableOptions {
   /** An instance counts as down (configured) or is forgotten (registered) after this many failures in a row. */
   failureThreshold: number;
   onChange(change: InstanceChange): void;
+  /** An instance left the table: messages held for it must go elsewhere. */
+  onRemove(instance: Instance): void;
 }
 
 const noTranslations = new NameTranslator([]);
@@ -209,8 +211,13 @@ export class RoutingTable {
     this.#emit('updated', 'reachable', instance);
   }
 
-  /** The instance could not be reached; after `failureThreshold` times in a row it is down or forgotten. */
+  /**
+   * The instance could not be reached; after `failureThreshold` times in a row it is down or
+   * forgotten. An event-stream instance is judged by time instead (its connection, and how long
+   * it stays away): under load, a count of refused messages runs out within milliseconds.
+   */
   reportFailure(instance: Instance): void {
+    if (instance.eventStream !== undefined) return;
     instance.consecutiveFailures += 1;
     if (instance.consecutiveFailures < this.#options.failureThreshold) return;
     if (this.#instances.get(instance.key) !== instance) return;
@@ -294,9 +301,10 @@ export class RoutingTable {
       this.#services.delete(service.name);
     }
     this.#reindex();
+    this.#options.onRemove(instance);
     this.#emit('removed', reason, instance);
-    // Deliveries still under way end on their own; closing only frees the connections.
-    void instance.channel.close();
+    // Deliveries under way still finish (a deregistered instance drains them); then the connections go.
+    void instance.channel.retire();
   }
 
   #dropEmptyServices(): void {
