@@ -60,12 +60,10 @@ export interface HttpChannelOptions {
  * call: whether and where to try again is the dispatcher's decision.
  */
 export class HttpInstanceChannel implements InstanceChannel {
-  readonly #options: HttpChannelOptions;
   readonly #pool: Pool;
   #retired = false;
 
   constructor(options: HttpChannelOptions) {
-    this.#options = options;
     this.#pool = new Pool(`http://${formatHost(options.host)}:${options.port}`, {
       connections: options.connections,
       headersTimeout: options.timeout,

@@ -9,7 +9,7 @@ import { describeForgetting, type EventStreamOptions, EventStreams } from './eve
 import type { FlowEvent } from './flow-log.js';
 import { HealthMonitor } from './health-monitor.js';
 import { type BusEndpoints, BusHttpServer, type EndpointAnswer } from './http-server.js';
-import { type InstanceSnapshot, instanceKey } from './instance.js';
+import type { InstanceSnapshot } from './instance.js';
 import { isPort, parseLandscape, type ServiceConfig } from './landscape.js';
 import { LoadBalancer, type LoadBalancing } from './load-balancer.js';
 import { type ExoComCounters, MessageRouter, type UnknownSenders } from './message-router.js';

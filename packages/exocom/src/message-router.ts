@@ -208,7 +208,9 @@ export class MessageRouter {
       }
       return { ok: true, receivers: 0 };
     }
-    const full = receivers.find(({ instances }) => !instances.some((instance) => this.#options.dispatcher.hasRoom(instance)));
+    const full = receivers.find(
+      ({ instances }) => !instances.some((instance) => this.#options.dispatcher.hasRoom(instance)),
+    );
     if (full !== undefined) return this.#busy(`'${name}'`, full.service.name);
     // Nobody reads the replies of a one-way message: keep no way back for them.
     const oneWay = envelope.oneWay === true;
@@ -279,7 +281,9 @@ export class MessageRouter {
   }
 
   #instancesReceiving(publicName: string, service: string): readonly Instance[] {
-    return this.#options.table.receiversOf(publicName).find((receiver) => receiver.service.name === service)?.instances ?? [];
+    return (
+      this.#options.table.receiversOf(publicName).find((receiver) => receiver.service.name === service)?.instances ?? []
+    );
   }
 
   /**

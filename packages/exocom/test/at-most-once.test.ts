@@ -66,7 +66,14 @@ describe('delivery at most once', () => {
     await using alive = await startPeer(bus.port, 'users', {
       receives: ['users.create'],
       answer: async ({ envelope }) => {
-        setImmediate(() => void alive.send('users.created', { requestId: `re-${envelope.requestId}`, responseTo: envelope.requestId, seq: 0 }));
+        setImmediate(
+          () =>
+            void alive.send('users.created', {
+              requestId: `re-${envelope.requestId}`,
+              responseTo: envelope.requestId,
+              seq: 0,
+            }),
+        );
         return 200;
       },
     });

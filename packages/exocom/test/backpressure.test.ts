@@ -70,7 +70,9 @@ describe('backpressure', () => {
           refusals += 1;
           return { status: 503, headers: { 'retry-after': '0.05' } };
         }
-        setImmediate(() => void users.send('users.created', { requestId: 'c1', responseTo: envelope.requestId, seq: 0 }));
+        setImmediate(
+          () => void users.send('users.created', { requestId: 'c1', responseTo: envelope.requestId, seq: 0 }),
+        );
         return 200;
       },
     });
