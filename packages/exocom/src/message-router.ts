@@ -338,7 +338,8 @@ export class MessageRouter {
       this.counters.delivered += 1;
       if (context.reply) this.counters.repliesRouted += 1;
       // An instance the bus gives up on before it answers would leave its requester waiting.
-      else if (!context.oneWay) {
+      // Its final reply may have overtaken this answer already: then its route is gone.
+      else if (!context.oneWay && this.#options.replyRoutes.peek(requestId) !== undefined) {
         this.#owedBy(instance).add({ requestId, name: context.publicName, sender: context.sender });
       }
       this.#options.table.reportSuccess(instance);

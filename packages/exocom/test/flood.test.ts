@@ -1,0 +1,89 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const children: ChildProcess[] = [];
+
+/** Starts a flood script in its own node process; `lines` yields each JSON line it prints. */
+function start(script: string, args: (string | number)[] = []) {
+  const child = spawn(
+    process.execPath,
+    [
+      '--conditions=@exorelay/source',
+      '--import',
+      'tsx',
+      `packages/exocom/test/support/flood/${script}`,
+      ...args.map(String),
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
+  children.push(child);
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async <T>(): Promise<T> => {
+    const line = await lines.next();
+    if (line.done === true) throw new Error(`${script} ended without printing`);
+    return JSON.parse(line.value) as T;
+  };
+  return { child, next, lines };
+}
+
+afterEach(() => {
+  for (const child of children.splice(0)) child.kill();
+});
+
+interface BusReport {
+  rss: number;
+  inFlight: number;
+  counters: Record<string, number>;
+}
+
+describe('a flood of sends at a slow receiver, each in its own process', () => {
+  it('keeps the bus memory bounded and answers every request (reply or typed error); the sender is slowed by 503s', async ({
+    annotate,
+  }) => {
+    const bus = start('bus.ts');
+    const { port } = await bus.next<{ port: number }>();
+    const reports: BusReport[] = [];
+    const watching = (async () => {
+      for await (const line of bus.lines) reports.push(JSON.parse(line) as BusReport);
+    })();
+    const receiver = start('receiver.ts', [port]);
+    await receiver.next();
+    const sender = start('sender.ts', [port, 20_000, 20]);
+
+    const result = await sender.next<{
+      sent: number;
+      answered: number;
+      errors: number;
+      refusals: number;
+      sendSeconds: number;
+    }>();
+    bus.child.stdin!.end();
+    await watching;
+
+    // Before the flood: node, tsx and the bus's source code.
+    const idleRss = reports[0]!.rss;
+    const mostRss = Math.max(...reports.map((report) => report.rss));
+    const mostInFlight = Math.max(...reports.map((report) => report.inFlight));
+    const counters = reports.at(-1)!.counters;
+    const figures = {
+      ...result,
+      idleRssMB: Math.round(idleRss / 2 ** 20),
+      busRssMB: Math.round(mostRss / 2 ** 20),
+      mostInFlight,
+      counters,
+    };
+    await annotate(JSON.stringify(figures));
+    if (process.env.FLOOD_REPORT !== undefined) {
+      writeFileSync(process.env.FLOOD_REPORT, JSON.stringify({ figures, reports }));
+    }
+    expect(result.sent).toBeGreaterThan(1000);
+    expect(result.answered).toBe(result.sent);
+    expect(mostInFlight).toBeLessThanOrEqual(256 * 2);
+    // Measured: 100 MB idle, at most 183 MB over 17 000 sends (34 000 messages with the replies),
+    // the growth being the bounded reply routes and de-duplication entries, not queued messages.
+    expect(mostRss - idleRss).toBeLessThan(100 * 2 ** 20);
+    expect(result.refusals).toBeGreaterThan(0);
+  }, 120_000);
+});
