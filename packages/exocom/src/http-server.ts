@@ -8,7 +8,14 @@ import {
   INSTANCE_HEADER,
   parseEnvelope,
 } from '@exorelay/protocol';
-import { answerJson, answerText, closeGracefully, listenOn, readBody } from '@exorelay/protocol/node';
+import {
+  answerJson,
+  answerText,
+  closeGracefully,
+  listenOn,
+  readBody,
+  refuseOversizedUploads,
+} from '@exorelay/protocol/node';
 import { debug } from './debug.js';
 import { PortInUseError } from './errors.js';
 
@@ -60,6 +67,10 @@ export class BusHttpServer {
         if (!response.headersSent) answer(response, { status: 500, text: 'internal error' });
         else response.destroy();
       });
+    });
+    refuseOversizedUploads(this.#server, options.bodyLimit, (_request, response) => {
+      response.setHeader(BUS_INSTANCE_HEADER, options.busInstance);
+      answer(response, tooLarge(options.bodyLimit));
     });
   }
 
@@ -155,9 +166,7 @@ export class BusHttpServer {
     }
     const limit = this.#options.bodyLimit;
     const body = await readBody(request, limit);
-    if (!body.ok && body.error === 'too-large') {
-      return { status: 413, text: `message body is larger than the limit of ${limit} bytes` };
-    }
+    if (!body.ok && body.error === 'too-large') return tooLarge(limit);
     // A client that went away mid-body hears nothing; the answer only closes the exchange.
     if (!body.ok) return { status: 400, text: 'the client closed the connection before the body ended' };
     try {
@@ -174,8 +183,12 @@ function isJsonMediaType(contentType: string): boolean {
   return /^application\/json[\t ]*(;|$)/i.test(contentType.trim());
 }
 
+function tooLarge(limit: number): EndpointAnswer {
+  return { status: 413, text: `message body is larger than the limit of ${limit} bytes` };
+}
+
 function answer(response: ServerResponse, result: EndpointAnswer): void {
-  // After refusing a too-large body, stop the upload rather than read the rest.
+  // The refused body was read and dropped up to a bound; whatever may still come is not read.
   if (result.status === 413) response.setHeader('connection', 'close');
   if ('headers' in result && result.headers !== undefined) {
     for (const [name, value] of Object.entries(result.headers)) response.setHeader(name, value);
