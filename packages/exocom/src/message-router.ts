@@ -239,19 +239,29 @@ export class MessageRouter {
   #routeReply(message: IncomingMessage, responseTo: string, sender: string, { fromBus = false } = {}): RouteVerdict {
     const { name, envelope } = message;
     const final = envelope.more !== true;
+    // Relays number every reply. One without `seq` comes from a 2016 peer, which sends several
+    // replies without `more`: the bus cannot tell its last, so its route stays open until it expires.
+    const closesRoute = final && typeof envelope.seq === 'number';
     const known = this.#options.replyRoutes.peek(responseTo);
     const candidates = known === undefined ? [] : this.#requesters(known);
     const full = candidates.length > 0 && !candidates.some((instance) => this.#options.dispatcher.hasRoom(instance));
     if (full && !fromBus) {
       return this.#busy(`the reply '${name}'`, known!.service);
     }
-    const route = this.#options.replyRoutes.take(responseTo, { final });
+    const route = this.#options.replyRoutes.take(responseTo, { final: closesRoute });
     const targets = route === undefined ? [] : candidates;
     const observed = this.#options.flowObserved();
     const event = { kind: 'reply', name, sender, requestId: envelope.requestId, responseTo, final } as const;
     if (targets.length === 0) {
-      debug('reply %s to %s from %s: no route back (unknown or expired request)', name, responseTo, sender);
-      if (observed) this.#options.emitFlow({ ...event, receivers: [] });
+      const dropped = route === undefined ? undefined : describeNoAddress(route.service);
+      debug(
+        'reply %s to %s from %s: %s',
+        name,
+        responseTo,
+        sender,
+        dropped ?? 'no route back (unknown or expired request)',
+      );
+      if (observed) this.#options.emitFlow({ ...event, receivers: [], ...(dropped === undefined ? {} : { dropped }) });
       return { ok: true, receivers: 0 };
     }
     if (typeof envelope.seq === 'number') {
@@ -419,6 +429,11 @@ export class MessageRouter {
       { fromBus: true },
     );
   }
+}
+
+/** Why a reply to `service` reached nobody although its request was routed: the bus has no address for it. */
+function describeNoAddress(service: string): string {
+  return `reply for '${service}' dropped: '${service}' has no address; list it in the configuration or let it register`;
 }
 
 function flowReceiver(service: Service, instance: Instance, name: string): FlowReceiver {

@@ -38,7 +38,9 @@ export class ReplyRoutes {
     this.#options = { now: Date.now, ...options };
   }
 
+  /** Routes still live; expired ones are swept first. */
   get size(): number {
+    this.#sweep();
     return this.#routes.size;
   }
 
