@@ -26,6 +26,11 @@ export type DisconnectReason = 'disconnected' | 'slow-consumer';
 export interface EventStreamChannelOptions {
   id: string;
   limits: EventBufferLimits;
+  /**
+   * Event ids read `ID:N` rather than `N`, so a plain EventSource client that sends back only
+   * `Last-Event-ID` (no `instance=`) resumes this very instance.
+   */
+  idsNameInstance: boolean;
   /** The connection ended; the instance may come back within `limits.retention`. */
   onDisconnect(reason: DisconnectReason): void;
   /** The instance stayed away longer than `limits.retention`. */
@@ -56,7 +61,7 @@ export class EventStreamChannel implements InstanceChannel {
   constructor(options: EventStreamChannelOptions) {
     this.id = options.id;
     this.#options = options;
-    this.#buffer = new EventBuffer(options.limits);
+    this.#buffer = new EventBuffer(options.limits, Date.now, options.idsNameInstance ? `${options.id}:` : '');
   }
 
   get connected(): boolean {

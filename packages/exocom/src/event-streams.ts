@@ -45,8 +45,12 @@ export interface EventStreamOptions {
 /** What `GET /events` asks for. */
 interface EventStreamRequest {
   service: string;
-  receives: string[];
-  /** The id of an instance that reconnects. */
+  /**
+   * The names it handles; `undefined` when the URL names none: a plain EventSource client,
+   * which gets what the configuration says the service receives.
+   */
+  receives: string[] | undefined;
+  /** The id of an instance that reconnects: `instance=`, or the `ID` of a `Last-Event-ID: ID:N`. */
   instance: string | undefined;
   /** The id of the last event it received (`Last-Event-ID`); 0 for none. */
   lastEventId: number;
@@ -78,9 +82,9 @@ export class EventStreams {
     const refusal = known === undefined ? undefined : refuseTakeover(known, service);
     if (refusal !== undefined) return refusal;
     const host = request.socket.remoteAddress ?? 'unknown';
-    const names = new Set(receives);
+    const names = new Set(receives ?? this.#table.configuredReceivesOf(service));
     const resumed = known !== undefined && this.#resume(known, lastEventId);
-    const stream = resumed ? known.eventStream! : this.#createChannel();
+    const stream = resumed ? known.eventStream! : this.#createChannel({ idsNameInstance: receives === undefined });
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
@@ -121,11 +125,12 @@ export class EventStreams {
     await Promise.all(this.#streams().map((instance) => instance.channel.close()));
   }
 
-  #createChannel(): EventStreamChannel {
+  #createChannel({ idsNameInstance }: { idsNameInstance: boolean }): EventStreamChannel {
     const id = randomUUID();
     const instance = () => this.#table.instance(id);
     return new EventStreamChannel({
       id,
+      idsNameInstance,
       limits: {
         maxEvents: this.#options.maxBufferedEvents,
         maxBytes: this.#options.maxBufferedBytes,
@@ -218,20 +223,38 @@ function parseEventStreamRequest(request: IncomingMessage): Parsed<EventStreamRe
     };
   }
   const header = request.headers['last-event-id'];
-  const lastEventId = parseLastEventId(header);
-  if (lastEventId === undefined) {
+  const lastEvent = parseLastEventId(header);
+  if (lastEvent === undefined) {
     return {
       ok: false,
-      error: `Last-Event-ID must be the id of an event this bus sent (an integer ≥ 0), got '${header}'`,
+      error: `Last-Event-ID must be the id of an event this bus sent (N or INSTANCE:N, N an integer ≥ 0), got '${header}'`,
     };
   }
-  return { ok: true, value: { service, receives: [...receives], instance, lastEventId } };
+  if (instance !== undefined && lastEvent.instance !== undefined && lastEvent.instance !== instance) {
+    return {
+      ok: false,
+      error: `Last-Event-ID names instance '${lastEvent.instance}' but instance= names '${instance}': send one, or the same in both`,
+    };
+  }
+  const named = new URL(request.url ?? '/', 'http://exocom').searchParams.has('receives');
+  return {
+    ok: true,
+    value: {
+      service,
+      receives: named ? [...receives] : undefined,
+      instance: instance ?? lastEvent.instance,
+      lastEventId: lastEvent.id,
+    },
+  };
 }
 
-function parseLastEventId(header: string | string[] | undefined): number | undefined {
+/** `N`, or `INSTANCE:N` as the bus writes ids for plain EventSource clients; absent is 0. */
+function parseLastEventId(header: string | string[] | undefined): { id: number; instance?: string } | undefined {
   if (Array.isArray(header)) return undefined;
-  if (header === undefined || header === '') return 0;
-  if (!/^\d+$/.test(header)) return undefined;
-  const id = Number(header);
-  return Number.isSafeInteger(id) ? id : undefined;
+  if (header === undefined || header === '') return { id: 0 };
+  const match = /^(?:(.+):)?(\d+)$/.exec(header);
+  if (match === null) return undefined;
+  const id = Number(match[2]);
+  if (!Number.isSafeInteger(id)) return undefined;
+  return match[1] === undefined ? { id } : { id, instance: match[1] };
 }
