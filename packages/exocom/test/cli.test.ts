@@ -151,7 +151,9 @@ describe('the exocom CLI', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(registration),
     });
-    const status = await (await fetch(`http://127.0.0.1:${port}/status`)).json();
+    const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as {
+      services: { instances: { port: number }[] }[];
+    };
     expect(status.services[0].instances[0].port).toBe(9);
 
     await using wrong = startCli(['--port', '0', '--max-busy-wait', 'soon']);
