@@ -154,7 +154,7 @@ describe('the exocom CLI', () => {
     const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as {
       services: { instances: { port: number }[] }[];
     };
-    expect(status.services[0].instances[0].port).toBe(9);
+    expect(status.services[0]?.instances[0]?.port).toBe(9);
 
     await using wrong = startCli(['--port', '0', '--max-busy-wait', 'soon']);
     expect(await wrong.exited).toBe(2);
