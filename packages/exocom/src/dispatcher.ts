@@ -34,6 +34,11 @@ interface Job {
   done(result: DispatchResult): void;
 }
 
+/** A `POST /send` waiting for room at any of some full instances. */
+interface RoomWaiter {
+  settle(room: boolean): void;
+}
+
 interface InstanceLoad {
   queue: Job[];
   /** Jobs waiting out this instance's `retry-after`. */
@@ -54,6 +59,8 @@ export class Dispatcher {
   readonly #options: DispatcherOptions;
   readonly #loads = new Map<Instance, InstanceLoad>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Full instance → the sends waiting for one of its slots, oldest first. */
+  readonly #roomWaiters = new Map<Instance, Set<RoomWaiter>>();
   #stopped = false;
 
   constructor(options: DispatcherOptions) {
@@ -73,6 +80,42 @@ export class Dispatcher {
     return load === undefined ? 0 : load.queue.length + load.waiting;
   }
 
+  /** Whether another send may wait for room at `instances`: at most `maxQueuedPerInstance` wait per instance. */
+  canWaitForRoom(instances: readonly Instance[]): boolean {
+    return instances.some(
+      (instance) => (this.#roomWaiters.get(instance)?.size ?? 0) < this.#options.maxQueuedPerInstance,
+    );
+  }
+
+  /**
+   * Resolves `true` once one of `instances` freed a slot (the oldest waiter first), or `false`
+   * after `timeout` ms. The caller checks again: another send may have taken the slot.
+   */
+  waitForRoom(instances: readonly Instance[], timeout: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const waiter: RoomWaiter = {
+        settle: (room) => {
+          clearTimeout(timer);
+          for (const instance of instances) {
+            const waiters = this.#roomWaiters.get(instance);
+            waiters?.delete(waiter);
+            if (waiters?.size === 0) this.#roomWaiters.delete(instance);
+          }
+          resolve(room);
+        },
+      };
+      const timer = setTimeout(() => waiter.settle(false), timeout);
+      for (const instance of instances) {
+        let waiters = this.#roomWaiters.get(instance);
+        if (waiters === undefined) {
+          waiters = new Set();
+          this.#roomWaiters.set(instance, waiters);
+        }
+        waiters.add(waiter);
+      }
+    });
+  }
+
   /** Delivers `message` to `instance`, or to one of `siblings` when it cannot take it. Never rejects. */
   dispatch(
     instance: Instance,
@@ -86,6 +129,8 @@ export class Dispatcher {
 
   /** The instance left the routing table: what waits for it goes to a sibling or fails. */
   instanceRemoved(instance: Instance): void {
+    // Sends waiting for its room look again: the message may go elsewhere now, or nowhere.
+    for (const waiter of [...(this.#roomWaiters.get(instance) ?? [])]) waiter.settle(true);
     const load = this.#loads.get(instance);
     if (load === undefined) return;
     const jobs = load.queue.splice(0);
@@ -102,6 +147,7 @@ export class Dispatcher {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#loads.clear();
+    for (const waiters of [...this.#roomWaiters.values()]) for (const waiter of [...waiters]) waiter.settle(false);
   }
 
   #enqueue(instance: Instance, job: Job): void {
@@ -129,6 +175,7 @@ export class Dispatcher {
     if (this.#stopped) return;
     this.#next(instance);
     this.#settle(instance, job, outcome);
+    this.#roomWaiters.get(instance)?.values().next().value?.settle(true);
   }
 
   /** A slot of `instance` is free: the oldest message waiting for it takes it. */

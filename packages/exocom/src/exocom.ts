@@ -65,6 +65,12 @@ export interface ExoComOptions {
    */
   maxQueuedPerInstance?: number;
   /**
+   * How long `POST /send` waits, in ms, for room when every instance of a receiver is full,
+   * before it answers `503` with `retry-after`. The wait itself slows the sender down.
+   * @default 5000
+   */
+  maxSendWait?: number;
+  /**
    * Longest a message waits, in ms, for instances that answer `503` (saturated or closing) and
    * have no free sibling; after that its requester gets `DELIVERY_FAILED` (`… is busy`).
    * @default 5000
@@ -236,6 +242,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
       dispatcher,
       replyRoutes,
       deduplication: { ttl: settings.deduplicationTtl, max: settings.maxDeduplicated },
+      maxSendWait: settings.maxSendWait,
       unknownSenders: settings.unknownSenders,
       owedReplies: { ttl: settings.replyRouteTtl, maxEntries: settings.maxReplyRoutes },
       emitFlow: (event) => {
@@ -354,9 +361,10 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
   async #close(): Promise<void> {
     // Event streams never end by themselves; the server closes once every connection has.
     await this.#streams.close();
+    // Sends waiting for room are answered now (503), or the server would wait for them.
+    this.#dispatcher.stop();
     await this.#server.close();
     this.#router.stop();
-    this.#dispatcher.stop();
     await this.#health?.stop();
     await this.#table.close();
     this.#replyRoutes.clear();
@@ -392,8 +400,8 @@ function endpoints(bus: {
 }): BusEndpoints {
   const text = (status: number, message: string): EndpointAnswer => ({ status, text: message });
   return {
-    send(message) {
-      const verdict = bus.router.route(message);
+    async send(message) {
+      const verdict = await bus.router.routeWhenRoom(message);
       if (verdict.ok) return { status: 200, json: { receivers: verdict.receivers } };
       const headers = verdict.retryAfter === undefined ? undefined : { 'retry-after': String(verdict.retryAfter) };
       return { status: verdict.status, text: verdict.error, headers };
@@ -456,6 +464,7 @@ function resolveOptions(options: ExoComOptions): Settings {
     maxInFlightPerInstance: 256,
     maxQueuedPerInstance: 1024,
     maxBusyWait: 5000,
+    maxSendWait: 5000,
     deduplicationTtl: 60_000,
     maxDeduplicated: 100_000,
     deliveryTimeout: 10_000,
@@ -494,6 +503,7 @@ function resolveOptions(options: ExoComOptions): Settings {
     'maxInFlightPerInstance',
     'maxQueuedPerInstance',
     'maxBusyWait',
+    'maxSendWait',
     'deduplicationTtl',
     'maxDeduplicated',
   ] as const) {

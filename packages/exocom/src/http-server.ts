@@ -26,7 +26,12 @@ export type EndpointAnswer =
 
 /** What the HTTP layer hands on once a request is well-formed. */
 export interface BusEndpoints {
-  send(message: { name: string; envelope: Envelope; json: string; instance: string | undefined }): EndpointAnswer;
+  send(message: {
+    name: string;
+    envelope: Envelope;
+    json: string;
+    instance: string | undefined;
+  }): EndpointAnswer | Promise<EndpointAnswer>;
   register(body: unknown): EndpointAnswer;
   deregister(body: unknown): EndpointAnswer;
   configure(body: unknown): EndpointAnswer;
@@ -157,7 +162,7 @@ export class BusHttpServer {
   /** Reads, size-checks and parses a JSON body, then hands it on. */
   async #withJson(
     request: IncomingMessage,
-    next: (body: unknown, json: string) => EndpointAnswer,
+    next: (body: unknown, json: string) => EndpointAnswer | Promise<EndpointAnswer>,
   ): Promise<EndpointAnswer> {
     const contentType = request.headers['content-type'];
     if (contentType !== undefined && !isJsonMediaType(contentType)) {

@@ -26,8 +26,10 @@ export interface ExoComCounters {
   noReceivers: number;
   /** `exo.error` replies with code `DELIVERY_FAILED` the bus sent. */
   errorReplies: number;
-  /** Sends answered `503` because their receivers' queues were full. */
+  /** Sends answered `503` because their receivers' queues stayed full for `maxSendWait`. */
   refusedBusy: number;
+  /** Sends whose answer waited for room at their receivers: the bus slowed their senders down. */
+  heldSends: number;
   /** Sends the bus had routed already (same sender and `requestId`), answered again without routing. */
   duplicates: number;
 }
@@ -43,8 +45,11 @@ export interface IncomingMessage {
 
 export type RouteVerdict =
   | { ok: true; receivers: number }
-  /** `retryAfter` (seconds) comes with a `503`: the receivers are busy, the sender may retry. */
-  | { ok: false; status: number; error: string; retryAfter?: number };
+  /**
+   * `retryAfter` (seconds) comes with a `503`: the receivers are busy, the sender may retry;
+   * `blockedOn` lists the full instances whose room would let the message through.
+   */
+  | { ok: false; status: number; error: string; retryAfter?: number; blockedOn?: readonly Instance[] };
 
 /**
  * How the bus treats a sender it knows neither from the configuration nor from a registration.
@@ -62,6 +67,8 @@ export interface MessageRouterOptions {
   /** How long, and how many, routed sends are remembered to ignore a sender's retry of the same one. */
   deduplication: { ttl: number; max: number };
   unknownSenders: UnknownSenders;
+  /** How long `POST /send` may wait for room at full receivers before it answers `503`, in ms. */
+  maxSendWait: number;
   /** How long, and how many, messages an instance is remembered to owe a reply to. */
   owedReplies: Omit<OwedRepliesOptions, 'now'>;
   emitFlow(event: FlowEvent): void;
@@ -106,6 +113,7 @@ export class MessageRouter {
     noReceivers: 0,
     errorReplies: 0,
     refusedBusy: 0,
+    heldSends: 0,
     duplicates: 0,
   };
   readonly #options: MessageRouterOptions;
@@ -154,6 +162,30 @@ export class MessageRouter {
     else if (change.type === 'removed') this.#owed.delete(key);
   }
 
+  /**
+   * Routes a message, waiting (up to `maxSendWait`) while every instance of a receiver is full:
+   * the sender's answer comes later, which slows it down to what the receivers take. Past that,
+   * or when too many sends wait already, `503` with `retry-after`.
+   */
+  async routeWhenRoom(message: IncomingMessage): Promise<RouteVerdict> {
+    const deadline = Date.now() + this.#options.maxSendWait;
+    let held = false;
+    for (;;) {
+      const verdict = this.route(message);
+      if (verdict.ok || verdict.blockedOn === undefined) return verdict;
+      const left = deadline - Date.now();
+      const waiting = left > 0 && this.#options.dispatcher.canWaitForRoom(verdict.blockedOn);
+      if (waiting && !held) this.counters.heldSends += 1;
+      held = true;
+      if (!waiting || !(await this.#options.dispatcher.waitForRoom(verdict.blockedOn, left)) || this.#stopped) {
+        this.counters.refusedBusy += 1;
+        const { blockedOn: _, ...refusal } = verdict;
+        return refusal;
+      }
+    }
+  }
+
+  /** Routes a message now, or refuses it; a refusal with `blockedOn` may succeed once those instances have room. */
   route(message: IncomingMessage): RouteVerdict {
     const { name, envelope } = message;
     const sender = envelope.sender;
@@ -189,10 +221,7 @@ export class MessageRouter {
       responseTo === undefined
         ? this.#routeMessage(translated, sender)
         : this.#routeReply(translated, responseTo, sender);
-    if (!verdict.ok) {
-      this.counters.refusedBusy += 1;
-      return verdict;
-    }
+    if (!verdict.ok) return verdict;
     this.counters.received += 1;
     this.#routed.set(sendKey, verdict.receivers);
     return verdict;
@@ -211,7 +240,7 @@ export class MessageRouter {
     const full = receivers.find(
       ({ instances }) => !instances.some((instance) => this.#options.dispatcher.hasRoom(instance)),
     );
-    if (full !== undefined) return this.#busy(`'${name}'`, full.service.name);
+    if (full !== undefined) return this.#busy(`'${name}'`, full.service.name, full.instances);
     // Nobody reads the replies of a one-way message: keep no way back for them.
     const oneWay = envelope.oneWay === true;
     if (!oneWay) {
@@ -246,7 +275,7 @@ export class MessageRouter {
     const candidates = known === undefined ? [] : this.#requesters(known);
     const full = candidates.length > 0 && !candidates.some((instance) => this.#options.dispatcher.hasRoom(instance));
     if (full && !fromBus) {
-      return this.#busy(`the reply '${name}'`, known!.service);
+      return this.#busy(`the reply '${name}'`, known!.service, candidates);
     }
     const route = this.#options.replyRoutes.take(responseTo, { final: closesRoute });
     const targets = route === undefined ? [] : candidates;
@@ -280,12 +309,13 @@ export class MessageRouter {
   }
 
   /** Every instance of `service` is full: the sender hears `503` and retries later, so the bus holds no more. */
-  #busy(what: string, service: string): RouteVerdict {
-    debug('refusing %s: every instance of %s is full', what, service);
+  #busy(what: string, service: string, blockedOn: readonly Instance[]): RouteVerdict {
+    debug('holding %s: every instance of %s is full', what, service);
     return {
       ok: false,
       status: 503,
       retryAfter: 1,
+      blockedOn,
       error: `the bus is busy: it holds the most messages it may for every instance of '${service}', the receiver of ${what}; retry later`,
     };
   }

@@ -9,8 +9,8 @@ function gate() {
 }
 
 describe('backpressure', () => {
-  it('answers POST /send with 503, retry-after and a clear text once every receiving instance is full; takes sends again once they drain', async () => {
-    await using bus = await startBus({ maxInFlightPerInstance: 2, maxQueuedPerInstance: 3 });
+  it('answers POST /send with 503, retry-after and a clear text when every receiving instance stays full for maxSendWait; takes sends again once they drain', async () => {
+    await using bus = await startBus({ maxInFlightPerInstance: 2, maxQueuedPerInstance: 3, maxSendWait: 200 });
     const handlers = gate();
     await using users = await startPeer(bus.port, 'users', {
       receives: ['users.create'],
@@ -42,7 +42,35 @@ describe('backpressure', () => {
     // The refused send was not routed: the sender's retry is.
     expect(await web.send('users.create', { requestId: 'r5' })).toMatchObject({ status: 200 });
     await eventually(() => users.received.length === 6);
-    expect(bus.counters.refusedBusy).toBe(1);
+    expect(bus.counters).toMatchObject({ refusedBusy: 1, heldSends: 1 });
+  });
+
+  it('holds the answer to a send while the receivers are full and routes it once they have room: the sender is slowed, not refused', async () => {
+    await using bus = await startBus({ maxInFlightPerInstance: 1, maxQueuedPerInstance: 1 });
+    const handlers = gate();
+    await using users = await startPeer(bus.port, 'users', {
+      receives: ['users.create'],
+      answer: async () => {
+        await handlers.opened;
+        return 200;
+      },
+    });
+    await using web = await startPeer(bus.port, 'web');
+    await web.send('users.create', { requestId: 'r0' });
+    await web.send('users.create', { requestId: 'r1' });
+
+    let answered = false;
+    const held = web.send('users.create', { requestId: 'r2' }).then((answer) => {
+      answered = true;
+      return answer;
+    });
+    await eventually(() => bus.counters.heldSends === 1);
+    expect(answered).toBe(false);
+    handlers.open();
+
+    expect(await held).toEqual({ status: 200, body: '{"receivers":1}' });
+    await eventually(() => users.received.length === 3);
+    expect(bus.counters).toMatchObject({ refusedBusy: 0, heldSends: 1 });
   });
 
   it('sends a message an instance refused as busy (503) to a sibling: the requester gets the reply', async () => {

@@ -39,7 +39,7 @@ interface BusReport {
 }
 
 describe('a flood of sends at a slow receiver, each in its own process', () => {
-  it('keeps the bus memory bounded and answers every request (reply or typed error); the sender is slowed by 503s', async ({
+  it('keeps the bus memory bounded and answers every request (reply or typed error); the sender is slowed by held answers or 503s', async ({
     annotate,
   }) => {
     const bus = start('bus.ts');
@@ -84,6 +84,7 @@ describe('a flood of sends at a slow receiver, each in its own process', () => {
     // Measured: 100 MB idle, at most 183 MB over 17 000 sends (34 000 messages with the replies),
     // the growth being the bounded reply routes and de-duplication entries, not queued messages.
     expect(mostRss - idleRss).toBeLessThan(100 * 2 ** 20);
-    expect(result.refusals).toBeGreaterThan(0);
+    // The sender was slowed down: answers held until the receiver had room, or 503s.
+    expect(counters.heldSends! + counters.refusedBusy!).toBeGreaterThan(0);
   }, 120_000);
 });

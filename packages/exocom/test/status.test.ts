@@ -54,6 +54,7 @@ describe('GET /status', () => {
         noReceivers: 1,
         errorReplies: 0,
         refusedBusy: 0,
+        heldSends: 0,
         duplicates: 0,
       },
       replyRoutes: 0,
