@@ -24,6 +24,9 @@ Starts the ExoCom message bus and prints one line per message flow.
       --max-queued-per-instance N
                        most more messages held for one instance;    default 1024
                        beyond, POST /send answers 503 + retry-after
+      --max-send-wait MS
+                       longest POST /send waits for room at full    default 5000
+                       receivers before answering 503
       --max-busy-wait MS
                        longest a message waits for instances that   default 5000
                        answer 503 before its requester gets
@@ -34,6 +37,7 @@ Starts the ExoCom message bus and prints one line per message flow.
 const numericOptions = {
   'max-in-flight-per-instance': 'maxInFlightPerInstance',
   'max-queued-per-instance': 'maxQueuedPerInstance',
+  'max-send-wait': 'maxSendWait',
   'max-busy-wait': 'maxBusyWait',
 } as const;
 
@@ -93,6 +97,7 @@ function parseOptions(argv: string[]) {
       config: { type: 'string', short: 'c' },
       'max-in-flight-per-instance': { type: 'string' },
       'max-queued-per-instance': { type: 'string' },
+      'max-send-wait': { type: 'string' },
       'max-busy-wait': { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
       help: { type: 'boolean', short: 'h', default: false },
