@@ -89,13 +89,17 @@ export class Dispatcher {
 
   /**
    * Resolves `true` once one of `instances` freed a slot (the oldest waiter first), or `false`
-   * after `timeout` ms. The caller checks again: another send may have taken the slot.
+   * after `timeout` ms or when `signal` aborts. The caller checks again: another send may have
+   * taken the slot.
    */
-  waitForRoom(instances: readonly Instance[], timeout: number): Promise<boolean> {
+  waitForRoom(instances: readonly Instance[], timeout: number, signal?: AbortSignal): Promise<boolean> {
+    if (signal?.aborted === true) return Promise.resolve(false);
     return new Promise((resolve) => {
+      const onAbort = () => waiter.settle(false);
       const waiter: RoomWaiter = {
         settle: (room) => {
           clearTimeout(timer);
+          signal?.removeEventListener('abort', onAbort);
           for (const instance of instances) {
             const waiters = this.#roomWaiters.get(instance);
             waiters?.delete(waiter);
@@ -105,6 +109,7 @@ export class Dispatcher {
         },
       };
       const timer = setTimeout(() => waiter.settle(false), timeout);
+      signal?.addEventListener('abort', onAbort, { once: true });
       for (const instance of instances) {
         let waiters = this.#roomWaiters.get(instance);
         if (waiters === undefined) {

@@ -401,7 +401,8 @@ function endpoints(bus: {
   const text = (status: number, message: string): EndpointAnswer => ({ status, text: message });
   return {
     async send(message) {
-      const verdict = await bus.router.routeWhenRoom(message);
+      const { signal, ...incoming } = message;
+      const verdict = await bus.router.routeWhenRoom(incoming, signal);
       if (verdict.ok) return { status: 200, json: { receivers: verdict.receivers } };
       const headers = verdict.retryAfter === undefined ? undefined : { 'retry-after': String(verdict.retryAfter) };
       return { status: verdict.status, text: verdict.error, headers };

@@ -31,6 +31,8 @@ export interface BusEndpoints {
     envelope: Envelope;
     json: string;
     instance: string | undefined;
+    /** Aborts when the sender's connection closes: a send still waiting for room is then not routed. */
+    signal: AbortSignal;
   }): EndpointAnswer | Promise<EndpointAnswer>;
   register(body: unknown): EndpointAnswer;
   deregister(body: unknown): EndpointAnswer;
@@ -146,16 +148,25 @@ export class BusHttpServer {
   async #send(encodedName: string, request: IncomingMessage): Promise<EndpointAnswer> {
     const name = decodeMessageName(encodedName);
     if (name === undefined) return { status: 400, text: 'malformed message name in the path' };
-    return this.#withJson(request, (body, json) => {
+    return this.#withJson(request, async (body, json) => {
       const parsed = parseEnvelope(body);
       if (!parsed.ok) return { status: 400, text: parsed.error };
       const instance = request.headers[INSTANCE_HEADER];
-      return this.#options.endpoints.send({
-        name,
-        envelope: parsed.envelope,
-        json,
-        instance: typeof instance === 'string' ? instance : undefined,
-      });
+      // A sender that gave up on a held send retries it: the first must not be routed as well.
+      const senderGone = new AbortController();
+      const onClose = () => senderGone.abort();
+      request.socket.once('close', onClose);
+      try {
+        return await this.#options.endpoints.send({
+          name,
+          envelope: parsed.envelope,
+          json,
+          instance: typeof instance === 'string' ? instance : undefined,
+          signal: senderGone.signal,
+        });
+      } finally {
+        request.socket.off('close', onClose);
+      }
     });
   }
 

@@ -167,7 +167,7 @@ export class MessageRouter {
    * the sender's answer comes later, which slows it down to what the receivers take. Past that,
    * or when too many sends wait already, `503` with `retry-after`.
    */
-  async routeWhenRoom(message: IncomingMessage): Promise<RouteVerdict> {
+  async routeWhenRoom(message: IncomingMessage, signal?: AbortSignal): Promise<RouteVerdict> {
     const deadline = Date.now() + this.#options.maxSendWait;
     let held = false;
     for (;;) {
@@ -177,7 +177,8 @@ export class MessageRouter {
       const waiting = left > 0 && this.#options.dispatcher.canWaitForRoom(verdict.blockedOn);
       if (waiting && !held) this.counters.heldSends += 1;
       held = true;
-      if (!waiting || !(await this.#options.dispatcher.waitForRoom(verdict.blockedOn, left)) || this.#stopped) {
+      const room = waiting && (await this.#options.dispatcher.waitForRoom(verdict.blockedOn, left, signal));
+      if (!room || this.#stopped || signal?.aborted === true) {
         this.counters.refusedBusy += 1;
         const { blockedOn: _, ...refusal } = verdict;
         return refusal;

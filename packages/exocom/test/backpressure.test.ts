@@ -126,4 +126,37 @@ describe('backpressure', () => {
     expect(users.received.length).toBeGreaterThanOrEqual(3);
     expect(users.received.length).toBeLessThanOrEqual(5);
   });
+
+  it('does not route a held send whose sender gave up (closed the connection): its retry will be routed once, not twice', async () => {
+    await using bus = await startBus({ maxInFlightPerInstance: 1, maxQueuedPerInstance: 1 });
+    const handlers = gate();
+    await using users = await startPeer(bus.port, 'users', {
+      receives: ['users.create'],
+      answer: async () => {
+        await handlers.opened;
+        return 200;
+      },
+    });
+    await using web = await startPeer(bus.port, 'web');
+    await web.send('users.create', { requestId: 'r0' });
+    await web.send('users.create', { requestId: 'r1' });
+    const giveUp = new AbortController();
+    const abandoned = fetch(`http://127.0.0.1:${bus.port}/send/users.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sender: 'web', requestId: 'r2' }),
+      signal: giveUp.signal,
+    }).catch((error: unknown) => error);
+    await eventually(() => bus.counters.heldSends === 1);
+
+    giveUp.abort();
+    await abandoned;
+    await eventually(() => bus.counters.refusedBusy === 1);
+    handlers.open();
+    await eventually(() => users.received.length === 2);
+    await web.send('users.create', { requestId: 'r3' });
+
+    await eventually(() => users.received.length === 3);
+    expect(users.received.map(({ envelope }) => envelope.requestId)).toEqual(['r0', 'r1', 'r3']);
+  });
 });
