@@ -1,36 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
-
-const children: ChildProcess[] = [];
-
-/** Starts a flood script in its own node process; `lines` yields each JSON line it prints. */
-function start(script: string, args: (string | number)[] = []) {
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@exorelay/source',
-      '--import',
-      'tsx',
-      `packages/exocom/test/support/flood/${script}`,
-      ...args.map(String),
-    ],
-    { stdio: ['pipe', 'pipe', 'inherit'] },
-  );
-  children.push(child);
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  const next = async <T>(): Promise<T> => {
-    const line = await lines.next();
-    if (line.done === true) throw new Error(`${script} ended without printing`);
-    return JSON.parse(line.value) as T;
-  };
-  return { child, next, lines };
-}
-
-afterEach(() => {
-  for (const child of children.splice(0)) child.kill();
-});
+import { describe, expect, it } from 'vitest';
+import { startScript } from './support/child-process.js';
 
 interface BusReport {
   rss: number;
@@ -42,15 +12,17 @@ describe('a flood of sends at a slow receiver, each in its own process', () => {
   it('keeps the bus memory bounded and answers every request (reply or typed error); the sender is slowed by held answers or 503s', async ({
     annotate,
   }) => {
-    const bus = start('bus.ts');
+    await using bus = startScript('bus.ts');
     const { port } = await bus.next<{ port: number }>();
     const reports: BusReport[] = [];
     const watching = (async () => {
-      for await (const line of bus.lines) reports.push(JSON.parse(line) as BusReport);
+      for (let line = await bus.lines.next(); line.done !== true; line = await bus.lines.next()) {
+        reports.push(JSON.parse(line.value) as BusReport);
+      }
     })();
-    const receiver = start('receiver.ts', [port]);
+    await using receiver = startScript('slow-receiver.ts', [port]);
     await receiver.next();
-    const sender = start('sender.ts', [port, 20_000, 20]);
+    await using sender = startScript('flood-sender.ts', [port, 20_000, 20]);
 
     const result = await sender.next<{
       sent: number;

@@ -1,5 +1,6 @@
 import { INSTANCE_HEADER } from '@exorelay/protocol';
 import { describe, expect, it } from 'vitest';
+import { startScript } from './support/child-process.js';
 import { openEventStream } from './support/event-stream-client.js';
 import { eventually, startBus, startService } from './support/landscape.js';
 import { type PeerDelivery, startPeer } from './support/peer.js';
@@ -125,5 +126,22 @@ describe('an instance the bus gives up on while it owes a reply', () => {
     await eventually(() => bus.status().routes['users.create'] === undefined);
     expect(bus.counters.errorReplies).toBe(0);
     expect(web.received.map(({ name }) => name)).toEqual(['users.created']);
+  });
+
+  it('a pushed instance whose process dies mid-handler (its own process): the relay requester gets DELIVERY_FAILED, not a timeout', async () => {
+    await using bus = await startBus({ healthCheckInterval: 50, failureThreshold: 1 });
+    await using users = startScript('crashing-receiver.ts', [bus.port]);
+    const { port } = await users.next<{ port: number }>();
+    await bus.waitForInstance({ service: 'users', port, receives: ['users.create'] });
+    await using web = await startService(bus, 'web');
+
+    const outcome = web.request('users.create', {}, { timeout: 20_000 }).catch((error: unknown) => error);
+
+    expect(await users.exited).toBe(1);
+    expect(await outcome).toMatchObject({
+      remoteCode: 'DELIVERY_FAILED',
+      remoteMessage: expect.stringContaining('stopped answering'),
+      details: { service: 'users', instance: `127.0.0.1:${port}` },
+    });
   });
 });

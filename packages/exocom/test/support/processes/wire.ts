@@ -17,6 +17,7 @@ export async function startInstance(
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
+      if (request.url === '/status') return void response.end('{"status":"online"}');
       const name = decodeURIComponent((request.url ?? '').slice('/run/'.length));
       onRun(name, JSON.parse(Buffer.concat(chunks).toString('utf8')), response);
     });
