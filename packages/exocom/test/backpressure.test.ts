@@ -8,17 +8,22 @@ function gate() {
   return { open, opened };
 }
 
+/** A `users` instance whose `/run` answers only once `opened` resolves: a receiver that holds its deliveries. */
+function startGatedPeer(busPort: number, opened: Promise<void>) {
+  return startPeer(busPort, 'users', {
+    receives: ['users.create'],
+    answer: async () => {
+      await opened;
+      return 200;
+    },
+  });
+}
+
 describe('backpressure', () => {
   it('answers POST /send with 503, retry-after and a clear text when every receiving instance stays full for maxSendWait; takes sends again once they drain', async () => {
     await using bus = await startBus({ maxInFlightPerInstance: 2, maxQueuedPerInstance: 3, maxSendWait: 200 });
     const handlers = gate();
-    await using users = await startPeer(bus.port, 'users', {
-      receives: ['users.create'],
-      answer: async () => {
-        await handlers.opened;
-        return 200;
-      },
-    });
+    await using users = await startGatedPeer(bus.port, handlers.opened);
     await using web = await startPeer(bus.port, 'web');
 
     for (let index = 0; index < 5; index += 1) {
@@ -48,13 +53,7 @@ describe('backpressure', () => {
   it('holds the answer to a send while the receivers are full and routes it once they have room: the sender is slowed, not refused', async () => {
     await using bus = await startBus({ maxInFlightPerInstance: 1, maxQueuedPerInstance: 1 });
     const handlers = gate();
-    await using users = await startPeer(bus.port, 'users', {
-      receives: ['users.create'],
-      answer: async () => {
-        await handlers.opened;
-        return 200;
-      },
-    });
+    await using users = await startGatedPeer(bus.port, handlers.opened);
     await using web = await startPeer(bus.port, 'web');
     await web.send('users.create', { requestId: 'r0' });
     await web.send('users.create', { requestId: 'r1' });
@@ -130,13 +129,7 @@ describe('backpressure', () => {
   it('does not route a held send whose sender gave up (closed the connection): its retry will be routed once, not twice', async () => {
     await using bus = await startBus({ maxInFlightPerInstance: 1, maxQueuedPerInstance: 1 });
     const handlers = gate();
-    await using users = await startPeer(bus.port, 'users', {
-      receives: ['users.create'],
-      answer: async () => {
-        await handlers.opened;
-        return 200;
-      },
-    });
+    await using users = await startGatedPeer(bus.port, handlers.opened);
     await using web = await startPeer(bus.port, 'web');
     await web.send('users.create', { requestId: 'r0' });
     await web.send('users.create', { requestId: 'r1' });

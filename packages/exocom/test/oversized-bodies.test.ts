@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { request as httpRequest } from 'node:http';
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as undiciRequest } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { startBus } from './support/landscape.js';
@@ -41,6 +41,25 @@ async function postWithNodeHttp(port: number, body: string, headers: Record<stri
     request.end(body);
   }
   return answered;
+}
+
+/** Starts a `POST /send/users.create` with node:http and these headers; the caller writes the body. */
+function startUpload(port: number, headers: Record<string, string | number>) {
+  return httpRequest({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/send/users.create',
+    headers: { 'content-type': 'application/json', ...headers },
+  });
+}
+
+/** The status and text of the answer to `request`. */
+async function answerTo(request: ClientRequest): Promise<{ status: number | undefined; text: string }> {
+  const [response] = (await once(request, 'response')) as [IncomingMessage];
+  let text = '';
+  for await (const chunk of response) text += String(chunk);
+  return { status: response.statusCode, text };
 }
 
 describe('a body over the limit', () => {
@@ -88,16 +107,10 @@ describe('a body over the limit', () => {
 
   it('a client that uploads slowly finishes its upload without EPIPE, then reads 413', async () => {
     await using bus = await startBus();
-    const request = httpRequest({
-      host: '127.0.0.1',
-      port: bus.port,
-      method: 'POST',
-      path: '/send/users.create',
-      headers: { 'content-type': 'application/json', 'content-length': 5 * 1024 * 1024 },
-    });
+    const request = startUpload(bus.port, { 'content-length': 5 * 1024 * 1024 });
     const errors: Error[] = [];
     request.on('error', (error) => errors.push(error));
-    const responded = once(request, 'response');
+    const answered = answerTo(request);
     // One 64 KiB piece per turn of the event loop: the answer comes while the upload goes on.
     const piece = 'x'.repeat(64 * 1024);
     for (let sent = 0; sent < 80 && errors.length === 0; sent += 1) {
@@ -106,11 +119,9 @@ describe('a body over the limit', () => {
     }
     request.end();
 
-    const [response] = (await responded) as [import('node:http').IncomingMessage];
-    let text = '';
-    for await (const chunk of response) text += String(chunk);
+    const answer = await answered;
     await once(request, 'close');
-    expect({ status: response.statusCode, text, errors }).toEqual({ status: 413, text: limitText, errors: [] });
+    expect({ ...answer, errors }).toEqual({ status: 413, text: limitText, errors: [] });
   });
 
   it('a body within the limit behind Expect: 100-continue is taken as usual', async () => {
@@ -126,19 +137,11 @@ describe('a body over the limit', () => {
 
   it('a body without content-length (chunked) that grows past the limit reads 413', async () => {
     await using bus = await startBus();
-    const request = httpRequest({
-      host: '127.0.0.1',
-      port: bus.port,
-      method: 'POST',
-      path: '/send/users.create',
-      headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-    });
+    const request = startUpload(bus.port, { 'transfer-encoding': 'chunked' });
+    const answered = answerTo(request);
     for (let chunk = 0; chunk < 5; chunk += 1) request.write('x'.repeat(1024 * 1024));
     request.end();
 
-    const [response] = (await once(request, 'response')) as [import('node:http').IncomingMessage];
-    let text = '';
-    for await (const chunk of response) text += String(chunk);
-    expect({ status: response.statusCode, text }).toEqual({ status: 413, text: limitText });
+    expect(await answered).toEqual({ status: 413, text: limitText });
   });
 });
