@@ -100,9 +100,10 @@ interface DeliveryContext {
 
 /**
  * Routes one message: to one instance of every service that receives its name, or — for a
- * reply — back to the instance that sent the request. Answers at once with the number of
- * receivers and delivers concurrently; a failed delivery is counted, logged, and answered to
- * the requester with a final `exo.error` reply, so nobody waits for a reply that cannot come.
+ * reply — back to the instance that sent the request. Answers with the number of receivers as
+ * soon as the receivers have room (bounded: see {@link Dispatcher}) and delivers concurrently; a
+ * failed delivery is counted, logged, and answered to the requester with a final `exo.error`
+ * reply, so nobody waits for a reply that cannot come.
  */
 export class MessageRouter {
   readonly counters: ExoComCounters = {
@@ -137,7 +138,7 @@ export class MessageRouter {
    * The bus gave up on an instance: every message it took and has not finally answered (and
    * whose requester still waits) gets a `DELIVERY_FAILED` reply saying `reason`.
    */
-  instanceForgotten(forgotten: { service: string; instance: string }, reason: string): void {
+  #forget(forgotten: { service: string; instance: string }, reason: string): void {
     const owed = this.#owed.get(forgotten.instance);
     this.#owed.delete(forgotten.instance);
     if (owed === undefined || this.#stopped) return;
@@ -158,7 +159,7 @@ export class MessageRouter {
     const givenUp =
       (change.type === 'removed' && (eventStream !== undefined || change.reason !== 'deregistration')) ||
       (change.type === 'updated' && change.reason === 'unreachable');
-    if (givenUp) this.instanceForgotten({ service, instance: key }, reason);
+    if (givenUp) this.#forget({ service, instance: key }, reason);
     else if (change.type === 'removed') this.#owed.delete(key);
   }
 
