@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { type Envelope, runPath } from '@exorelay/protocol';
 import { Pool } from 'undici';
 
@@ -10,13 +9,20 @@ export interface OutgoingMessage {
   json: string;
 }
 
-/** What became of one delivery. */
+/**
+ * What became of one delivery attempt. Only `not-reached` and `busy` may be tried again: in
+ * every other case the instance may have started the handler, and handlers run at most once.
+ */
 export type DeliveryOutcome =
   | { kind: 'delivered' }
   /** The instance answered with a 4xx: it is up, but refused this message. */
   | { kind: 'refused'; status: number; reason: string }
-  /** The instance could not be reached, or answered 5xx, on every attempt. */
-  | { kind: 'unreachable'; reason: string; status?: number; cause?: unknown };
+  /** The instance answered 503: saturated or closing, it did not take the message; try again after `retryAfter` ms. */
+  | { kind: 'busy'; retryAfter: number; reason: string }
+  /** The message provably did not reach the instance (connection refused, connect timeout, instance gone). */
+  | { kind: 'not-reached'; reason: string; cause?: unknown }
+  /** The instance may have received the message but did not take it (5xx, reset, timeout): never retried. */
+  | { kind: 'failed'; reason: string; status?: number; cause?: unknown };
 
 /**
  * How the bus reaches one instance. Routing, load balancing and reply routes only talk to this
@@ -31,7 +37,12 @@ export interface InstanceChannel {
    * knows the instance's health itself (an event stream's connection and heartbeats).
    */
   probe?(): Promise<boolean>;
-  /** Cancels retries and deliveries in flight and frees the connections. */
+  /**
+   * The instance left the routing table: takes no new message (they come back `not-reached`),
+   * lets deliveries in flight finish, then frees the connections.
+   */
+  retire(): Promise<void>;
+  /** Cancels deliveries in flight and frees the connections. */
   close(): Promise<void>;
 }
 
@@ -40,22 +51,19 @@ export interface HttpChannelOptions {
   port: number;
   /** Most keep-alive connections to the instance. */
   connections: number;
-  /** Extra attempts after a connection failure or a 5xx answer. */
-  retries: number;
-  /** First backoff delay in ms; doubles with each retry. */
-  retryDelay: number;
   /** How long one attempt may wait for the instance's answer, in ms. */
   timeout: number;
 }
 
-/** Delivers with `POST /run/NAME` over one keep-alive undici `Pool` per instance. */
+/**
+ * Delivers with `POST /run/NAME` over one keep-alive undici `Pool` per instance, one attempt per
+ * call: whether and where to try again is the dispatcher's decision.
+ */
 export class HttpInstanceChannel implements InstanceChannel {
-  readonly #options: HttpChannelOptions;
   readonly #pool: Pool;
-  readonly #closing = new AbortController();
+  #retired = false;
 
   constructor(options: HttpChannelOptions) {
-    this.#options = options;
     this.#pool = new Pool(`http://${formatHost(options.host)}:${options.port}`, {
       connections: options.connections,
       headersTimeout: options.timeout,
@@ -63,17 +71,9 @@ export class HttpInstanceChannel implements InstanceChannel {
     });
   }
 
-  async deliver(message: OutgoingMessage): Promise<DeliveryOutcome> {
-    const { retries, retryDelay } = this.#options;
-    for (let attempt = 0; ; attempt += 1) {
-      const outcome = await this.#post(message);
-      if (outcome.kind !== 'unreachable' || attempt >= retries || this.#closing.signal.aborted) return outcome;
-      try {
-        await delay(retryDelay * 2 ** attempt, undefined, { signal: this.#closing.signal });
-      } catch {
-        return outcome;
-      }
-    }
+  deliver(message: OutgoingMessage): Promise<DeliveryOutcome> {
+    if (this.#retired) return Promise.resolve({ kind: 'not-reached', reason: 'it left the routing table' });
+    return this.#post(message);
   }
 
   async probe(): Promise<boolean> {
@@ -86,8 +86,14 @@ export class HttpInstanceChannel implements InstanceChannel {
     }
   }
 
+  async retire(): Promise<void> {
+    if (this.#retired) return;
+    this.#retired = true;
+    await this.#pool.close();
+  }
+
   async close(): Promise<void> {
-    this.#closing.abort();
+    this.#retired = true;
     // Destroying aborts requests in flight at once; an abort signal per request would cost a
     // listener on one shared signal for every message.
     await this.#pool.destroy();
@@ -106,12 +112,44 @@ export class HttpInstanceChannel implements InstanceChannel {
       const status = response.statusCode;
       if (status >= 200 && status < 300) return { kind: 'delivered' };
       const reason = text === '' ? `status ${status}` : `status ${status}: ${text}`;
-      if (status >= 500) return { kind: 'unreachable', status, reason };
+      if (status === 503) return { kind: 'busy', retryAfter: parseRetryAfter(response.headers['retry-after']), reason };
+      if (status >= 500) return { kind: 'failed', status, reason };
       return { kind: 'refused', status, reason };
     } catch (cause) {
-      return { kind: 'unreachable', reason: describeFailure(cause), cause };
+      const reason = describeFailure(cause);
+      return neverSent(cause) ? { kind: 'not-reached', reason, cause } : { kind: 'failed', reason, cause };
     }
   }
+}
+
+/** Errors that happen before a byte of the request left: connecting failed, or the pool was closed. */
+const connectFailures = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CLOSED',
+]);
+
+function neverSent(error: unknown): boolean {
+  if (error instanceof AggregateError) return error.errors.length > 0 && error.errors.every(neverSent);
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && connectFailures.has(code);
+}
+
+/** Most a `retry-after` may ask the bus to wait, in ms: longer waits are the sender's to decide. */
+const longestRetryAfter = 60_000;
+
+/** `retry-after` in seconds or as an HTTP date, in ms; 1 s when absent or unreadable. */
+export function parseRetryAfter(header: string | string[] | undefined): number {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return 1000;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+  if (!Number.isFinite(ms)) return 1000;
+  return Math.min(Math.max(ms, 0), longestRetryAfter);
 }
 
 function formatHost(host: string): string {

@@ -29,9 +29,12 @@ export type ResumeResult = { ok: true } | { ok: false; reason: string };
 // split over several `data:` lines; the reader joins them with '\n', which JSON reads the same.
 const lineBreaks = /\r\n|\r|\n/g;
 
-/** One message as an SSE event: `id:` its number, `event:` its name as in `/run/NAME`, `data:` the envelope. */
-export function formatEvent(id: number, name: string, json: string): string {
-  return `id: ${id}\nevent: ${encodeURIComponent(name)}\ndata: ${json.replace(lineBreaks, '\ndata: ')}\n\n`;
+/**
+ * One message as an SSE event: `id:` its number (after `idPrefix`, when given), `event:` its
+ * name as in `/run/NAME`, `data:` the envelope.
+ */
+export function formatEvent(id: number, name: string, json: string, idPrefix = ''): string {
+  return `id: ${idPrefix}${id}\nevent: ${encodeURIComponent(name)}\ndata: ${json.replace(lineBreaks, '\ndata: ')}\n\n`;
 }
 
 /**
@@ -58,9 +61,13 @@ export class EventBuffer {
   /** While the consumer is away nothing ages out: it has confirmed nothing since it left. */
   #away = false;
 
-  constructor(limits: EventBufferLimits, now: () => number = Date.now) {
+  readonly #idPrefix: string;
+
+  /** `idPrefix` goes before every event's number in its `id:` field (`INSTANCE:`, for plain EventSource clients). */
+  constructor(limits: EventBufferLimits, now: () => number = Date.now, idPrefix = '') {
     this.#limits = limits;
     this.#now = now;
+    this.#idPrefix = idPrefix;
   }
 
   /** Events held, written or not. */
@@ -85,7 +92,7 @@ export class EventBuffer {
   /** Numbers and keeps one event; `undefined` when the events not yet written leave no room for it. */
   add(name: string, json: string): number | undefined {
     const id = this.#lastId + 1;
-    const frame = formatEvent(id, name, json);
+    const frame = formatEvent(id, name, json, this.#idPrefix);
     const bytes = Buffer.byteLength(frame);
     this.#dropFlushed({ events: 1, bytes });
     if (this.size + 1 > this.#limits.maxEvents || this.#bytes + bytes > this.#limits.maxBytes) return undefined;

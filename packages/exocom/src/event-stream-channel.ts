@@ -26,6 +26,11 @@ export type DisconnectReason = 'disconnected' | 'slow-consumer';
 export interface EventStreamChannelOptions {
   id: string;
   limits: EventBufferLimits;
+  /**
+   * Event ids read `ID:N` rather than `N`, so a plain EventSource client that sends back only
+   * `Last-Event-ID` (no `instance=`) resumes this very instance.
+   */
+  idsNameInstance: boolean;
   /** The connection ended; the instance may come back within `limits.retention`. */
   onDisconnect(reason: DisconnectReason): void;
   /** The instance stayed away longer than `limits.retention`. */
@@ -56,7 +61,7 @@ export class EventStreamChannel implements InstanceChannel {
   constructor(options: EventStreamChannelOptions) {
     this.id = options.id;
     this.#options = options;
-    this.#buffer = new EventBuffer(options.limits);
+    this.#buffer = new EventBuffer(options.limits, Date.now, options.idsNameInstance ? `${options.id}:` : '');
   }
 
   get connected(): boolean {
@@ -64,11 +69,11 @@ export class EventStreamChannel implements InstanceChannel {
   }
 
   async deliver(message: OutgoingMessage): Promise<DeliveryOutcome> {
-    if (this.#closed) return { kind: 'unreachable', reason: 'the event-stream instance was forgotten' };
+    if (this.#closed) return { kind: 'not-reached', reason: 'the event-stream instance was forgotten' };
     if (this.#buffer.add(message.name, message.json) === undefined) {
       const reason = `its event stream holds ${this.#buffer.size} events (${this.#buffer.bytes} bytes) it has not read, the most it may: it reads too slowly or is away`;
       if (this.#response !== undefined) this.#disconnect('slow-consumer');
-      return { kind: 'unreachable', reason };
+      return { kind: 'not-reached', reason };
     }
     this.#scheduleFlush();
     return { kind: 'delivered' };
@@ -115,6 +120,11 @@ export class EventStreamChannel implements InstanceChannel {
       bufferedBytes: this.#buffer.bytes,
       writeBuffer: this.#response?.writableLength ?? 0,
     };
+  }
+
+  /** Events only live in this channel: retiring it forgets them, as closing does. */
+  retire(): Promise<void> {
+    return this.close();
   }
 
   /** Ends the connection (at once when it is stuck) and forgets everything. */

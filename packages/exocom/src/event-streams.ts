@@ -4,6 +4,7 @@ import {
   type EventStreamDeregistration,
   type EventStreamRegistration,
   INSTANCE_HEADER,
+  isReservedName,
   parseEventStreamQuery,
 } from '@exorelay/protocol';
 import { debug } from './debug.js';
@@ -44,8 +45,12 @@ export interface EventStreamOptions {
 /** What `GET /events` asks for. */
 interface EventStreamRequest {
   service: string;
-  receives: string[];
-  /** The id of an instance that reconnects. */
+  /**
+   * The names it handles; `undefined` when the URL names none: a plain EventSource client,
+   * which gets what the configuration says the service receives.
+   */
+  receives: string[] | undefined;
+  /** The id of an instance that reconnects: `instance=`, or the `ID` of a `Last-Event-ID: ID:N`. */
   instance: string | undefined;
   /** The id of the last event it received (`Last-Event-ID`); 0 for none. */
   lastEventId: number;
@@ -77,9 +82,9 @@ export class EventStreams {
     const refusal = known === undefined ? undefined : refuseTakeover(known, service);
     if (refusal !== undefined) return refusal;
     const host = request.socket.remoteAddress ?? 'unknown';
-    const names = new Set(receives);
+    const names = new Set(receives ?? this.#table.configuredReceivesOf(service));
     const resumed = known !== undefined && this.#resume(known, lastEventId);
-    const stream = resumed ? known.eventStream! : this.#createChannel();
+    const stream = resumed ? known.eventStream! : this.#createChannel({ idsNameInstance: receives === undefined });
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache',
@@ -120,11 +125,12 @@ export class EventStreams {
     await Promise.all(this.#streams().map((instance) => instance.channel.close()));
   }
 
-  #createChannel(): EventStreamChannel {
+  #createChannel({ idsNameInstance }: { idsNameInstance: boolean }): EventStreamChannel {
     const id = randomUUID();
     const instance = () => this.#table.instance(id);
     return new EventStreamChannel({
       id,
+      idsNameInstance,
       limits: {
         maxEvents: this.#options.maxBufferedEvents,
         maxBytes: this.#options.maxBufferedBytes,
@@ -174,13 +180,18 @@ export class EventStreams {
   }
 }
 
-/** Why the bus forgot an event-stream instance, for the `DELIVERY_FAILED` replies to what it owed. */
-export function describeForgetting(reason: InstanceChangeReason, retention: number): string {
+/** Why the bus gave up on an instance, for the `DELIVERY_FAILED` replies to what it owed. */
+export function describeForgetting(
+  reason: InstanceChangeReason,
+  settings: { eventStreams: { retention: number }; failureThreshold: number },
+): string {
   switch (reason) {
     case 'expired':
-      return `its event stream stayed away too long to be resumed (more than ${retention} ms, or past the events the bus still held), so the bus forgot it before it answered`;
+      return `its event stream stayed away too long to be resumed (more than ${settings.eventStreams.retention} ms, or past the events the bus still held), so the bus forgot it before it answered`;
     case 'deregistration':
       return 'it closed before it answered';
+    case 'unreachable':
+      return `it stopped answering (${settings.failureThreshold} failed deliveries or health checks in a row) before it answered`;
     default:
       return `the bus forgot it (${reason}) before it answered`;
   }
@@ -204,21 +215,46 @@ function parseEventStreamRequest(request: IncomingMessage): Parsed<EventStreamRe
   const parsed = parseEventStreamQuery(new URL(request.url ?? '/', 'http://exocom').searchParams);
   if (!parsed.ok) return parsed;
   const { serviceName: service, receives, instance } = parsed.query;
-  const header = request.headers['last-event-id'];
-  const lastEventId = parseLastEventId(header);
-  if (lastEventId === undefined) {
+  const reserved = receives.find((name) => isReservedName(name));
+  if (reserved !== undefined) {
     return {
       ok: false,
-      error: `Last-Event-ID must be the id of an event this bus sent (an integer ≥ 0), got '${header}'`,
+      error: `receives lists '${reserved}', a reserved name: names starting with 'exo.' belong to the protocol and no handler may take them`,
     };
   }
-  return { ok: true, value: { service, receives: [...receives], instance, lastEventId } };
+  const header = request.headers['last-event-id'];
+  const lastEvent = parseLastEventId(header);
+  if (lastEvent === undefined) {
+    return {
+      ok: false,
+      error: `Last-Event-ID must be the id of an event this bus sent (N or INSTANCE:N, N an integer ≥ 0), got '${header}'`,
+    };
+  }
+  if (instance !== undefined && lastEvent.instance !== undefined && lastEvent.instance !== instance) {
+    return {
+      ok: false,
+      error: `Last-Event-ID names instance '${lastEvent.instance}' but instance= names '${instance}': send one, or the same in both`,
+    };
+  }
+  const named = new URL(request.url ?? '/', 'http://exocom').searchParams.has('receives');
+  return {
+    ok: true,
+    value: {
+      service,
+      receives: named ? [...receives] : undefined,
+      instance: instance ?? lastEvent.instance,
+      lastEventId: lastEvent.id,
+    },
+  };
 }
 
-function parseLastEventId(header: string | string[] | undefined): number | undefined {
+/** `N`, or `INSTANCE:N` as the bus writes ids for plain EventSource clients; absent is 0. */
+function parseLastEventId(header: string | string[] | undefined): { id: number; instance?: string } | undefined {
   if (Array.isArray(header)) return undefined;
-  if (header === undefined || header === '') return 0;
-  if (!/^\d+$/.test(header)) return undefined;
-  const id = Number(header);
-  return Number.isSafeInteger(id) ? id : undefined;
+  if (header === undefined || header === '') return { id: 0 };
+  const match = /^(?:(.+):)?(\d+)$/.exec(header);
+  if (match === null) return undefined;
+  const id = Number(match[2]);
+  if (!Number.isSafeInteger(id)) return undefined;
+  return match[1] === undefined ? { id } : { id, instance: match[1] };
 }

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { DEFAULT_BODY_LIMIT } from '@exorelay/protocol';
 import { DashboardFeed } from './dashboard/dashboard-feed.js';
 import { dashboardViews } from './dashboard/dashboard-views.js';
 import { debug } from './debug.js';
 import { HttpInstanceChannel } from './delivery.js';
+import { Dispatcher } from './dispatcher.js';
 import { ConfigError, isExoComError, TimeoutError } from './errors.js';
 import { describeForgetting, type EventStreamOptions, EventStreams } from './event-streams.js';
 import type { FlowEvent } from './flow-log.js';
@@ -45,13 +47,49 @@ export interface ExoComOptions {
    */
   bodyLimit?: number;
   /**
-   * Extra delivery attempts when an instance cannot be reached or answers 5xx; backoff
-   * `retryDelay`, ×2, ×4 …
+   * Extra delivery attempts at an instance the message provably did not reach (connection
+   * refused, connect timeout) when no other instance of its service can take it; backoff
+   * `retryDelay`, ×2, ×4 … Nothing else is retried: the handler may have run, and handlers run
+   * at most once.
    * @default 2
    */
   deliveryRetries?: number;
   /** @default 50 */
   retryDelay?: number;
+  /**
+   * Most deliveries under way to one instance at a time.
+   * @default 256
+   */
+  maxInFlightPerInstance?: number;
+  /**
+   * Most messages held for one instance beyond those under way. When every instance of a
+   * receiving service is full, `POST /send` answers `503` with `retry-after`, and senders retry.
+   * @default 1024
+   */
+  maxQueuedPerInstance?: number;
+  /**
+   * How long `POST /send` waits, in ms, for room when every instance of a receiver is full,
+   * before it answers `503` with `retry-after`. The wait itself slows the sender down.
+   * @default 5000
+   */
+  maxSendWait?: number;
+  /**
+   * Longest a message waits, in ms, for instances that answer `503` (saturated or closing) and
+   * have no free sibling; after that its requester gets `DELIVERY_FAILED` (`… is busy`).
+   * @default 5000
+   */
+  maxBusyWait?: number;
+  /**
+   * How long the bus remembers a routed send, in ms, to answer a sender's retry of the same
+   * `(sender, requestId)` without routing it again.
+   * @default 60000
+   */
+  deduplicationTtl?: number;
+  /**
+   * Most sends remembered for de-duplication; the oldest are dropped first.
+   * @default 100000
+   */
+  maxDeduplicated?: number;
   /**
    * How long one delivery attempt waits for the instance's answer, in ms.
    * @default 10000
@@ -108,6 +146,8 @@ export interface ExoComOptions {
 export interface ExoComStatus {
   status: 'online';
   port: number;
+  /** Drawn at start; also sent as the `exocom-instance` header on every answer, so relays notice a restarted bus. */
+  instance: string;
   services: ServiceSnapshot[];
   /** Public message name → the services that receive it. */
   routes: Record<string, string[]>;
@@ -148,9 +188,14 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
   readonly #health: HealthMonitor | undefined;
   readonly #dashboard: DashboardFeed;
   readonly #metrics: BusMetrics | undefined;
+  readonly #dispatcher: Dispatcher;
+  /** Drawn at start; sent with every answer as `exocom-instance`. */
+  readonly instance: string;
   #closing: Promise<void> | undefined;
 
   private constructor(parts: {
+    instance: string;
+    dispatcher: Dispatcher;
     server: BusHttpServer;
     table: RoutingTable;
     router: MessageRouter;
@@ -163,6 +208,8 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     super();
     this.#dashboard = parts.dashboard;
     this.#metrics = parts.metrics;
+    this.instance = parts.instance;
+    this.#dispatcher = parts.dispatcher;
     this.#server = parts.server;
     this.#table = parts.table;
     this.#router = parts.router;
@@ -175,8 +222,10 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
   static async start(options: ExoComOptions = {}): Promise<ExoCom> {
     const settings = resolveOptions(options);
     const landscape = parseLandscape(settings.services);
+    const busInstance = randomUUID();
     let bus: ExoCom | undefined;
     let router: MessageRouter | undefined;
+    let dispatcher: Dispatcher | undefined;
     const table = new RoutingTable({
       failureThreshold: settings.failureThreshold,
       createChannel: (host, port) =>
@@ -184,24 +233,31 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
           host,
           port,
           connections: settings.connectionsPerInstance,
-          retries: settings.deliveryRetries,
-          retryDelay: settings.retryDelay,
           timeout: settings.deliveryTimeout,
         }),
       onChange: (change) => {
-        const { eventStream, service } = change.instance;
-        if (change.type === 'removed' && eventStream !== undefined) {
-          const reason = describeForgetting(change.reason, settings.eventStreams.retention);
-          router?.instanceForgotten({ service, instance: eventStream.id }, reason);
-        }
+        router?.instanceChanged(change, describeForgetting(change.reason, settings));
         if (bus !== undefined) bus.#emitSafely('instance', change);
       },
+      onRemove: (instance) => dispatcher?.instanceRemoved(instance),
+    });
+    dispatcher = new Dispatcher({
+      maxInFlightPerInstance: settings.maxInFlightPerInstance,
+      maxQueuedPerInstance: settings.maxQueuedPerInstance,
+      connectRetries: settings.deliveryRetries,
+      retryDelay: settings.retryDelay,
+      maxBusyWait: settings.maxBusyWait,
+      isCurrent: (instance) => table.instance(instance.key) === instance,
+      reportUnreachable: (instance) => table.reportFailure(instance),
     });
     const replyRoutes = new ReplyRoutes({ maxEntries: settings.maxReplyRoutes, ttl: settings.replyRouteTtl });
     router = new MessageRouter({
       table,
       balancer: new LoadBalancer(settings.loadBalancing),
+      dispatcher,
       replyRoutes,
+      deduplication: { ttl: settings.deduplicationTtl, max: settings.maxDeduplicated },
+      maxSendWait: settings.maxSendWait,
       unknownSenders: settings.unknownSenders,
       owedReplies: { ttl: settings.replyRouteTtl, maxEntries: settings.maxReplyRoutes },
       emitFlow: (event) => {
@@ -229,6 +285,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         host: settings.host,
         port: settings.port,
         bodyLimit: settings.bodyLimit,
+        busInstance,
         endpoints: {
           ...endpoints({ table, router, streams, status: () => bus!.status() }),
           views: dashboardViews({ dashboard, metrics }),
@@ -241,7 +298,18 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     }
     const health =
       settings.healthCheckInterval > 0 ? new HealthMonitor(table, settings.healthCheckInterval) : undefined;
-    bus = new ExoCom({ server, table, router, replyRoutes, streams, health, dashboard, metrics });
+    bus = new ExoCom({
+      instance: busInstance,
+      dispatcher,
+      server,
+      table,
+      router,
+      replyRoutes,
+      streams,
+      health,
+      dashboard,
+      metrics,
+    });
     if (metrics !== undefined)
       bus.#listen({
         flow: (event) => metrics.observeFlow(event),
@@ -271,6 +339,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     return {
       status: 'online',
       port: this.port,
+      instance: this.instance,
       services: this.#table.services(),
       routes: this.#table.routes(),
       counters: this.counters,
@@ -338,6 +407,8 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     // Event streams never end by themselves; the server closes once every connection has.
     this.#dashboard.close();
     await this.#streams.close();
+    // Sends waiting for room are answered now (503), or the server would wait for them.
+    this.#dispatcher.stop();
     await this.#server.close();
     this.#router.stop();
     await this.#health?.stop();
@@ -382,9 +453,12 @@ function endpoints(bus: {
 }): BusEndpoints {
   const text = (status: number, message: string): EndpointAnswer => ({ status, text: message });
   return {
-    send(message) {
-      const verdict = bus.router.route(message);
-      return verdict.ok ? { status: 200, json: { receivers: verdict.receivers } } : text(verdict.status, verdict.error);
+    async send(message) {
+      const { signal, ...incoming } = message;
+      const verdict = await bus.router.routeWhenRoom(incoming, signal);
+      if (verdict.ok) return { status: 200, json: { receivers: verdict.receivers } };
+      const headers = verdict.retryAfter === undefined ? undefined : { 'retry-after': String(verdict.retryAfter) };
+      return { status: verdict.status, text: verdict.error, headers };
     },
     register(body) {
       const parsed = parseRegistration(body);
@@ -441,6 +515,12 @@ function resolveOptions(options: ExoComOptions): Settings {
     bodyLimit: DEFAULT_BODY_LIMIT,
     deliveryRetries: 2,
     retryDelay: 50,
+    maxInFlightPerInstance: 256,
+    maxQueuedPerInstance: 1024,
+    maxBusyWait: 5000,
+    maxSendWait: 5000,
+    deduplicationTtl: 60_000,
+    maxDeduplicated: 100_000,
     deliveryTimeout: 10_000,
     connectionsPerInstance: 16,
     healthCheckInterval: 10_000,
@@ -475,6 +555,12 @@ function resolveOptions(options: ExoComOptions): Settings {
     'failureThreshold',
     'replyRouteTtl',
     'maxReplyRoutes',
+    'maxInFlightPerInstance',
+    'maxQueuedPerInstance',
+    'maxBusyWait',
+    'maxSendWait',
+    'deduplicationTtl',
+    'maxDeduplicated',
   ] as const) {
     if (!(Number.isFinite(settings[name]) && settings[name] > 0)) {
       throw new ConfigError(`${name} must be a positive number, got ${String(settings[name])}`);

@@ -33,8 +33,10 @@ export type FlowEvent =
       requestId: string;
       responseTo: string;
       final: boolean;
-      /** Empty when the bus has no route for `responseTo` (unknown or expired). */
+      /** Empty when the bus has no route for `responseTo` (unknown or expired), or no address for the requester. */
       receivers: FlowReceiver[];
+      /** Why a reply with a route reached nobody, in words a user can act on (the requester has no address). */
+      dropped?: string;
     }
   | {
       kind: 'delivery-failed';
@@ -74,6 +76,7 @@ export function formatFlowEvent(event: FlowEvent, options: FormatOptions = {}): 
       return `${sender}  --[ ${name} ]->  ${receivers}`;
     }
     case 'reply': {
+      if (event.dropped !== undefined) return `${sender}  --[ ${name} ]-x  ${paint('red', event.dropped)}`;
       if (event.receivers.length === 0) {
         return `${sender}  --[ ${name} ]->  ${paint('yellow', '(reply to an unknown or expired request)')}`;
       }

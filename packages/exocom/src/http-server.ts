@@ -1,16 +1,39 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeMessageName, type Envelope, EVENTS_PATH, INSTANCE_HEADER, parseEnvelope } from '@exorelay/protocol';
-import { answerJson, answerText, closeGracefully, listenOn, readBody } from '@exorelay/protocol/node';
+import {
+  BUS_INSTANCE_HEADER,
+  decodeMessageName,
+  type Envelope,
+  EVENTS_PATH,
+  INSTANCE_HEADER,
+  parseEnvelope,
+} from '@exorelay/protocol';
+import {
+  answerJson,
+  answerText,
+  closeGracefully,
+  listenOn,
+  readBody,
+  refuseOversizedUploads,
+} from '@exorelay/protocol/node';
 import { debug } from './debug.js';
 import { PortInUseError } from './errors.js';
 
 /** The answer to one request: JSON, or a plain-text reason. */
-export type EndpointAnswer = { status: number; json: unknown } | { status: number; text: string };
+export type EndpointAnswer =
+  | { status: number; json: unknown }
+  | { status: number; text: string; headers?: Record<string, string> | undefined };
 
 /** What the HTTP layer hands on once a request is well-formed. */
 export interface BusEndpoints {
-  send(message: { name: string; envelope: Envelope; json: string; instance: string | undefined }): EndpointAnswer;
+  send(message: {
+    name: string;
+    envelope: Envelope;
+    json: string;
+    instance: string | undefined;
+    /** Aborts when the sender's connection closes: a send still waiting for room is then not routed. */
+    signal: AbortSignal;
+  }): EndpointAnswer | Promise<EndpointAnswer>;
   register(body: unknown): EndpointAnswer;
   deregister(body: unknown): EndpointAnswer;
   configure(body: unknown): EndpointAnswer;
@@ -26,6 +49,8 @@ export interface BusHttpServerOptions {
   host: string;
   port: number;
   bodyLimit: number;
+  /** Sent as `exocom-instance` with every answer: a relay that sees it change knows the bus restarted. */
+  busInstance: string;
   endpoints: BusEndpoints;
 }
 
@@ -52,6 +77,10 @@ export class BusHttpServer {
         else response.destroy();
       });
     });
+    refuseOversizedUploads(this.#server, options.bodyLimit, (_request, response) => {
+      response.setHeader(BUS_INSTANCE_HEADER, options.busInstance);
+      answer(response, tooLarge(options.bodyLimit));
+    });
   }
 
   static async start(options: BusHttpServerOptions): Promise<BusHttpServer> {
@@ -72,6 +101,7 @@ export class BusHttpServer {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A client that goes away mid-body must not become an unhandled 'error' event.
     request.on('error', (error) => debug('request stream error: %s', error.message));
+    response.setHeader(BUS_INSTANCE_HEADER, this.#options.busInstance);
     const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
     const route = this.#routeOf(path);
     if (route === undefined) return drainThen(request, response, { status: 404, text: `not found: ${path}` });
@@ -122,34 +152,41 @@ export class BusHttpServer {
   async #send(encodedName: string, request: IncomingMessage): Promise<EndpointAnswer> {
     const name = decodeMessageName(encodedName);
     if (name === undefined) return { status: 400, text: 'malformed message name in the path' };
-    return this.#withJson(request, (body, json) => {
+    return this.#withJson(request, async (body, json) => {
       const parsed = parseEnvelope(body);
       if (!parsed.ok) return { status: 400, text: parsed.error };
       const instance = request.headers[INSTANCE_HEADER];
-      return this.#options.endpoints.send({
-        name,
-        envelope: parsed.envelope,
-        json,
-        instance: typeof instance === 'string' ? instance : undefined,
-      });
+      // A sender that gave up on a held send retries it: the first must not be routed as well.
+      const senderGone = new AbortController();
+      const onClose = () => senderGone.abort();
+      request.socket.once('close', onClose);
+      try {
+        return await this.#options.endpoints.send({
+          name,
+          envelope: parsed.envelope,
+          json,
+          instance: typeof instance === 'string' ? instance : undefined,
+          signal: senderGone.signal,
+        });
+      } finally {
+        request.socket.off('close', onClose);
+      }
     });
   }
 
   /** Reads, size-checks and parses a JSON body, then hands it on. */
   async #withJson(
     request: IncomingMessage,
-    next: (body: unknown, json: string) => EndpointAnswer,
+    next: (body: unknown, json: string) => EndpointAnswer | Promise<EndpointAnswer>,
   ): Promise<EndpointAnswer> {
     const contentType = request.headers['content-type'];
-    if (contentType !== undefined && !/^application\/json\b/i.test(contentType)) {
+    if (contentType !== undefined && !isJsonMediaType(contentType)) {
       request.resume();
       return { status: 415, text: `content-type must be application/json, got ${contentType}` };
     }
     const limit = this.#options.bodyLimit;
     const body = await readBody(request, limit);
-    if (!body.ok && body.error === 'too-large') {
-      return { status: 413, text: `message body is larger than the limit of ${limit} bytes` };
-    }
+    if (!body.ok && body.error === 'too-large') return tooLarge(limit);
     // A client that went away mid-body hears nothing; the answer only closes the exchange.
     if (!body.ok) return { status: 400, text: 'the client closed the connection before the body ended' };
     try {
@@ -161,9 +198,21 @@ export class BusHttpServer {
   }
 }
 
+/** `application/json`, optionally with parameters (`; charset=utf-8`); not `application/json-patch+json`. */
+function isJsonMediaType(contentType: string): boolean {
+  return /^application\/json[\t ]*(;|$)/i.test(contentType.trim());
+}
+
+function tooLarge(limit: number): EndpointAnswer {
+  return { status: 413, text: `message body is larger than the limit of ${limit} bytes` };
+}
+
 function answer(response: ServerResponse, result: EndpointAnswer): void {
-  // After refusing a too-large body, stop the upload rather than read the rest.
+  // The refused body was read and dropped up to a bound; whatever may still come is not read.
   if (result.status === 413) response.setHeader('connection', 'close');
+  if ('headers' in result && result.headers !== undefined) {
+    for (const [name, value] of Object.entries(result.headers)) response.setHeader(name, value);
+  }
   if ('json' in result) answerJson(response, result.status, result.json);
   else answerText(response, result.status, result.text);
 }

@@ -1,20 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type Envelope,
-  ERROR_OUTCOME,
-  type ErrorReplyPayload,
-  isReservedName,
-  WireErrorCode,
-} from '@exorelay/protocol';
+import { deliveryFailedReply, type Envelope, ERROR_OUTCOME, isReservedName } from '@exorelay/protocol';
+import { LRUCache } from 'lru-cache';
 import { debug } from './debug.js';
-import type { OutgoingMessage } from './delivery.js';
+import type { DeliveryOutcome, OutgoingMessage } from './delivery.js';
+import type { Dispatcher } from './dispatcher.js';
 import { DeliveryFailedError } from './errors.js';
 import type { FlowEvent, FlowReceiver } from './flow-log.js';
-import type { Instance } from './instance.js';
+import { type Instance, instanceKey } from './instance.js';
 import type { LoadBalancer } from './load-balancer.js';
 import { OwedReplies, type OwedRepliesOptions } from './owed-replies.js';
 import type { ReplyRoute, ReplyRoutes } from './reply-routes.js';
-import type { RoutingTable, Service } from './routing-table.js';
+import type { InstanceChange, RoutingTable, Service } from './routing-table.js';
 
 /** What the bus has done since it started. */
 export interface ExoComCounters {
@@ -30,6 +26,12 @@ export interface ExoComCounters {
   noReceivers: number;
   /** `exo.error` replies with code `DELIVERY_FAILED` the bus sent. */
   errorReplies: number;
+  /** Sends answered `503` because their receivers' queues stayed full for `maxSendWait`. */
+  refusedBusy: number;
+  /** Sends whose answer waited for room at their receivers: the bus slowed their senders down. */
+  heldSends: number;
+  /** Sends the bus had routed already (same sender and `requestId`), answered again without routing. */
+  duplicates: number;
 }
 
 /** A message as it came in at `POST /send/NAME`. */
@@ -41,7 +43,13 @@ export interface IncomingMessage {
   instance: string | undefined;
 }
 
-export type RouteVerdict = { ok: true; receivers: number } | { ok: false; status: number; error: string };
+export type RouteVerdict =
+  | { ok: true; receivers: number }
+  /**
+   * `retryAfter` (seconds) comes with a `503`: the receivers are busy, the sender may retry;
+   * `blockedOn` lists the full instances whose room would let the message through.
+   */
+  | { ok: false; status: number; error: string; retryAfter?: number; blockedOn?: readonly Instance[] };
 
 /**
  * How the bus treats a sender it knows neither from the configuration nor from a registration.
@@ -54,9 +62,14 @@ export type UnknownSenders = 'accept' | 'reject';
 export interface MessageRouterOptions {
   table: RoutingTable;
   balancer: LoadBalancer;
+  dispatcher: Dispatcher;
   replyRoutes: ReplyRoutes;
+  /** How long, and how many, routed sends are remembered to ignore a sender's retry of the same one. */
+  deduplication: { ttl: number; max: number };
   unknownSenders: UnknownSenders;
-  /** How long, and how many, messages an event-stream instance is remembered to owe a reply to. */
+  /** How long `POST /send` may wait for room at full receivers before it answers `503`, in ms. */
+  maxSendWait: number;
+  /** How long, and how many, messages an instance is remembered to owe a reply to. */
   owedReplies: Omit<OwedRepliesOptions, 'now'>;
   emitFlow(event: FlowEvent): void;
   /** Whether anyone reads the flow log: building its events for nobody costs per message. */
@@ -78,11 +91,19 @@ interface FailedDelivery {
   cause?: unknown;
 }
 
+interface DeliveryContext {
+  publicName: string;
+  sender: string;
+  reply: boolean;
+  oneWay: boolean;
+}
+
 /**
  * Routes one message: to one instance of every service that receives its name, or — for a
- * reply — back to the instance that sent the request. Answers at once with the number of
- * receivers and delivers concurrently; a failed delivery is counted, logged, and answered to
- * the requester with a final `exo.error` reply, so nobody waits for a reply that cannot come.
+ * reply — back to the instance that sent the request. Answers with the number of receivers as
+ * soon as the receivers have room (bounded: see {@link Dispatcher}) and delivers concurrently; a
+ * failed delivery is counted, logged, and answered to the requester with a final `exo.error`
+ * reply, so nobody waits for a reply that cannot come.
  */
 export class MessageRouter {
   readonly counters: ExoComCounters = {
@@ -92,14 +113,20 @@ export class MessageRouter {
     repliesRouted: 0,
     noReceivers: 0,
     errorReplies: 0,
+    refusedBusy: 0,
+    heldSends: 0,
+    duplicates: 0,
   };
   readonly #options: MessageRouterOptions;
-  /** Event-stream instance key → the messages it has not finally answered. */
+  /** Instance key → the messages it took and has not finally answered. */
   readonly #owed = new Map<string, OwedReplies>();
+  /** `sender\nrequestId` → receivers, of sends routed lately: a relay that retries after a reset must not send twice. */
+  readonly #routed: LRUCache<string, number>;
   #stopped = false;
 
   constructor(options: MessageRouterOptions) {
     this.#options = options;
+    this.#routed = new LRUCache({ max: options.deduplication.max, ttl: options.deduplication.ttl });
   }
 
   /** The bus is closing: deliveries it cancels are neither counted nor answered. */
@@ -108,19 +135,59 @@ export class MessageRouter {
   }
 
   /**
-   * The bus forgot an event-stream instance: every message it got and has not finally answered
-   * (and whose requester still waits) gets a `DELIVERY_FAILED` reply saying `reason`.
+   * The bus gave up on an instance: every message it took and has not finally answered (and
+   * whose requester still waits) gets a `DELIVERY_FAILED` reply saying `reason`.
    */
-  instanceForgotten(forgotten: { service: string; instance: string }, reason: string): void {
+  #forget(forgotten: { service: string; instance: string }, reason: string): void {
     const owed = this.#owed.get(forgotten.instance);
     this.#owed.delete(forgotten.instance);
     if (owed === undefined || this.#stopped) return;
     for (const { requestId, name, sender } of owed.takeAll()) {
-      if (!this.#options.replyRoutes.has(requestId)) continue;
+      if (this.#options.replyRoutes.peek(requestId) === undefined) continue;
       this.#fail({ ...forgotten, name, publicName: name, requestId, sender, reason }, { tellRequester: true });
     }
   }
 
+  /**
+   * The routing table changed. An instance the bus gives up on (forgotten, or marked down)
+   * leaves its requesters a `DELIVERY_FAILED` reply; one that deregistered drains its handlers
+   * and replies itself — except an event-stream instance, whose stream the bus closes now.
+   */
+  instanceChanged(change: InstanceChange, reason: string): void {
+    const { eventStream, service, host, port } = change.instance;
+    const key = eventStream?.id ?? instanceKey(host, port);
+    const givenUp =
+      (change.type === 'removed' && (eventStream !== undefined || change.reason !== 'deregistration')) ||
+      (change.type === 'updated' && change.reason === 'unreachable');
+    if (givenUp) this.#forget({ service, instance: key }, reason);
+    else if (change.type === 'removed') this.#owed.delete(key);
+  }
+
+  /**
+   * Routes a message, waiting (up to `maxSendWait`) while every instance of a receiver is full:
+   * the sender's answer comes later, which slows it down to what the receivers take. Past that,
+   * or when too many sends wait already, `503` with `retry-after`.
+   */
+  async routeWhenRoom(message: IncomingMessage, signal?: AbortSignal): Promise<RouteVerdict> {
+    const deadline = Date.now() + this.#options.maxSendWait;
+    let held = false;
+    for (;;) {
+      const verdict = this.route(message);
+      if (verdict.ok || verdict.blockedOn === undefined) return verdict;
+      const left = deadline - Date.now();
+      const waiting = left > 0 && this.#options.dispatcher.canWaitForRoom(verdict.blockedOn);
+      if (waiting && !held) this.counters.heldSends += 1;
+      held = true;
+      const room = waiting && (await this.#options.dispatcher.waitForRoom(verdict.blockedOn, left, signal));
+      if (!room || this.#stopped || signal?.aborted === true) {
+        this.counters.refusedBusy += 1;
+        const { blockedOn: _, ...refusal } = verdict;
+        return refusal;
+      }
+    }
+  }
+
+  /** Routes a message now, or refuses it; a refusal with `blockedOn` may succeed once those instances have room. */
   route(message: IncomingMessage): RouteVerdict {
     const { name, envelope } = message;
     const sender = envelope.sender;
@@ -143,17 +210,26 @@ export class MessageRouter {
         error: `unknown sender '${sender}': configure the service or let it register before it sends`,
       };
     }
-    this.counters.received += 1;
+    const sendKey = `${sender}\n${envelope.requestId}`;
+    const routedBefore = this.#routed.get(sendKey);
+    if (routedBefore !== undefined) {
+      this.counters.duplicates += 1;
+      debug('%s from %s: requestId %s was routed already, not routing it again', name, sender, envelope.requestId);
+      return { ok: true, receivers: routedBefore };
+    }
     const publicName = senderService?.translator.toPublic(name) ?? name;
     const translated = { ...message, name: publicName };
-    const receivers =
+    const verdict =
       responseTo === undefined
         ? this.#routeMessage(translated, sender)
         : this.#routeReply(translated, responseTo, sender);
-    return { ok: true, receivers };
+    if (!verdict.ok) return verdict;
+    this.counters.received += 1;
+    this.#routed.set(sendKey, verdict.receivers);
+    return verdict;
   }
 
-  #routeMessage(message: IncomingMessage, sender: string): number {
+  #routeMessage(message: IncomingMessage, sender: string): RouteVerdict {
     const { name, envelope } = message;
     const receivers = this.#options.table.receiversOf(name);
     if (receivers.length === 0) {
@@ -161,8 +237,12 @@ export class MessageRouter {
       if (this.#options.flowObserved()) {
         this.#options.emitFlow({ kind: 'message', name, sender, requestId: envelope.requestId, receivers: [] });
       }
-      return 0;
+      return { ok: true, receivers: 0 };
     }
+    const full = receivers.find(
+      ({ instances }) => !instances.some((instance) => this.#options.dispatcher.hasRoom(instance)),
+    );
+    if (full !== undefined) return this.#busy(`'${name}'`, full.service.name, full.instances);
     // Nobody reads the replies of a one-way message: keep no way back for them.
     const oneWay = envelope.oneWay === true;
     if (!oneWay) {
@@ -177,25 +257,46 @@ export class MessageRouter {
       const instance = this.#options.balancer.pick(service.name, instances);
       const outgoing = { name: service.translator.toInternal(name), envelope, json: message.json };
       flow?.push(flowReceiver(service, instance, outgoing.name));
-      this.#deliver(instance, outgoing, { publicName: name, sender, reply: false, oneWay });
+      const siblings = () => this.#instancesReceiving(name, service.name);
+      this.#deliver(instance, outgoing, { publicName: name, sender, reply: false, oneWay }, siblings);
     }
     if (flow !== undefined) {
       this.#options.emitFlow({ kind: 'message', name, sender, requestId: envelope.requestId, receivers: flow });
     }
-    return receivers.length;
+    return { ok: true, receivers: receivers.length };
   }
 
-  #routeReply(message: IncomingMessage, responseTo: string, sender: string): number {
+  /** `fromBus`: a reply the bus writes itself has nobody to push back on, so it is never refused. */
+  #routeReply(message: IncomingMessage, responseTo: string, sender: string, { fromBus = false } = {}): RouteVerdict {
     const { name, envelope } = message;
     const final = envelope.more !== true;
-    const route = this.#options.replyRoutes.take(responseTo, { final });
-    const targets = route === undefined ? [] : this.#requesters(route);
+    // Relays number every reply. One without `seq` comes from a 2016 peer, which sends several
+    // replies without `more`: the bus cannot tell its last, so its route stays open until it expires.
+    const closesRoute = final && typeof envelope.seq === 'number';
+    const known = this.#options.replyRoutes.peek(responseTo);
+    const candidates = known === undefined ? [] : this.#requesters(known);
+    const full = candidates.length > 0 && !candidates.some((instance) => this.#options.dispatcher.hasRoom(instance));
+    if (full && !fromBus) {
+      return this.#busy(`the reply '${name}'`, known!.service, candidates);
+    }
+    const route = this.#options.replyRoutes.take(responseTo, { final: closesRoute });
+    const targets = route === undefined ? [] : candidates;
     const observed = this.#options.flowObserved();
     const event = { kind: 'reply', name, sender, requestId: envelope.requestId, responseTo, final } as const;
     if (targets.length === 0) {
-      debug('reply %s to %s from %s: no route back (unknown or expired request)', name, responseTo, sender);
-      if (observed) this.#options.emitFlow({ ...event, receivers: [] });
-      return 0;
+      const dropped = route === undefined ? undefined : describeNoAddress(route.service);
+      debug(
+        'reply %s to %s from %s: %s',
+        name,
+        responseTo,
+        sender,
+        dropped ?? 'no route back (unknown or expired request)',
+      );
+      if (observed) this.#options.emitFlow({ ...event, receivers: [], ...(dropped === undefined ? {} : { dropped }) });
+      return { ok: true, receivers: 0 };
+    }
+    if (typeof envelope.seq === 'number') {
+      route!.nextSeq.set(sender, Math.max(route!.nextSeq.get(sender) ?? 0, envelope.seq + 1));
     }
     if (final) this.#settleOwed(sender, message.instance, responseTo);
     const requester = this.#options.table.service(route!.service)!;
@@ -206,7 +307,25 @@ export class MessageRouter {
       this.#deliver(instance, outgoing, { publicName: name, sender, reply: true, oneWay: false });
     }
     if (flow !== undefined) this.#options.emitFlow({ ...event, receivers: flow });
-    return targets.length;
+    return { ok: true, receivers: targets.length };
+  }
+
+  /** Every instance of `service` is full: the sender hears `503` and retries later, so the bus holds no more. */
+  #busy(what: string, service: string, blockedOn: readonly Instance[]): RouteVerdict {
+    debug('holding %s: every instance of %s is full', what, service);
+    return {
+      ok: false,
+      status: 503,
+      retryAfter: 1,
+      blockedOn,
+      error: `the bus is busy: it holds the most messages it may for every instance of '${service}', the receiver of ${what}; retry later`,
+    };
+  }
+
+  #instancesReceiving(publicName: string, service: string): readonly Instance[] {
+    return (
+      this.#options.table.receiversOf(publicName).find((receiver) => receiver.service.name === service)?.instances ?? []
+    );
   }
 
   /**
@@ -226,9 +345,10 @@ export class MessageRouter {
     return this.#options.table.instancesOf(route.service);
   }
 
-  /** An event-stream instance of `service` (the one the header names, if any) answered `requestId` finally. */
+  /** An instance of `service` (the one the header names, if any) answered `requestId` finally. */
   #settleOwed(service: string, named: string | undefined, requestId: string): void {
     if (this.#owed.size === 0) return;
+    if (named !== undefined && this.#owed.get(named)?.settle(requestId)) return;
     const instance = named === undefined ? undefined : this.#options.table.instance(named);
     const candidates = instance?.serviceName === service ? [instance] : this.#options.table.instancesOf(service);
     for (const candidate of candidates) this.#owed.get(candidate.key)?.settle(requestId);
@@ -246,45 +366,51 @@ export class MessageRouter {
   #deliver(
     instance: Instance,
     message: OutgoingMessage,
-    context: { publicName: string; sender: string; reply: boolean; oneWay: boolean },
-  ) {
-    instance.inFlight += 1;
-    void instance.channel.deliver(message).then((outcome) => {
-      instance.inFlight -= 1;
-      if (this.#stopped) return;
-      const { requestId } = message.envelope;
-      if (outcome.kind === 'delivered') {
-        this.counters.delivered += 1;
-        if (context.reply) this.counters.repliesRouted += 1;
-        // An event-stream instance that is forgotten before it answers leaves its requester waiting.
-        else if (instance.eventStream !== undefined && !context.oneWay) {
-          this.#owedBy(instance).add({ requestId, name: context.publicName, sender: context.sender });
-        }
-        this.#options.table.reportSuccess(instance);
-        return;
-      }
-      if (outcome.kind === 'unreachable') this.#options.table.reportFailure(instance);
-      // A receiver that answered 422 tells the requester itself (INVALID_PAYLOAD).
-      const refusedByContract = outcome.kind === 'refused' && outcome.status === 422;
-      this.#fail(
-        {
-          service: instance.serviceName,
-          instance: instance.key,
-          name: message.name,
-          publicName: context.publicName,
-          requestId,
-          sender: context.sender,
-          reason: outcome.reason,
-          status: outcome.status,
-          cause: outcome.kind === 'unreachable' ? outcome.cause : undefined,
-        },
-        // A reply, or a one-way message, has nobody to tell.
-        { tellRequester: !(context.reply || context.oneWay || refusedByContract) },
-      );
+    context: DeliveryContext,
+    siblings?: () => readonly Instance[],
+  ): void {
+    void this.#options.dispatcher.dispatch(instance, message, siblings).then(({ instance: target, outcome }) => {
+      if (!this.#stopped) this.#delivered(target, message, context, outcome);
     });
   }
 
-  /** Counts and logs a failed delivery and, when asked to, tells the requester. */
+  #delivered(instance: Instance, message: OutgoingMessage, context: DeliveryContext, outcome: DeliveryOutcome): void {
+    const { requestId } = message.envelope;
+    if (outcome.kind === 'delivered') {
+      this.counters.delivered += 1;
+      if (context.reply) this.counters.repliesRouted += 1;
+      // An instance the bus gives up on before it answers would leave its requester waiting.
+      // Its final reply may have overtaken this answer already: then its route is gone.
+      else if (!context.oneWay && this.#options.replyRoutes.peek(requestId) !== undefined) {
+        this.#owedBy(instance).add({ requestId, name: context.publicName, sender: context.sender });
+      }
+      this.#options.table.reportSuccess(instance);
+      return;
+    }
+    // A receiver that answered 422 tells the requester itself (INVALID_PAYLOAD).
+    const refusedByContract = outcome.kind === 'refused' && outcome.status === 422;
+    this.#fail(
+      {
+        service: instance.serviceName,
+        instance: instance.key,
+        name: message.name,
+        publicName: context.publicName,
+        requestId,
+        sender: context.sender,
+        reason: outcome.kind === 'busy' ? `${instance.serviceName} is busy: ${outcome.reason}` : outcome.reason,
+        status: outcome.kind === 'refused' || outcome.kind === 'failed' ? outcome.status : undefined,
+        cause: outcome.kind === 'not-reached' || outcome.kind === 'failed' ? outcome.cause : undefined,
+      },
+      // A reply, or a one-way message, has nobody to tell.
+      { tellRequester: !(context.reply || context.oneWay || refusedByContract) },
+    );
+  }
+
+  /**
+   * The one place a failed delivery is counted and logged and, when asked to, answered to the
+   * requester: a final `DELIVERY_FAILED` reply in the name of the service that could not take
+   * it, numbered after the replies that service already sent.
+   */
   #fail(failure: FailedDelivery, options: { tellRequester: boolean }): void {
     const { service: serviceName, instance, publicName, requestId, sender } = failure;
     this.counters.failed += 1;
@@ -311,32 +437,35 @@ export class MessageRouter {
       },
       error,
     });
-    if (options.tellRequester) this.#replyFailure(error, { sender });
-  }
-
-  /** Tells the requester, as a final reply from the service that could not be reached. */
-  #replyFailure(error: DeliveryFailedError, context: { sender: string }): void {
-    const payload: ErrorReplyPayload = {
-      code: WireErrorCode.DeliveryFailed,
-      message: error.message,
-      details: { service: error.serviceName, instance: error.instance, reason: error.reason, status: error.status },
-    };
-    // seq 0: the unreachable service never got the request, so it sent no reply before this one.
-    const envelope: Envelope = {
-      sender: error.serviceName,
-      requestId: randomUUID(),
-      responseTo: error.requestId,
-      seq: 0,
-      payload,
-    };
+    if (!options.tellRequester) return;
+    const route = this.#options.replyRoutes.peek(requestId);
+    if (route === undefined) return;
+    const reply = deliveryFailedReply(
+      {
+        messageName: publicName,
+        requestId,
+        service: serviceName,
+        reason: failure.reason,
+        seq: route.nextSeq.get(serviceName) ?? 0,
+        details: { instance, status: failure.status },
+      },
+      randomUUID(),
+    );
     this.counters.errorReplies += 1;
-    debug('telling %s that %s could not be reached', context.sender, error.serviceName);
+    debug('telling %s that %s could not take %s', sender, serviceName, publicName);
+    const envelope: Envelope = reply.envelope;
     this.#routeReply(
-      { name: ERROR_OUTCOME, envelope, json: JSON.stringify(envelope), instance: undefined },
-      error.requestId,
-      error.serviceName,
+      { name: reply.name, envelope, json: JSON.stringify(envelope), instance: undefined },
+      requestId,
+      serviceName,
+      { fromBus: true },
     );
   }
+}
+
+/** Why a reply to `service` reached nobody although its request was routed: the bus has no address for it. */
+function describeNoAddress(service: string): string {
+  return `reply for '${service}' dropped: '${service}' has no address; list it in the configuration or let it register`;
 }
 
 function flowReceiver(service: Service, instance: Instance, name: string): FlowReceiver {

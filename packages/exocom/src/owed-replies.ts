@@ -1,4 +1,4 @@
-/** A message an event-stream instance received and has not finally answered yet. */
+/** A message an instance took and has not finally answered yet. */
 export interface OwedReply {
   requestId: string;
   /** The public name of the message. */
@@ -17,8 +17,9 @@ export interface OwedRepliesOptions {
 }
 
 /**
- * The messages an event-stream instance got and has not sent a final reply to, so that the bus
- * can answer them with `DELIVERY_FAILED` when it forgets the instance. The bus cannot tell a
+ * The messages an instance took and has not sent a final reply to, so that the bus can answer
+ * them with `DELIVERY_FAILED` when it gives up on the instance (an HTTP `/run` answers when the
+ * handler starts, an event stream when the event is written: the reply comes later, if at all). The bus cannot tell a
  * request from an event, so events are kept too; bounded in age and number like the reply
  * routes they stand for (an entry whose route expired would have nowhere to go anyway), with
  * the same insertion-order sweep and no timer per entry.
@@ -41,9 +42,9 @@ export class OwedReplies {
     if (this.#entries.size > this.#options.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
   }
 
-  /** The instance sent its final reply to `requestId`. */
-  settle(requestId: string): void {
-    this.#entries.delete(requestId);
+  /** The instance sent its final reply to `requestId`; whether it owed one. */
+  settle(requestId: string): boolean {
+    return this.#entries.delete(requestId);
   }
 
   /** Everything still owed, oldest first; the tracker is empty afterwards. */

@@ -1,8 +1,9 @@
-import type {
-  EventStreamDeregistration,
-  EventStreamRegistration,
-  ServiceDeregistration,
-  ServiceRegistration,
+import {
+  type EventStreamDeregistration,
+  type EventStreamRegistration,
+  isReservedName,
+  type ServiceDeregistration,
+  type ServiceRegistration,
 } from '@exorelay/protocol';
 import { isPort } from './landscape.js';
 
@@ -15,6 +16,13 @@ export function parseRegistration(body: unknown): Parsed<ServiceRegistration | E
   const receives = (body as Record<string, unknown>).receives;
   if (!Array.isArray(receives) || !receives.every((name) => typeof name === 'string' && name !== '')) {
     return { ok: false, error: 'receives must be an array of message names' };
+  }
+  const reserved = (receives as string[]).find((name) => isReservedName(name));
+  if (reserved !== undefined) {
+    return {
+      ok: false,
+      error: `receives lists '${reserved}', a reserved name: names starting with 'exo.' belong to the protocol and no handler may take them`,
+    };
   }
   return { ok: true, value: { ...address.value, receives: receives as string[] } };
 }

@@ -6,6 +6,11 @@ export interface ReplyRoute {
   instance: string | undefined;
   /** Receiving services that have not sent their final reply yet. */
   awaitingFinal: number;
+  /**
+   * Responding service → the `seq` its next reply gets: the highest routed + 1. A failure reply
+   * the bus writes for it takes this number, so a requester that already got progress keeps it.
+   */
+  nextSeq: Map<string, number>;
   expiresAt: number;
 }
 
@@ -33,14 +38,16 @@ export class ReplyRoutes {
     this.#options = { now: Date.now, ...options };
   }
 
+  /** Routes still live; expired ones are swept first. */
   get size(): number {
+    this.#sweep();
     return this.#routes.size;
   }
 
-  record(requestId: string, route: Omit<ReplyRoute, 'expiresAt'>): void {
+  record(requestId: string, route: Omit<ReplyRoute, 'expiresAt' | 'nextSeq'>): void {
     this.#sweep();
     this.#routes.delete(requestId);
-    this.#routes.set(requestId, { ...route, expiresAt: this.#options.now() + this.#options.ttl });
+    this.#routes.set(requestId, { ...route, nextSeq: new Map(), expiresAt: this.#options.now() + this.#options.ttl });
     if (this.#routes.size > this.#options.maxEntries) this.#routes.delete(this.#routes.keys().next().value!);
   }
 
@@ -61,10 +68,10 @@ export class ReplyRoutes {
     return route;
   }
 
-  /** Whether replies to `requestId` still have somewhere to go; does not refresh the route. */
-  has(requestId: string): boolean {
+  /** The route of replies to `requestId`, if they still have somewhere to go; does not refresh it. */
+  peek(requestId: string): ReplyRoute | undefined {
     this.#sweep();
-    return this.#routes.has(requestId);
+    return this.#routes.get(requestId);
   }
 
   clear(): void {

@@ -12,6 +12,8 @@ export interface Service {
   translator: NameTranslator;
   sends: string[];
   configured: boolean;
+  /** What the configuration says the service receives, over all its entries. */
+  configuredReceives: string[];
   readonly instances: Map<string, Instance>;
 }
 
@@ -57,6 +59,8 @@ export interface RoutingTableOptions {
   /** An instance counts as down (configured) or is forgotten (registered) after this many failures in a row. */
   failureThreshold: number;
   onChange(change: InstanceChange): void;
+  /** An instance left the table: messages held for it must go elsewhere. */
+  onRemove(instance: Instance): void;
 }
 
 const noTranslations = new NameTranslator([]);
@@ -93,6 +97,11 @@ export class RoutingTable {
     return [...this.#instances.values()];
   }
 
+  /** What the configuration says `serviceName` receives (for an instance that does not say). */
+  configuredReceivesOf(serviceName: string): string[] {
+    return this.#services.get(serviceName)?.configuredReceives ?? [];
+  }
+
   /** The services that handle the public name `name`, each with the instances that do. */
   receiversOf(name: string): readonly ReceivingService[] {
     return this.#index.get(name) ?? [];
@@ -105,14 +114,16 @@ export class RoutingTable {
       service.configured = false;
       service.translator = noTranslations;
       service.sends = [];
+      service.configuredReceives = [];
     }
     for (const instance of this.#instances.values()) {
       if (instance.isConfigured && !plan.instances.has(instance.key)) this.#unconfigure(instance);
     }
-    for (const [name, { translator, sends }] of plan.services) {
+    for (const [name, { translator, sends, receives }] of plan.services) {
       const service = this.#serviceNamed(name);
       service.translator = translator;
       service.sends = sends;
+      service.configuredReceives = receives;
       service.configured = true;
     }
     for (const [key, wanted] of plan.instances) this.#configureInstance(key, wanted);
@@ -209,8 +220,13 @@ export class RoutingTable {
     this.#emit('updated', 'reachable', instance);
   }
 
-  /** The instance could not be reached; after `failureThreshold` times in a row it is down or forgotten. */
+  /**
+   * The instance could not be reached; after `failureThreshold` times in a row it is down or
+   * forgotten. An event-stream instance is judged by time instead (its connection, and how long
+   * it stays away): under load, a count of refused messages runs out within milliseconds.
+   */
   reportFailure(instance: Instance): void {
+    if (instance.eventStream !== undefined) return;
     instance.consecutiveFailures += 1;
     if (instance.consecutiveFailures < this.#options.failureThreshold) return;
     if (this.#instances.get(instance.key) !== instance) return;
@@ -269,7 +285,14 @@ export class RoutingTable {
   #serviceNamed(name: string): Service {
     let service = this.#services.get(name);
     if (service === undefined) {
-      service = { name, translator: noTranslations, sends: [], configured: false, instances: new Map() };
+      service = {
+        name,
+        translator: noTranslations,
+        sends: [],
+        configured: false,
+        configuredReceives: [],
+        instances: new Map(),
+      };
       this.#services.set(name, service);
     }
     return service;
@@ -294,9 +317,10 @@ export class RoutingTable {
       this.#services.delete(service.name);
     }
     this.#reindex();
+    this.#options.onRemove(instance);
     this.#emit('removed', reason, instance);
-    // Deliveries still under way end on their own; closing only frees the connections.
-    void instance.channel.close();
+    // Deliveries under way still finish (a deregistered instance drains them); then the connections go.
+    void instance.channel.retire();
   }
 
   #dropEmptyServices(): void {
@@ -337,13 +361,13 @@ interface PlannedInstance {
  * their lists. Building every translator here makes a conflict throw before the table changes.
  */
 function planConfiguration(services: readonly ParsedServiceConfig[]): {
-  services: Map<string, { translator: NameTranslator; sends: string[] }>;
+  services: Map<string, { translator: NameTranslator; sends: string[]; receives: string[] }>;
   instances: Map<string, PlannedInstance>;
 } {
-  const lists = new Map<string, { translations: Translation[]; sends: Set<string> }>();
+  const lists = new Map<string, { translations: Translation[]; sends: Set<string>; receives: Set<string> }>();
   const instances = new Map<string, PlannedInstance>();
   for (const config of services) {
-    const list = lists.get(config.name) ?? { translations: [], sends: new Set<string>() };
+    const list = lists.get(config.name) ?? { translations: [], sends: new Set<string>(), receives: new Set<string>() };
     for (const translation of config.translator.translations) {
       const known = list.translations.some(
         (t) => t.public === translation.public && t.internal === translation.internal,
@@ -351,6 +375,7 @@ function planConfiguration(services: readonly ParsedServiceConfig[]): {
       if (!known) list.translations.push(translation);
     }
     for (const name of config.sends) list.sends.add(name);
+    for (const name of config.receives) list.receives.add(name);
     lists.set(config.name, list);
     if (config.instance === undefined) continue;
     const key = instanceKey(config.instance.host, config.instance.port);
@@ -361,9 +386,10 @@ function planConfiguration(services: readonly ParsedServiceConfig[]): {
     for (const name of config.receives) planned.receives.add(name);
     instances.set(key, planned);
   }
-  const merged = new Map<string, { translator: NameTranslator; sends: string[] }>();
-  for (const [name, { translations, sends }] of lists) {
-    merged.set(name, { translator: new NameTranslator(translations, `translations of '${name}'`), sends: [...sends] });
+  const merged = new Map<string, { translator: NameTranslator; sends: string[]; receives: string[] }>();
+  for (const [name, { translations, sends, receives }] of lists) {
+    const translator = new NameTranslator(translations, `translations of '${name}'`);
+    merged.set(name, { translator, sends: [...sends], receives: [...receives] });
   }
   return { services: merged, instances };
 }

@@ -133,4 +133,31 @@ describe('the exocom CLI', () => {
     expect(await cli.exited).toBe(2);
     expect(cli.stderr()).toMatch(/Unknown option '--colour'[\s\S]*Usage: exocom \[--port 3100\]/);
   });
+
+  it('takes the backpressure limits, and exits 2 on one that is not a positive integer', async () => {
+    await using cli = startCli([
+      '--port',
+      '0',
+      '--quiet',
+      '--max-in-flight-per-instance',
+      '1',
+      '--max-queued-per-instance',
+      '1',
+    ]);
+    const port = await startListening(cli);
+    const registration = { serviceName: 'users', host: '127.0.0.1', port: 9, receives: ['users.create'] };
+    await fetch(`http://127.0.0.1:${port}/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(registration),
+    });
+    const status = (await (await fetch(`http://127.0.0.1:${port}/status`)).json()) as {
+      services: { instances: { port: number }[] }[];
+    };
+    expect(status.services[0]?.instances[0]?.port).toBe(9);
+
+    await using wrong = startCli(['--port', '0', '--max-busy-wait', 'soon']);
+    expect(await wrong.exited).toBe(2);
+    expect(wrong.stderr()).toBe("--max-busy-wait must be a positive integer, got 'soon'\n");
+  });
 });

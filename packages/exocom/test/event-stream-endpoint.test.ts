@@ -54,7 +54,7 @@ describe('GET /events', () => {
       [
         { service: 'bank', lastEventId: -1 },
         400,
-        "Last-Event-ID must be the id of an event this bus sent (an integer ≥ 0), got '-1'",
+        "Last-Event-ID must be the id of an event this bus sent (N or INSTANCE:N, N an integer ≥ 0), got '-1'",
       ],
       [
         { service: 'web', instance: bank.instance },

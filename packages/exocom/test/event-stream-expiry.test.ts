@@ -37,7 +37,7 @@ describe('an event-stream instance that does not come back', () => {
       details: { service: 'worker', instance: worker.instance },
     });
     expect((failure as RemoteError).remoteMessage).toBe(
-      `could not deliver 'work' to worker at ${worker.instance}: its event stream stayed away too long to be resumed (more than 200 ms, or past the events the bus still held), so the bus forgot it before it answered`,
+      `could not deliver 'work' to worker: its event stream stayed away too long to be resumed (more than 200 ms, or past the events the bus still held), so the bus forgot it before it answered`,
     );
     expect(changes.map((change) => [change.type, change.reason])).toEqual([
       ['added', 'connected'],
@@ -82,7 +82,8 @@ describe('an event-stream instance that does not come back', () => {
     expect(await deregistered.text()).toBe('deregistered');
     await expect(owed).rejects.toMatchObject({
       remoteCode: 'DELIVERY_FAILED',
-      remoteMessage: `could not deliver 'work' to worker at ${worker.instance}: it closed before it answered`,
+      remoteMessage: "could not deliver 'work' to worker: it closed before it answered",
+      details: { instance: worker.instance },
     });
     await worker.ended;
     expect(bus.status().services.map((service) => service.name)).toEqual(['web']);

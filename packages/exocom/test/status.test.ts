@@ -19,6 +19,7 @@ describe('GET /status', () => {
     expect(await response.json()).toEqual({
       status: 'online',
       port: bus.port,
+      instance: bus.instance,
       services: [
         {
           name: 'store',
@@ -45,7 +46,17 @@ describe('GET /status', () => {
         },
       ],
       routes: { 'users.create': ['store'] },
-      counters: { received: 3, delivered: 2, failed: 0, repliesRouted: 1, noReceivers: 1, errorReplies: 0 },
+      counters: {
+        received: 3,
+        delivered: 2,
+        failed: 0,
+        repliesRouted: 1,
+        noReceivers: 1,
+        errorReplies: 0,
+        refusedBusy: 0,
+        heldSends: 0,
+        duplicates: 0,
+      },
       replyRoutes: 0,
     });
   });

@@ -20,8 +20,27 @@ GET /dashboard, Prometheus metrics at GET /metrics.
       --host ADDRESS   address to listen on                         default 127.0.0.1
   -c, --config FILE    landscape configuration: a JSON array of
                        { name, host, port, sends, receives, translations }
+      --max-in-flight-per-instance N
+                       most deliveries under way to one instance    default 256
+      --max-queued-per-instance N
+                       most more messages held for one instance;    default 1024
+                       beyond, POST /send answers 503 + retry-after
+      --max-send-wait MS
+                       longest POST /send waits for room at full    default 5000
+                       receivers before answering 503
+      --max-busy-wait MS
+                       longest a message waits for instances that   default 5000
+                       answer 503 before its requester gets
+                       DELIVERY_FAILED
   -q, --quiet          print no flow log
   -h, --help           show this help`;
+
+const numericOptions = {
+  'max-in-flight-per-instance': 'maxInFlightPerInstance',
+  'max-queued-per-instance': 'maxQueuedPerInstance',
+  'max-send-wait': 'maxSendWait',
+  'max-busy-wait': 'maxBusyWait',
+} as const;
 
 /** Runs the CLI until SIGINT/SIGTERM; resolves with the exit code. */
 async function main(argv: string[]): Promise<number> {
@@ -41,9 +60,19 @@ async function main(argv: string[]): Promise<number> {
     console.error(`--port must be a port number, got '${args.port}'`);
     return 2;
   }
+  const limits: Partial<Record<(typeof numericOptions)[keyof typeof numericOptions], number>> = {};
+  for (const [flag, option] of Object.entries(numericOptions)) {
+    const value = args[flag as keyof typeof numericOptions];
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value) || Number(value) <= 0) {
+      console.error(`--${flag} must be a positive integer, got '${value}'`);
+      return 2;
+    }
+    limits[option] = Number(value);
+  }
   try {
     const services = args.config === undefined ? undefined : await readLandscape(args.config);
-    const bus = await startExoCom({ port, host: args.host, services });
+    const bus = await startExoCom({ port, host: args.host, services, ...limits });
     if (!args.quiet) {
       const colors = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
       bus.on('flow', (event) => console.log(formatFlowEvent(event, { colors })));
@@ -69,6 +98,10 @@ function parseOptions(argv: string[]) {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       config: { type: 'string', short: 'c' },
+      'max-in-flight-per-instance': { type: 'string' },
+      'max-queued-per-instance': { type: 'string' },
+      'max-send-wait': { type: 'string' },
+      'max-busy-wait': { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },

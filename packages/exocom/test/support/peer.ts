@@ -8,10 +8,12 @@ export interface PeerDelivery {
   envelope: Envelope;
 }
 
+export type PeerAnswer = number | { status: number; headers: Record<string, string> };
+
 export interface PeerOptions {
   receives?: string[];
-  /** The status `POST /run` answers with; 200 unless told. */
-  answer?: (delivery: PeerDelivery) => number | Promise<number>;
+  /** The status (and headers) `POST /run` answers with; 200 unless told. */
+  answer?: (delivery: PeerDelivery) => PeerAnswer | Promise<PeerAnswer>;
 }
 
 /**
@@ -26,6 +28,8 @@ export interface Peer extends AsyncDisposable {
   readonly address: string;
   readonly received: PeerDelivery[];
   register(receives?: string[]): Promise<void>;
+  /** `POST /deregister`, as a relay that starts closing does; the server keeps answering. */
+  deregister(): Promise<void>;
   /** POSTs `/send/NAME` to the bus; `identify: false` leaves the instance header out. */
   send(name: string, envelope: Envelope, options?: { identify?: boolean }): Promise<{ status: number; body: string }>;
   /** Stops answering, without deregistering (a crashed instance). */
@@ -48,7 +52,11 @@ export async function startPeer(busPort: number, serviceName: string, options: P
       envelope: JSON.parse(body),
     };
     received.push(delivery);
-    response.statusCode = (await options.answer?.(delivery)) ?? 200;
+    const answer = (await options.answer?.(delivery)) ?? 200;
+    if (typeof answer !== 'number') {
+      for (const [name, value] of Object.entries(answer.headers)) response.setHeader(name, value);
+    }
+    response.statusCode = typeof answer === 'number' ? answer : answer.status;
     response.end(response.statusCode === 200 ? 'OK' : `refused with ${response.statusCode}`);
   };
   server.listen(0, '127.0.0.1');
@@ -76,6 +84,10 @@ export async function startPeer(busPort: number, serviceName: string, options: P
     async register(receives = options.receives ?? []) {
       const answer = await post('/register', { serviceName, host: '127.0.0.1', port, receives });
       if (answer.status !== 200) throw new Error(`registering failed: ${answer.status} ${answer.body}`);
+    },
+    async deregister() {
+      const answer = await post('/deregister', { serviceName, host: '127.0.0.1', port });
+      if (answer.status !== 200) throw new Error(`deregistering failed: ${answer.status} ${answer.body}`);
     },
     send: (name, envelope, { identify = true } = {}) =>
       post(sendPath(name), { sender: serviceName, ...envelope }, identify ? { [INSTANCE_HEADER]: address } : {}),

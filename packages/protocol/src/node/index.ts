@@ -3,6 +3,6 @@
  * bridge and the testing kit. Kept apart from the main entry so browser bundles never see it.
  */
 export { answerJson, answerText, drainThenAnswer } from './http-answers.js';
-export type { BodyResult } from './read-body.js';
-export { readBody } from './read-body.js';
+export type { BodyResult, ReadBodyOptions } from './read-body.js';
+export { readBody, refuseOversizedUploads } from './read-body.js';
 export { closeGracefully, listenOn } from './server-lifecycle.js';
