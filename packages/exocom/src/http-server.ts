@@ -12,6 +12,7 @@ import {
   answerJson,
   answerText,
   closeGracefully,
+  isJsonMediaType,
   listenOn,
   readBody,
   refuseOversizedUploads,
@@ -196,11 +197,6 @@ export class BusHttpServer {
       return { status: 400, text: `malformed JSON in the body: ${error.message}` };
     }
   }
-}
-
-/** `application/json`, optionally with parameters (`; charset=utf-8`); not `application/json-patch+json`. */
-function isJsonMediaType(contentType: string): boolean {
-  return /^application\/json[\t ]*(;|$)/i.test(contentType.trim());
 }
 
 function tooLarge(limit: number): EndpointAnswer {

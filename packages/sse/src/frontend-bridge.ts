@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { decodeMessageName } from '@exorelay/protocol';
-import { answerText, drainThenAnswer } from '@exorelay/protocol/node';
+import { answerText, drainThenAnswer, isJsonMediaType } from '@exorelay/protocol/node';
 import {
   ContractViolationError,
   ExoRelayError,
@@ -128,7 +128,7 @@ async function sendMessage(settings: ResolvedBridgeOptions, { request, response 
   // Demanding JSON keeps plain HTML forms of other sites out: they cannot send this type
   // without a CORS preflight.
   const contentType = request.headers['content-type'];
-  if (contentType === undefined || !/^application\/json\b/i.test(contentType)) {
+  if (contentType === undefined || !isJsonMediaType(contentType)) {
     return drainThenAnswer(
       request,
       response,

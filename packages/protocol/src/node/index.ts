@@ -3,6 +3,7 @@
  * bridge and the testing kit. Kept apart from the main entry so browser bundles never see it.
  */
 export { answerJson, answerText, drainThenAnswer } from './http-answers.js';
+export { isJsonMediaType } from './json-media-type.js';
 export type { BodyResult, ReadBodyOptions } from './read-body.js';
 export { readBody, refuseOversizedUploads } from './read-body.js';
 export { closeGracefully, listenOn } from './server-lifecycle.js';

@@ -1,7 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeMessageName, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
-import { answerText, closeGracefully, drainThenAnswer, listenOn, readBody } from '@exorelay/protocol/node';
+import {
+  answerText,
+  closeGracefully,
+  drainThenAnswer,
+  isJsonMediaType,
+  listenOn,
+  readBody,
+  refuseOversizedUploads,
+} from '@exorelay/protocol/node';
 import { debug } from '../../debug.js';
 import { PortInUseError } from '../../errors.js';
 import type { Delivery } from '../../transport.js';
@@ -45,6 +53,9 @@ export class InboundServer {
 
   static async start(options: InboundServerOptions): Promise<InboundServer> {
     const inbound = new InboundServer(options);
+    refuseOversizedUploads(inbound.#server, options.bodyLimit, (_request, response) =>
+      answerText(response, 413, tooLarge(options.bodyLimit)),
+    );
     await listenOn(inbound.#server, options, (cause) => new PortInUseError(options.port, { cause }));
     return inbound;
   }
@@ -76,14 +87,14 @@ export class InboundServer {
 
   async #run(name: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
     const contentType = request.headers['content-type'];
-    if (contentType !== undefined && !/^application\/json\b/i.test(contentType)) {
+    if (contentType !== undefined && !isJsonMediaType(contentType)) {
       return drainThenAnswer(request, response, 415, `content-type must be application/json, got ${contentType}`);
     }
     const body = await readBody(request, this.#options.bodyLimit);
     if (!body.ok) {
       if (body.error === 'aborted') return;
       response.setHeader('connection', 'close');
-      return answerText(response, 413, `message body is larger than the limit of ${this.#options.bodyLimit} bytes`);
+      return answerText(response, 413, tooLarge(this.#options.bodyLimit));
     }
     let json: unknown;
     try {
@@ -109,4 +120,8 @@ export class InboundServer {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.end(request.method === 'HEAD' ? undefined : JSON.stringify(status));
   }
+}
+
+function tooLarge(limit: number): string {
+  return `message body is larger than the limit of ${limit} bytes`;
 }

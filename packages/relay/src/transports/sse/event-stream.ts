@@ -188,7 +188,8 @@ export class EventStream {
       this.#options.onMalformedEvent(
         new InvalidArgumentError(`ExoCom sent an event that is not a message, dropped: ${parsed.error}`),
       );
-    const id = Number(event.id);
+    // `N`, or `INSTANCE:N` as the bus numbers events for clients that name no receives.
+    const id = Number(/(\d+)$/.exec(event.id ?? '')?.[1]);
     if (Number.isSafeInteger(id) && id > 0) this.#lastEventId = id;
   }
 
