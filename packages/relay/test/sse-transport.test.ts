@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { rejectionOf } from '@exorelay/conformance';
 import {
   ConfigError,
-  ExoComUnreachableError,
   ExoRelay,
   MessageRejectedError,
   type RelayOptions,
@@ -13,15 +12,6 @@ import {
 } from 'exorelay';
 import { pEvent } from 'p-event';
 import { describe, expect, it } from 'vitest';
-
-/** A port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await pEvent(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A relay receiving over SSE from a bus at `port`, closed on dispose. */
 function sseRelay(port: number, options: Partial<RelayOptions<UntypedMessages>> = {}): ExoRelay & AsyncDisposable {

@@ -9,8 +9,8 @@ export interface BusWatchOptions {
   interval: number;
   /** Largest wait between two attempts to reach a bus that is gone, in ms. */
   maxRetryDelay: number;
-  /** The bus answers again: announce this relay to it anew. */
-  onBack(): void;
+  /** The bus answers again: announce this relay to it anew; resolves once the bus routes to it. */
+  onBack(): Promise<void>;
 }
 
 /**
@@ -51,7 +51,7 @@ export class BusWatch {
     if (known === undefined || known === instance) return;
     debug('the bus at %s restarted (%s, was %s)', this.#client.address, instance, known);
     this.#context.repliesLost(new RepliesLostError(this.#client.address, 'restarted'));
-    this.#options.onBack();
+    void this.#options.onBack();
   }
 
   /** Asks the bus whether it is there; one check at a time. */
@@ -84,8 +84,8 @@ export class BusWatch {
       return; // stopped
     }
     this.#gone = false;
+    await this.#options.onBack();
     this.#context.reportStatus({ type: 'online', address: `http://${this.#client.address}` });
-    this.#options.onBack();
   }
 
   #probe(): Promise<'answered' | 'refused' | 'silent'> {

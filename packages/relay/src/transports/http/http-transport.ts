@@ -124,7 +124,9 @@ class HttpTransport implements Transport {
     this.#watch = new BusWatch(this.#client, context, {
       interval: this.#options.busCheckInterval,
       maxRetryDelay: MAX_RETRY_DELAY,
-      onBack: () => void this.#announcer?.announce(),
+      onBack: async () => {
+        await this.#announcer?.announce();
+      },
     });
   }
 

@@ -110,7 +110,7 @@ class SseTransport implements Transport {
       interval: this.#options.busCheckInterval,
       maxRetryDelay: this.#options.maxReconnectDelay,
       // The stream reconnects by itself and announces its names when it does.
-      onBack: () => {},
+      onBack: async () => {},
     });
   }
 
