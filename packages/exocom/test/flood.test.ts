@@ -53,9 +53,12 @@ describe('a flood of sends at a slow receiver, each in its own process', () => {
     expect(result.sent).toBeGreaterThan(1000);
     expect(result.answered).toBe(result.sent);
     expect(mostInFlight).toBeLessThanOrEqual(256 * 2);
-    // Measured: 100 MB idle, at most 183 MB over 17 000 sends (34 000 messages with the replies),
-    // the growth being the bounded reply routes and de-duplication entries, not queued messages.
-    expect(mostRss - idleRss).toBeLessThan(100 * 2 ** 20);
+    // Measured: 97–100 MB idle (from source, through tsx), 168–197 MB at most over 17 000–19 000
+    // sends (twice as many messages with the replies), the higher figure with the whole suite
+    // loading both cores. The growth is what fixed caps allow — de-duplication entries (≤ 100 000),
+    // reply routes, ≤ 256 deliveries in flight and 1 024 queued per instance — and garbage not yet
+    // collected, not queued messages: before the caps, 93 800 queued messages took 636 MB.
+    expect(mostRss - idleRss).toBeLessThan(150 * 2 ** 20);
     // The sender was slowed down: answers held until the receiver had room, or 503s.
     expect(counters.heldSends! + counters.refusedBusy!).toBeGreaterThan(0);
   }, 120_000);

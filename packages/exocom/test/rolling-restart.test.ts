@@ -36,7 +36,9 @@ describe('a rolling restart', () => {
     const outcomes: Promise<unknown>[] = [];
     let stop = false;
     const stream = (async () => {
-      for (let index = 0; !stop || index < 40; index += 1) {
+      // Requests flow until the instance left, and ten more after.
+      for (let index = 0, afterStop = 0; afterStop < 10; index += 1) {
+        if (stop) afterStop += 1;
         outcomes.push(
           web.request('users.get', index, { timeout: 10_000 }).then(
             (reply) => reply.outcome,
