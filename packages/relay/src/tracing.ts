@@ -1,0 +1,195 @@
+import { type Envelope, ERROR_OUTCOME, isErrorReplyPayload, type NamedEnvelope } from '@exorelay/protocol';
+import type * as OpenTelemetry from '@opentelemetry/api';
+import { debug } from './debug.js';
+import type { Reply } from './message-types.js';
+import type { ReplyStreamController } from './reply-stream.js';
+import type { HandlerResult, SendReceipt, Transport } from './transport.js';
+
+/**
+ * OpenTelemetry tracing of sends, handlers and replies, following the messaging semantic
+ * conventions. `@opentelemetry/api` is an optional peer dependency, loaded once: until it is
+ * loaded, or when it is not installed, every hook here is a plain call through.
+ *
+ * - `send`/`request`: a `PRODUCER` span (one-way) or a `CLIENT` span (someone reads the
+ *   replies) named `send NAME`; its context travels in the envelope (`traceparent`,
+ *   `tracestate` with the W3C propagator). A `CLIENT` span ends when the reply stream settles.
+ * - A handler runs inside a `CONSUMER`/`SERVER` span `process NAME`, the child of the context
+ *   the envelope carries; its final reply's outcome is the `exorelay.outcome` attribute.
+ * - Each reply is a `PRODUCER` span `send OUTCOME`, the child of the handler's span, with a
+ *   link to the request's span; the reply envelope carries its context.
+ */
+
+type Api = typeof OpenTelemetry;
+
+/** The value of `messaging.system`: the Exosphere protocol, whichever transport carries it. */
+const MESSAGING_SYSTEM = 'exosphere';
+/** The attribute with the outcome of a handled or sent message (the name of its final reply). */
+const OUTCOME_ATTRIBUTE = 'exorelay.outcome';
+
+let api: Api | undefined;
+let tracer: OpenTelemetry.Tracer | undefined;
+let loading: Promise<void> | undefined;
+/** The span of each running handler, by the envelope it handles: its replies are its children. */
+const handlerSpans = new WeakMap<Envelope, OpenTelemetry.Span>();
+
+const envelopeGetter: OpenTelemetry.TextMapGetter<Envelope> = {
+  keys: (envelope) => Object.keys(envelope),
+  get: (envelope, key) => {
+    const value = envelope[key];
+    return typeof value === 'string' ? value : undefined;
+  },
+};
+
+const envelopeSetter: OpenTelemetry.TextMapSetter<Envelope> = {
+  set: (envelope, key, value) => {
+    envelope[key] = value;
+  },
+};
+
+/** Loads `@opentelemetry/api` once, if it is installed. Never rejects. */
+export function loadTracing(): Promise<void> {
+  loading ??= import('@opentelemetry/api').then(
+    (loaded) => {
+      api = loaded;
+      // A proxy: it traces with whichever provider the application registers, even later.
+      tracer = loaded.trace.getTracer('exorelay');
+    },
+    () => debug('@opentelemetry/api is not installed: messages are not traced'),
+  );
+  return loading;
+}
+
+/**
+ * Hands a sent message to the transport inside its `send NAME` span, whose context the envelope
+ * carries. The span ends once the message is sent (one-way) or once its reply stream settles.
+ */
+export function sendTraced(
+  transport: Transport,
+  message: NamedEnvelope,
+  options: { signal?: AbortSignal | undefined },
+  controller: ReplyStreamController,
+): Promise<SendReceipt> {
+  if (api === undefined || tracer === undefined) return transport.send(message, options);
+  const { context, propagation, trace, SpanKind } = api;
+  const oneWay = message.envelope.oneWay === true;
+  const span = tracer.startSpan(`send ${message.name}`, {
+    kind: oneWay ? SpanKind.PRODUCER : SpanKind.CLIENT,
+    attributes: messageAttributes(message, 'publish', 'send'),
+  });
+  const spanContext = trace.setSpan(context.active(), span);
+  propagation.inject(spanContext, message.envelope, envelopeSetter);
+  const sent = context.with(spanContext, () => transport.send(message, options));
+  if (oneWay) endWhenSent(span, sent);
+  else if (controller.isOpen) controller.onEnded = (failure, finalReply) => endSpan(span, failure, finalReply);
+  else endSpan(span, controller.sendError, undefined);
+  return sent;
+}
+
+/**
+ * Wraps a handler's run so that it runs inside a `process NAME` span, the child of the context
+ * its envelope carries; without OpenTelemetry, returns `run` itself.
+ */
+export function traceHandler(
+  message: NamedEnvelope,
+  run: (signal: AbortSignal) => Promise<HandlerResult>,
+): (signal: AbortSignal) => Promise<HandlerResult> {
+  if (api === undefined || tracer === undefined) return run;
+  const { context, propagation, trace, SpanKind, SpanStatusCode } = api;
+  const handlerTracer = tracer;
+  return (signal) => {
+    const parent = propagation.extract(context.active(), message.envelope, envelopeGetter);
+    const span = handlerTracer.startSpan(
+      `process ${message.name}`,
+      {
+        kind: message.envelope.oneWay === true ? SpanKind.CONSUMER : SpanKind.SERVER,
+        attributes: messageAttributes(message, 'process', 'process'),
+      },
+      parent,
+    );
+    handlerSpans.set(message.envelope, span);
+    return context.with(trace.setSpan(parent, span), run, undefined, signal).then((result) => {
+      if (result === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: 'the handler failed' });
+      span.end();
+      return result;
+    });
+  };
+}
+
+/** Records what a handler threw on its span. */
+export function traceHandlerFailure(envelope: Envelope, cause: unknown): void {
+  if (api === undefined) return;
+  handlerSpans.get(envelope)?.recordException(cause instanceof Error ? cause : String(cause));
+}
+
+/**
+ * Hands a reply to the transport inside its `send OUTCOME` span: the child of the handler's
+ * span, linked to the request's span. A final reply sets the handler span's outcome.
+ */
+export function sendReplyTraced(
+  transport: Transport,
+  request: NamedEnvelope,
+  reply: NamedEnvelope,
+): Promise<SendReceipt> {
+  if (api === undefined || tracer === undefined) return transport.send(reply);
+  const { context, propagation, trace, SpanKind } = api;
+  const handlerSpan = handlerSpans.get(request.envelope);
+  if (handlerSpan !== undefined && reply.envelope.more !== true) setOutcome(handlerSpan, reply);
+  const requested = propagation.extract(context.active(), request.envelope, envelopeGetter);
+  const parent = handlerSpan === undefined ? requested : trace.setSpan(context.active(), handlerSpan);
+  const requestSpanContext = trace.getSpanContext(requested);
+  const span = tracer.startSpan(
+    `send ${reply.name}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        ...messageAttributes(reply, 'publish', 'send'),
+        'messaging.message.conversation_id': request.envelope.requestId,
+      },
+      links: requestSpanContext === undefined ? [] : [{ context: requestSpanContext }],
+    },
+    parent,
+  );
+  const spanContext = trace.setSpan(parent, span);
+  propagation.inject(spanContext, reply.envelope, envelopeSetter);
+  const sent = context.with(spanContext, () => transport.send(reply));
+  endWhenSent(span, sent);
+  return sent;
+}
+
+function messageAttributes(message: NamedEnvelope, operation: string, operationType: string): OpenTelemetry.Attributes {
+  return {
+    'messaging.system': MESSAGING_SYSTEM,
+    'messaging.operation': operation,
+    'messaging.operation.type': operationType,
+    'messaging.destination.name': message.name,
+    'messaging.message.id': message.envelope.requestId,
+  };
+}
+
+function setOutcome(span: OpenTelemetry.Span, reply: NamedEnvelope): void {
+  span.setAttribute(OUTCOME_ATTRIBUTE, reply.name);
+  if (reply.name !== ERROR_OUTCOME || api === undefined) return;
+  const payload = reply.envelope.payload;
+  span.setStatus({
+    code: api.SpanStatusCode.ERROR,
+    message: isErrorReplyPayload(payload) ? `${payload.code}: ${payload.message}` : 'the message failed',
+  });
+}
+
+function endWhenSent(span: OpenTelemetry.Span, sent: Promise<SendReceipt>): void {
+  sent.then(
+    () => span.end(),
+    (error: Error) => endSpan(span, error, undefined),
+  );
+}
+
+function endSpan(span: OpenTelemetry.Span, failure: Error | undefined, finalReply: Reply | undefined): void {
+  if (finalReply !== undefined) span.setAttribute(OUTCOME_ATTRIBUTE, finalReply.outcome);
+  if (failure !== undefined && api !== undefined) {
+    span.recordException(failure);
+    span.setStatus({ code: api.SpanStatusCode.ERROR, message: failure.message });
+    const code = (failure as { code?: unknown }).code;
+    if (typeof code === 'string') span.setAttribute('error.type', code);
+  }
+  span.end();
+}
