@@ -1,6 +1,7 @@
 import { type Envelope, ERROR_OUTCOME, isErrorReplyPayload, type NamedEnvelope } from '@exorelay/protocol';
 import type * as OpenTelemetry from '@opentelemetry/api';
 import { debug } from './debug.js';
+import { ExoRelayError, RemoteError } from './errors.js';
 import type { Reply } from './message-types.js';
 import type { ReplyStreamController } from './reply-stream.js';
 import type { HandlerResult, SendReceipt, Transport } from './transport.js';
@@ -31,6 +32,8 @@ let tracer: OpenTelemetry.Tracer | undefined;
 let loading: Promise<void> | undefined;
 /** The span of each running handler, by the envelope it handles: its replies are its children. */
 const handlerSpans = new WeakMap<Envelope, OpenTelemetry.Span>();
+/** The handled envelopes whose final reply went out, so a failed handler's span keeps its outcome. */
+const answered = new WeakSet<Envelope>();
 
 const envelopeGetter: OpenTelemetry.TextMapGetter<Envelope> = {
   keys: (envelope) => Object.keys(envelope),
@@ -108,7 +111,11 @@ export function traceHandler(
     );
     handlerSpans.set(message.envelope, span);
     return context.with(trace.setSpan(parent, span), run, undefined, signal).then((result) => {
-      if (result === 'failed') span.setStatus({ code: SpanStatusCode.ERROR, message: 'the handler failed' });
+      if (result === 'failed') {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: 'the handler failed' });
+        // Its `exo.error` reply goes out after the handler ended.
+        if (!answered.has(message.envelope)) span.setAttribute(OUTCOME_ATTRIBUTE, ERROR_OUTCOME);
+      }
       span.end();
       return result;
     });
@@ -133,7 +140,10 @@ export function sendReplyTraced(
   if (api === undefined || tracer === undefined) return transport.send(reply);
   const { context, propagation, trace, SpanKind } = api;
   const handlerSpan = handlerSpans.get(request.envelope);
-  if (handlerSpan !== undefined && reply.envelope.more !== true) setOutcome(handlerSpan, reply);
+  if (handlerSpan !== undefined && reply.envelope.more !== true) {
+    answered.add(request.envelope);
+    setOutcome(handlerSpan, reply);
+  }
   const requested = propagation.extract(context.active(), request.envelope, envelopeGetter);
   const parent = handlerSpan === undefined ? requested : trace.setSpan(context.active(), handlerSpan);
   const requestSpanContext = trace.getSpanContext(requested);
@@ -188,8 +198,9 @@ function endSpan(span: OpenTelemetry.Span, failure: Error | undefined, finalRepl
   if (failure !== undefined && api !== undefined) {
     span.recordException(failure);
     span.setStatus({ code: api.SpanStatusCode.ERROR, message: failure.message });
-    const code = (failure as { code?: unknown }).code;
-    if (typeof code === 'string') span.setAttribute('error.type', code);
+    if (failure instanceof RemoteError)
+      span.setAttributes({ [OUTCOME_ATTRIBUTE]: ERROR_OUTCOME, 'error.type': failure.remoteCode });
+    else span.setAttribute('error.type', failure instanceof ExoRelayError ? failure.code : failure.name);
   }
   span.end();
 }
