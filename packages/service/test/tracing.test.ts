@@ -9,7 +9,7 @@ import {
   SimpleSpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { startExoCom } from 'exocom';
-import { ExoRelay, type RelayOptions } from 'exorelay';
+import { ExoRelay, type RelayOptions, type UntypedMessages } from 'exorelay';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startNatsServer } from './support/nats-server.js';
 
@@ -31,7 +31,7 @@ afterAll(() => {
 
 /** How each transport connects a relay named `serviceName` to a bus started for the test. */
 interface Landscape extends AsyncDisposable {
-  relayOptions(serviceName: string): RelayOptions;
+  relayOptions(serviceName: string): RelayOptions<UntypedMessages>;
 }
 
 const landscapes: [string, () => Promise<Landscape>][] = [
