@@ -27,8 +27,8 @@ const MESSAGING_SYSTEM = 'exosphere';
 /** The attribute with the outcome of a handled or sent message (the name of its final reply). */
 const OUTCOME_ATTRIBUTE = 'exorelay.outcome';
 
-let api: Api | undefined;
-let tracer: OpenTelemetry.Tracer | undefined;
+/** The loaded API and the relay's tracer; `undefined` makes every hook a plain call through. */
+let otel: { api: Api; tracer: OpenTelemetry.Tracer } | undefined;
 let loading: Promise<void> | undefined;
 /** The span of each running handler, by the envelope it handles: its replies are its children. */
 const handlerSpans = new WeakMap<Envelope, OpenTelemetry.Span>();
@@ -52,10 +52,9 @@ const envelopeSetter: OpenTelemetry.TextMapSetter<Envelope> = {
 /** Loads `@opentelemetry/api` once, if it is installed. Never rejects. */
 export function loadTracing(): Promise<void> {
   loading ??= import('@opentelemetry/api').then(
-    (loaded) => {
-      api = loaded;
-      // A proxy: it traces with whichever provider the application registers, even later.
-      tracer = loaded.trace.getTracer('exorelay');
+    (api) => {
+      // A proxy tracer: it traces with whichever provider the application registers, even later.
+      otel = { api, tracer: api.trace.getTracer('exorelay') };
     },
     () => debug('@opentelemetry/api is not installed: messages are not traced'),
   );
@@ -72,7 +71,8 @@ export function sendTraced(
   options: { signal?: AbortSignal | undefined },
   controller: ReplyStreamController,
 ): Promise<SendReceipt> {
-  if (api === undefined || tracer === undefined) return transport.send(message, options);
+  if (otel === undefined) return transport.send(message, options);
+  const { tracer, api } = otel;
   const { context, propagation, trace, SpanKind } = api;
   const oneWay = message.envelope.oneWay === true;
   const span = tracer.startSpan(`send ${message.name}`, {
@@ -81,10 +81,9 @@ export function sendTraced(
   });
   const spanContext = trace.setSpan(context.active(), span);
   propagation.inject(spanContext, message.envelope, envelopeSetter);
+  if (!oneWay) endWithStream(span, controller);
   const sent = context.with(spanContext, () => transport.send(message, options));
   if (oneWay) endWhenSent(span, sent);
-  else if (controller.isOpen) controller.onEnded = (failure, finalReply) => endSpan(span, failure, finalReply);
-  else endSpan(span, controller.sendError, undefined);
   return sent;
 }
 
@@ -96,12 +95,12 @@ export function traceHandler(
   message: NamedEnvelope,
   run: (signal: AbortSignal) => Promise<HandlerResult>,
 ): (signal: AbortSignal) => Promise<HandlerResult> {
-  if (api === undefined || tracer === undefined) return run;
+  if (otel === undefined) return run;
+  const { tracer, api } = otel;
   const { context, propagation, trace, SpanKind, SpanStatusCode } = api;
-  const handlerTracer = tracer;
   return (signal) => {
     const parent = propagation.extract(context.active(), message.envelope, envelopeGetter);
-    const span = handlerTracer.startSpan(
+    const span = tracer.startSpan(
       `process ${message.name}`,
       {
         kind: message.envelope.oneWay === true ? SpanKind.CONSUMER : SpanKind.SERVER,
@@ -110,7 +109,7 @@ export function traceHandler(
       parent,
     );
     handlerSpans.set(message.envelope, span);
-    return context.with(trace.setSpan(parent, span), run, undefined, signal).then((result) => {
+    const ended = (result: HandlerResult) => {
       if (result === 'failed') {
         span.setStatus({ code: SpanStatusCode.ERROR, message: 'the handler failed' });
         // Its `exo.error` reply goes out after the handler ended.
@@ -118,13 +117,17 @@ export function traceHandler(
       }
       span.end();
       return result;
+    };
+    return context.with(trace.setSpan(parent, span), run, undefined, signal).then(ended, (error: unknown) => {
+      ended('failed');
+      throw error;
     });
   };
 }
 
 /** Records what a handler threw on its span. */
 export function traceHandlerFailure(envelope: Envelope, cause: unknown): void {
-  if (api === undefined) return;
+  if (otel === undefined) return;
   handlerSpans.get(envelope)?.recordException(cause instanceof Error ? cause : String(cause));
 }
 
@@ -137,16 +140,19 @@ export function sendReplyTraced(
   request: NamedEnvelope,
   reply: NamedEnvelope,
 ): Promise<SendReceipt> {
-  if (api === undefined || tracer === undefined) return transport.send(reply);
-  const { context, propagation, trace, SpanKind } = api;
+  if (otel === undefined) return transport.send(reply);
+  const { tracer, api } = otel;
+  const { context, propagation, trace, SpanKind, ROOT_CONTEXT } = api;
   const handlerSpan = handlerSpans.get(request.envelope);
   if (handlerSpan !== undefined && reply.envelope.more !== true) {
     answered.add(request.envelope);
     setOutcome(handlerSpan, reply);
   }
-  const requested = propagation.extract(context.active(), request.envelope, envelopeGetter);
-  const parent = handlerSpan === undefined ? requested : trace.setSpan(context.active(), handlerSpan);
-  const requestSpanContext = trace.getSpanContext(requested);
+  const requestSpanContext = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, request.envelope, envelopeGetter));
+  const parent =
+    handlerSpan === undefined
+      ? propagation.extract(context.active(), request.envelope, envelopeGetter)
+      : trace.setSpan(context.active(), handlerSpan);
   const span = tracer.startSpan(
     `send ${reply.name}`,
     {
@@ -178,12 +184,18 @@ function messageAttributes(message: NamedEnvelope, operation: string, operationT
 
 function setOutcome(span: OpenTelemetry.Span, reply: NamedEnvelope): void {
   span.setAttribute(OUTCOME_ATTRIBUTE, reply.name);
-  if (reply.name !== ERROR_OUTCOME || api === undefined) return;
+  if (reply.name !== ERROR_OUTCOME || otel === undefined) return;
   const payload = reply.envelope.payload;
   span.setStatus({
-    code: api.SpanStatusCode.ERROR,
+    code: otel.api.SpanStatusCode.ERROR,
     message: isErrorReplyPayload(payload) ? `${payload.code}: ${payload.message}` : 'the message failed',
   });
+}
+
+/** A request's span ends with its reply stream: the final reply, a failure, a timeout, a break. */
+function endWithStream(span: OpenTelemetry.Span, controller: ReplyStreamController): void {
+  if (controller.isOpen) controller.onEnded = (failure, finalReply) => endSpan(span, failure, finalReply);
+  else endSpan(span, controller.sendError, undefined);
 }
 
 function endWhenSent(span: OpenTelemetry.Span, sent: Promise<SendReceipt>): void {
@@ -195,9 +207,9 @@ function endWhenSent(span: OpenTelemetry.Span, sent: Promise<SendReceipt>): void
 
 function endSpan(span: OpenTelemetry.Span, failure: Error | undefined, finalReply: Reply | undefined): void {
   if (finalReply !== undefined) span.setAttribute(OUTCOME_ATTRIBUTE, finalReply.outcome);
-  if (failure !== undefined && api !== undefined) {
+  if (failure !== undefined && otel !== undefined) {
     span.recordException(failure);
-    span.setStatus({ code: api.SpanStatusCode.ERROR, message: failure.message });
+    span.setStatus({ code: otel.api.SpanStatusCode.ERROR, message: failure.message });
     if (failure instanceof RemoteError)
       span.setAttributes({ [OUTCOME_ATTRIBUTE]: ERROR_OUTCOME, 'error.type': failure.remoteCode });
     else span.setAttribute('error.type', failure instanceof ExoRelayError ? failure.code : failure.name);

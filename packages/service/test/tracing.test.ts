@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { natsTransport } from '@exorelay/nats';
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -156,6 +157,25 @@ describe.each(landscapes)('tracing over %s', (_transport, startLandscape) => {
     expect([sent.kind, consumed.kind]).toEqual([SpanKind.PRODUCER, SpanKind.CONSUMER]);
     expect(parentOf(consumed)).toBe(sent.spanContext().spanId);
     expect(consumed.spanContext().traceId).toBe(sent.spanContext().traceId);
+  }, 30_000);
+
+  it("continues the caller's span, and ends a request that timed out with its error", async () => {
+    await using landscape = await startLandscape();
+    await using _b = await startRelay(landscape, 'b', (relay) => relay.registerHandler('b.slow', () => delay(200)));
+    await using a = await startRelay(landscape, 'a');
+
+    const checkout = trace.getTracer('test').startSpan('checkout');
+    const requested = context.with(trace.setSpan(context.active(), checkout), () =>
+      a.request('b.slow', 1, { timeout: 50 }),
+    );
+    await expect(requested).rejects.toMatchObject({ code: 'EXORELAY_TIMEOUT' });
+    checkout.end();
+
+    await vi.waitFor(() => expect(exporter.getFinishedSpans().map((ended) => ended.name)).toContain('send b.slow'));
+    const request = exporter.getFinishedSpans().find((ended) => ended.name === 'send b.slow');
+    expect(parentOf(request!)).toBe(checkout.spanContext().spanId);
+    expect(request!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(request!.attributes['error.type']).toBe('EXORELAY_TIMEOUT');
   }, 30_000);
 
   it('marks a failed handler and the request it fails with errors', async () => {
