@@ -3,10 +3,14 @@ import { defineConfig } from 'vitest/config';
 // Tests run from source: the `@exorelay/source` export condition points every workspace
 // package at its `src/index.ts`, so no build is needed before `vitest run`.
 const conditions = ['@exorelay/source', 'node', 'import', 'module', 'default'];
+// Tests run in Node, which Vitest starts with these conditions too: without `module`, a
+// bundlers' condition whose files Node may not load (@opentelemetry/api's ESM build has
+// extension-less imports).
+const nodeConditions = conditions.filter((condition) => condition !== 'module');
 
 export default defineConfig({
   resolve: { conditions },
-  ssr: { resolve: { conditions, externalConditions: conditions } },
+  ssr: { resolve: { conditions: nodeConditions, externalConditions: nodeConditions } },
   test: {
     include: [
       'packages/*/test/**/*.test.ts',

@@ -1,6 +1,5 @@
 import { deferred, rejectionOf, startTestBus } from '@exorelay/conformance';
 import { ContractViolationError } from 'exorelay';
-import { pEvent } from 'p-event';
 import { describe, expect, it } from 'vitest';
 import { contracts } from './support/contracts.js';
 import { startRelay } from './support/relays.js';

@@ -21,6 +21,13 @@ export interface Envelope {
    * transports keep no way back for it, and receivers send no replies to it.
    */
   oneWay?: true;
+  /**
+   * W3C trace context of the span that sent this message (`00-TRACEID-SPANID-FLAGS`), set by a
+   * relay that traces with OpenTelemetry; the bus forwards it untouched.
+   */
+  traceparent?: string;
+  /** W3C vendor trace state that goes with `traceparent`; forwarded untouched. */
+  tracestate?: string;
   [extension: string]: unknown;
 }
 

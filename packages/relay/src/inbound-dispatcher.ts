@@ -16,6 +16,7 @@ import type { MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
 import type { ReplySender } from './reply-sender.js';
+import { traceHandler, traceHandlerFailure } from './tracing.js';
 import type { Delivery, HandlerResult } from './transport.js';
 
 /** What a busy relay suggests to the bus: try again after this many ms (`retry-after`). */
@@ -111,7 +112,7 @@ export class InboundDispatcher {
     const { name, envelope } = message;
     const { replies } = this.#options;
     const replier = replies.replierFor(message);
-    return this.#options.pool.run(async (signal): Promise<HandlerResult> => {
+    const run = async (signal: AbortSignal): Promise<HandlerResult> => {
       // Typed per message by `ExoRelay`'s `registerHandler`; loose here.
       const context: Omit<HandlerContext<MessageMap, string, unknown>, 'send' | 'request'> & {
         send: unknown;
@@ -137,6 +138,7 @@ export class InboundDispatcher {
         await (handler as (payload: unknown, context: unknown) => unknown)(payload, context);
         return 'succeeded';
       } catch (cause) {
+        traceHandlerFailure(envelope, cause);
         if (signal.aborted) return 'failed';
         this.#options.reportError(new HandlerError(name, envelope.requestId, { cause }));
         if (!replier.finalSent) {
@@ -146,7 +148,8 @@ export class InboundDispatcher {
       } finally {
         signal.removeEventListener('abort', onAbandoned);
       }
-    });
+    };
+    return this.#options.pool.run(traceHandler(message, run));
   }
 }
 

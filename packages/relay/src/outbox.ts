@@ -5,6 +5,7 @@ import type { PendingReplies } from './pending-replies.js';
 import { type ReplyStream, ReplyStreamController } from './reply-stream.js';
 import { checkSendArguments, type ReplyCallback } from './send-arguments.js';
 import { sendFailure } from './send-failure.js';
+import { sendTraced } from './tracing.js';
 import type { Transport } from './transport.js';
 
 export interface OutboxOptions {
@@ -67,7 +68,7 @@ export class Outbox {
     const transmission = this.#options.validator
       .checkOutgoing(message.name, undefined, message.envelope.payload)
       .then(() => this.#markOneWay(controller, message))
-      .then(() => this.#options.transport.send(message, { signal }))
+      .then(() => sendTraced(this.#options.transport, message, { signal }, controller))
       .then(
         (receipt) => controller.markSent(receipt),
         (failure: unknown) => {

@@ -24,6 +24,7 @@ import { type RelayOptions, resolveRelayOptions } from './relay-options.js';
 import { ReplySender } from './reply-sender.js';
 import type { ReplyStream } from './reply-stream.js';
 import type { ReplyCallback, SendOptions } from './send-arguments.js';
+import { loadTracing } from './tracing.js';
 import type { Transport, TransportStatus } from './transport.js';
 
 /** The events an `ExoRelay` emits. */
@@ -111,6 +112,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     const resolved = resolveRelayOptions(options);
     this.serviceName = resolved.serviceName;
     this.#transport = resolved.transport;
+    void loadTracing();
     this.#defaultTimeout = resolved.defaultTimeout;
     this.#drainTimeout = resolved.drainTimeout;
     this.#pending = new PendingReplies(resolved.maxBufferedReplies);
@@ -171,6 +173,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       if (this.#state !== 'idle' && this.#state !== 'listening')
         throw new RelayClosedError('a closed relay cannot listen again');
       if (this.#state === 'listening') throw new ConfigError(`ExoRelay is already listening on port ${this.#port}`);
+      await loadTracing();
       const info = await this.#transport.listen({ port: parsePort(port), signal: options.signal });
       this.#state = 'listening';
       this.#port = info.port;

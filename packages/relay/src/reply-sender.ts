@@ -6,6 +6,7 @@ import type { MessageMap } from './message-types.js';
 import type { MessageValidator } from './message-validator.js';
 import { Replier, type ReplyWire } from './replier.js';
 import { sendFailure } from './send-failure.js';
+import { sendReplyTraced } from './tracing.js';
 import type { Transport } from './transport.js';
 
 export interface ReplySenderOptions {
@@ -77,7 +78,7 @@ export class ReplySender {
       if (payload !== undefined) envelope.payload = payload;
       envelope.seq = wire.claimSeq();
       if (wire.more) envelope.more = true;
-      await this.#options.transport.send({ name: outcome, envelope }).catch((error: unknown) => {
+      await sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }).catch((error: unknown) => {
         throw sendFailure(outcome, error);
       });
     } catch (error) {

@@ -87,6 +87,8 @@ export class ReplyStreamController {
   // Each replier numbers its replies from 0, so order is restored per sender.
   readonly #sequencers = new Map<string, ReplySequencer<QueuedItem>>();
   readonly #buffer: QueuedItem[] = [];
+  /** Told once how the stream ended (the tracing ends the request's span with it). */
+  onEnded: ((failure: Error | undefined, finalReply: Reply | undefined) => void) | undefined;
   #state: State = 'open';
   #failure: Error | undefined;
   #sendError: Error | undefined;
@@ -188,7 +190,7 @@ export class ReplyStreamController {
     this.#state = 'failed';
     this.#failure = error;
     this.#buffer.length = 0;
-    this.#settle();
+    this.#settle(error);
     this.#wake();
   }
 
@@ -217,7 +219,7 @@ export class ReplyStreamController {
       this.#buffer.push(ready);
       if (ready.final) {
         this.#state = 'complete';
-        this.#settle();
+        this.#settle('error' in ready ? ready.error : undefined, 'reply' in ready ? ready.reply : undefined);
         break;
       }
     }
@@ -296,10 +298,11 @@ export class ReplyStreamController {
     );
   }
 
-  #settle(): void {
+  #settle(failure?: Error, finalReply?: Reply): void {
     clearTimeout(this.#timeoutTimer);
     clearTimeout(this.#idleTimer);
     this.#settings.signal?.removeEventListener('abort', this.#onAbort);
     this.#settings.onSettled();
+    this.onEnded?.(failure, finalReply);
   }
 }
