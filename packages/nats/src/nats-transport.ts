@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { type Envelope, isReply, type NamedEnvelope } from '@exorelay/protocol';
 import {
   ConfigError,
@@ -10,7 +11,8 @@ import {
   type Transport,
   type TransportContext,
 } from 'exorelay';
-import { type JsMsg, type Msg, ErrorCode as NatsClientErrorCode, NatsError, type Subscription } from 'nats';
+import { type JsMsg, type Msg, type MsgHdrs, ErrorCode as NatsClientErrorCode, NatsError } from 'nats';
+import { BusyBacklog } from './busy-backlog.js';
 import { debug } from './debug.js';
 import { DurableChannel, REPLY_TO_HEADER } from './durable.js';
 import { MalformedMessageError, NatsDisconnectedError, UnroutableReplyError } from './errors.js';
@@ -20,6 +22,7 @@ import {
   type ResolvedNatsTransportOptions,
   resolveNatsTransportOptions,
 } from './options.js';
+import { QueueSubscriptions } from './queue-subscriptions.js';
 import { ReplyRoutes } from './reply-routes.js';
 import { messageSubject, subjectToken } from './subjects.js';
 import { decodeEnvelope, encodeEnvelope, outcomeHeaders, readOutcome } from './wire.js';
@@ -36,11 +39,20 @@ import { decodeEnvelope, encodeEnvelope, outcomeHeaders, readOutcome } from './w
 export interface NatsTransport extends Transport {
   /** Messages received whose replies this relay may still send: their way back is kept. */
   readonly replyRoutes: number;
+  /**
+   * Resolves once NATS routes here exactly the message names the relay handles and can take
+   * now: after `registerHandler`/`unregisterHandler`, and after the relay became saturated or
+   * had room again (see `maxConcurrentHandlers`).
+   */
+  subscriptionsSettled(): Promise<void>;
 }
 
 export function natsTransport(options: NatsTransportOptions): NatsTransport {
   return new NatsTransportImpl(resolveNatsTransportOptions(options));
 }
+
+/** How long the relay must stay saturated before it leaves its queue groups, in ms. */
+const SATURATION_GRACE_MS = 50;
 
 type State = 'idle' | 'listening' | 'stopping' | 'closing' | 'closed';
 
@@ -55,14 +67,25 @@ class NatsTransportImpl implements NatsTransport {
   readonly answersRefusals = false;
   readonly #options: ResolvedNatsTransportOptions;
   readonly #routes: ReplyRoutes;
-  /** Message name → its queue subscription (core NATS names). */
-  readonly #subscriptions = new Map<string, Subscription>();
+  /** Message name → its subject: encoding a name costs more than a lookup. */
+  readonly #subjects = new BoundedCache<string>();
+  /** Outcome → the headers its replies carry. */
+  readonly #outcomeHeaders = new BoundedCache<MsgHdrs>();
   /** Messages being handed to the relay, so that close() can wait for their answers. */
   readonly #deliveries = new Set<Promise<void>>();
   #context: TransportContext | undefined;
+  #backlog: BusyBacklog | undefined;
   #link: Promise<NatsLink> | undefined;
+  /** The link once connected, for the synchronous path of `send`. */
+  #openLink: NatsLink | undefined;
+  #subscriptions: QueueSubscriptions | undefined;
+  /** The last update of the subscriptions, settled or not. */
+  #subscriptionsSettled: Promise<void> = Promise.resolve();
   #durable: DurableChannel | undefined;
   #state: State = 'idle';
+  /** The relay has run `maxConcurrentHandlers` handlers for a while: stay out of the queue groups. */
+  #saturated = false;
+  #saturatedSince: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: ResolvedNatsTransportOptions) {
@@ -76,52 +99,78 @@ class NatsTransportImpl implements NatsTransport {
 
   attach(context: TransportContext): void {
     this.#context = context;
+    this.#backlog = new BusyBacklog(context);
   }
 
   async listen({ port }: { port?: number }): Promise<ListenInfo> {
     const context = this.#requireContext();
     if (port !== undefined && port !== 0) debug('%s: NATS binds no port; ignoring port %d', context.serviceName, port);
     const link = await this.#open();
+    this.#state = 'listening';
     try {
-      await this.#receiveHandledNames(link);
-      await link.connection.flush();
+      await Promise.all([this.#updateSubscriptions(link), this.#updateDurable(link)]);
     } catch (error) {
       // A relay that failed to listen receives nothing, not half of its names.
-      await this.#stopReceiving();
-      this.#subscriptions.clear();
+      this.#state = 'idle';
+      await this.#leave(link);
       throw error;
     }
-    this.#state = 'listening';
     const address = link.address;
     context.reportStatus({ type: 'online', address });
     return { address };
   }
 
-  async send(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
-    if (this.#state === 'closed') throw new RelayClosedError('the NATS transport is closed');
-    const link = await this.#open();
-    if (!(await link.whenConnected(this.#options.reconnectWait, options?.signal))) {
-      throw new NatsDisconnectedError(message.name);
+  send(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
+    const link = this.#openLink;
+    if (link === undefined || !link.connected || this.#state === 'closed') {
+      return this.#sendWhenConnected(message, options);
     }
     try {
-      return isReply(message.envelope)
-        ? await this.#sendReply(link, message.name, message.envelope)
-        : await this.#sendMessage(link, message.name, message.envelope);
+      return this.#publish(link, message);
     } catch (error) {
-      throw translatePublishError(message.name, error);
+      return Promise.reject(translatePublishError(message.name, error));
     }
   }
 
   handledNamesChanged(): void {
-    if (this.#state !== 'listening') return;
-    this.#open()
-      .then((link) => this.#receiveHandledNames(link))
-      .catch((error: Error) => this.#context?.reportError(error));
+    const link = this.#openLink;
+    if (this.#state !== 'listening' || link === undefined) return;
+    this.#updateSubscriptions(link).catch((error: Error) => this.#context?.reportError(error));
+    this.#updateDurable(link).catch((error: Error) => this.#context?.reportError(error));
+  }
+
+  /**
+   * Quick handlers make the relay saturated and free again within microseconds, and with no
+   * other instance NATS drops what nobody subscribes to: so only a relay that stays saturated
+   * for `SATURATION_GRACE_MS` leaves its queue groups. What arrives until then waits in the backlog.
+   */
+  saturationChanged(saturated: boolean): void {
+    clearTimeout(this.#saturatedSince);
+    this.#saturatedSince = undefined;
+    if (saturated) {
+      this.#saturatedSince = setTimeout(() => this.#followSaturation(true), SATURATION_GRACE_MS).unref();
+    } else if (this.#saturated) {
+      this.#followSaturation(false);
+    }
+  }
+
+  #followSaturation(saturated: boolean): void {
+    this.#saturated = saturated;
+    const link = this.#openLink;
+    if (this.#state !== 'listening' || link === undefined) return;
+    this.#updateSubscriptions(link).catch((error: Error) => debug('could not follow saturation: %s', error.message));
+  }
+
+  subscriptionsSettled(): Promise<void> {
+    return this.#subscriptionsSettled;
   }
 
   async stopReceiving(): Promise<void> {
     if (this.#state === 'listening') this.#state = 'stopping';
-    await this.#stopReceiving();
+    const link = this.#openLink;
+    if (link !== undefined) await this.#leave(link);
+    // Messages that arrived before NATS stopped routing here are the relay's, busy or not.
+    await this.#backlog?.emptied();
   }
 
   close(): Promise<void> {
@@ -130,26 +179,63 @@ class NatsTransportImpl implements NatsTransport {
   }
 
   async #close(): Promise<void> {
+    if (this.#state === 'listening') await this.stopReceiving();
     this.#state = 'closing';
     const link = await this.#link?.catch(() => undefined);
     if (link !== undefined) {
-      // Stop taking messages first; those already here get their answers before the rest drains.
-      await this.#stopReceiving();
+      await this.#leave(link);
       await Promise.allSettled([...this.#deliveries]);
       await link.close();
     }
     this.#state = 'closed';
-    this.#subscriptions.clear();
+    clearTimeout(this.#saturatedSince);
+    this.#openLink = undefined;
     this.#routes.clear();
     this.#context?.reportStatus({ type: 'offline' });
   }
 
-  /** Unsubscribes from every message name; messages already on their way still arrive. */
-  async #stopReceiving(): Promise<void> {
-    const drains = [...this.#subscriptions.values()].map((subscription) => subscription.drain());
-    const failed = (await Promise.allSettled(drains)).filter((drain) => drain.status === 'rejected');
-    for (const drain of failed) debug('unsubscribing failed: %o', drain.reason);
-    await this.#durable?.stop();
+  /** Leaves every queue group and stops the durable consumers; messages already on their way still arrive. */
+  async #leave(link: NatsLink): Promise<void> {
+    await Promise.all([
+      this.#updateSubscriptions(link).catch((error: Error) => debug('unsubscribing failed: %s', error.message)),
+      this.#durable?.stop(),
+    ]);
+  }
+
+  /** Makes the core subscriptions match the names the relay handles and can take now. */
+  #updateSubscriptions(link: NatsLink): Promise<void> {
+    const context = this.#requireContext();
+    this.#subscriptions ??= new QueueSubscriptions({
+      connection: link.connection,
+      queue: subjectToken(context.serviceName),
+      receive: (name, msg) => this.#track(this.#receiveMessage(name, msg)),
+      onError: (error) => context.reportError(error),
+    });
+    const wanted = new Map<string, string>();
+    if (this.#state === 'listening' && !this.#saturated) {
+      for (const name of context.handledNames()) {
+        if (!this.#options.isDurable(name)) wanted.set(name, this.#subject(name));
+      }
+    }
+    const updated = this.#subscriptions.update(wanted);
+    this.#subscriptionsSettled = updated.catch(() => {});
+    return updated;
+  }
+
+  /** Consumes each handled durable name through JetStream, and stops consuming the others. */
+  async #updateDurable(link: NatsLink): Promise<void> {
+    const handled = this.#requireContext()
+      .handledNames()
+      .filter((name) => this.#options.isDurable(name));
+    const stale = (this.#durable?.names() ?? []).filter((name) => !handled.includes(name));
+    await Promise.all([
+      ...stale.map((name) => this.#durable?.stopConsuming(name)),
+      ...handled.map((name) =>
+        this.#durableChannel(link).consume(name, this.#subject(name), (msg) =>
+          this.#track(this.#receiveDurable(name, msg)),
+        ),
+      ),
+    ]);
   }
 
   /** Connects on first use: a relay that only sends never has to listen. */
@@ -161,13 +247,22 @@ class NatsTransportImpl implements NatsTransport {
       servers: this.#options.servers,
       connection: this.#options.connection,
       name: this.#requireContext().serviceName,
-      onReply: (msg) => this.#track(this.#receiveReply(msg)),
+      reconnectWait: this.#options.reconnectWait,
+      onReply: (msg) => this.#receiveReply(msg),
+      onNoResponders: (token) => this.#context?.noResponders(requestIdOf(token)),
+      onRepliesLost: (error) => this.#context?.repliesLost(error),
       onStatus: (status) => this.#context?.reportStatus(status),
       onError: (error) => this.#context?.reportError(error),
-    }).catch((error: Error) => {
-      this.#link = undefined;
-      throw error;
-    });
+    }).then(
+      (link) => {
+        this.#openLink = link;
+        return link;
+      },
+      (error: Error) => {
+        this.#link = undefined;
+        throw error;
+      },
+    );
     return this.#link;
   }
 
@@ -177,60 +272,92 @@ class NatsTransportImpl implements NatsTransport {
     return this.#durable;
   }
 
-  /** Subscribes to each handled name not subscribed yet: durable ones through JetStream. */
-  async #receiveHandledNames(link: NatsLink): Promise<void> {
-    const context = this.#requireContext();
-    const queue = subjectToken(context.serviceName);
-    const durable: Promise<void>[] = [];
-    for (const name of context.handledNames()) {
-      const subject = messageSubject(this.#options.subjectPrefix, name);
-      if (this.#options.isDurable(name)) {
-        durable.push(
-          this.#durableChannel(link).consume(name, subject, (msg) => this.#track(this.#receiveDurable(name, msg))),
-        );
-        continue;
-      }
-      if (this.#subscriptions.has(name)) continue;
-      const subscription = link.connection.subscribe(subject, {
-        queue,
-        callback: (error, msg) => {
-          if (error === null) this.#track(this.#receiveMessage(name, msg));
-          else context.reportError(error);
-        },
-      });
-      this.#subscriptions.set(name, subscription);
-      debug('%s subscribed to %s in queue group %s', context.serviceName, subject, queue);
+  /** Waits while the connection is lost (up to `reconnectWait`), then sends. */
+  async #sendWhenConnected(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
+    if (this.#state === 'closed') throw new RelayClosedError('the NATS transport is closed');
+    const giveUpAt = performance.now() + this.#options.reconnectWait;
+    const link = await this.#open();
+    const heldBack = !link.connected;
+    if (!(await link.whenConnected(this.#options.reconnectWait, options?.signal))) {
+      throw new NatsDisconnectedError(message.name);
     }
-    await Promise.all(durable);
+    try {
+      return heldBack && !isReply(message.envelope) && !this.#options.isDurable(message.name)
+        ? await this.#publishAfterOutage(link, message, giveUpAt, options?.signal)
+        : await this.#publish(link, message);
+    } catch (error) {
+      throw translatePublishError(message.name, error);
+    }
   }
 
-  async #sendMessage(link: NatsLink, name: string, envelope: Envelope): Promise<SendReceipt> {
-    const subject = messageSubject(this.#options.subjectPrefix, name);
+  /**
+   * A message held through an outage goes out the moment this relay is back, when its
+   * receivers may not have resubscribed yet: NATS would drop it. So it goes out probed, and
+   * again while nobody subscribes, until `reconnectWait` (counted from the send) is over.
+   */
+  async #publishAfterOutage(
+    link: NatsLink,
+    message: NamedEnvelope,
+    giveUpAt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<SendReceipt> {
+    const subject = this.#subject(message.name);
+    const data = encodeEnvelope(message.envelope);
+    for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
+      if (await link.publishProbed(subject, data, message.envelope.requestId)) return {};
+      if (performance.now() + pause > giveUpAt) return { receivers: 0 };
+      await delay(pause, undefined, { signal });
+      if (!(await link.whenConnected(Math.max(0, giveUpAt - performance.now()), signal))) {
+        throw new NatsDisconnectedError(message.name);
+      }
+    }
+  }
+
+  /**
+   * Hands a message to the connected client. Core NATS messages are sent once written to the
+   * connection: a request's no-responders status arrives later, on its reply subject, and a
+   * one-way message carries no reply subject at all. Durable ones wait for JetStream to store them.
+   */
+  #publish(link: NatsLink, message: NamedEnvelope): Promise<SendReceipt> {
+    const { name, envelope } = message;
+    if (isReply(envelope)) {
+      this.#publishReply(link, name, envelope);
+      return Promise.resolve({});
+    }
+    const subject = this.#subject(name);
     const data = encodeEnvelope(envelope);
-    const received = this.#options.isDurable(name)
-      ? await this.#durableChannel(link).publish(
-          subject,
-          data,
-          envelope.requestId,
-          link.replySubject(envelope.requestId),
-        )
-      : await link.publishRequest(subject, data, envelope.requestId);
-    // NATS does not count receivers; it only says when there are none.
-    return received ? {} : { receivers: 0 };
+    if (this.#options.isDurable(name)) return this.#publishDurable(link, subject, data, envelope);
+    if (envelope.oneWay === true) link.connection.publish(subject, data);
+    else link.connection.publish(subject, data, { reply: link.replySubject(envelope.requestId) });
+    return Promise.resolve({});
   }
 
-  async #sendReply(link: NatsLink, outcome: string, envelope: Envelope & { responseTo: string }): Promise<SendReceipt> {
+  async #publishDurable(link: NatsLink, subject: string, data: Uint8Array, envelope: Envelope): Promise<SendReceipt> {
+    const { requestId } = envelope;
+    const stored = await this.#durableChannel(link).publish(subject, data, requestId, link.replySubject(requestId));
+    // NATS does not count receivers; JetStream only says when no stream keeps the subject.
+    return stored ? {} : { receivers: 0 };
+  }
+
+  #publishReply(link: NatsLink, outcome: string, envelope: Envelope & { responseTo: string }): void {
     const route = this.#routes.use(envelope.responseTo);
     if (route === undefined) throw new UnroutableReplyError(outcome, envelope.responseTo, this.#options.replyRouteTtl);
     if (envelope.more !== true) this.#routes.forget(envelope.responseTo);
-    await link.publish(route, encodeEnvelope(envelope), { headers: outcomeHeaders(outcome) });
-    return {};
+    link.connection.publish(route, encodeEnvelope(envelope), { headers: this.#headersOf(outcome) });
+  }
+
+  #subject(name: string): string {
+    return this.#subjects.get(name, () => messageSubject(this.#options.subjectPrefix, name));
+  }
+
+  #headersOf(outcome: string): MsgHdrs {
+    return this.#outcomeHeaders.get(outcome, () => outcomeHeaders(outcome));
   }
 
   async #receiveMessage(name: string, msg: Msg): Promise<void> {
     const handed = await this.#hand(name, msg.subject, msg.data, msg.reply);
     // A closing relay takes no new work: let the other instances of the service have it.
-    if (handed?.delivery.kind === 'unavailable') void this.#stopReceiving();
+    if (handed?.delivery.kind === 'unavailable' && this.#openLink !== undefined) void this.#leave(this.#openLink);
   }
 
   /**
@@ -247,7 +374,7 @@ class NatsTransportImpl implements NatsTransport {
         void acknowledgeWhenHandled(msg, handed.delivery.handled);
         return;
       case 'unavailable':
-        void this.#stopReceiving();
+        if (this.#openLink !== undefined) void this.#leave(this.#openLink);
         msg.nak();
         return;
       case 'unknown-message':
@@ -273,19 +400,18 @@ class NatsTransportImpl implements NatsTransport {
       return undefined;
     }
     const { envelope } = parsed;
-    // Every message carries a reply subject (it tells no responders apart), but nobody reads the
-    // replies of a one-way message: keep no way back for it.
+    // Nobody reads the replies of a one-way message: keep no way back for it.
     const wantsReplies = replySubject !== undefined && replySubject !== '' && envelope.oneWay !== true;
     if (wantsReplies) this.#routes.remember(envelope.requestId, replySubject);
-    let delivery = await context.deliver({ name, envelope });
-    while (delivery.kind === 'busy') {
-      await context.capacity();
-      delivery = await context.deliver({ name, envelope });
-    }
+    const message = { name, envelope };
+    const backlog = this.#requireBacklog();
+    // Behind messages that wait for room already, a message waits too: they keep their order.
+    let delivery = backlog.size === 0 ? await context.deliver(message) : undefined;
+    if (delivery === undefined || delivery.kind === 'busy') delivery = await backlog.hand(message);
     return { envelope, delivery };
   }
 
-  async #receiveReply(msg: Msg): Promise<void> {
+  #receiveReply(msg: Msg): void {
     const context = this.#requireContext();
     const outcome = readOutcome(msg);
     if (outcome === undefined) {
@@ -297,7 +423,8 @@ class NatsTransportImpl implements NatsTransport {
       context.reportError(new MalformedMessageError(msg.subject, parsed.error));
       return;
     }
-    await context.deliver({ name: outcome, envelope: parsed.envelope });
+    // Never rejects; a reply's verdict changes nothing here.
+    void context.deliver({ name: outcome, envelope: parsed.envelope });
   }
 
   #track(delivery: Promise<void>): void {
@@ -309,6 +436,11 @@ class NatsTransportImpl implements NatsTransport {
         this.#context?.reportError(error);
       },
     );
+  }
+
+  #requireBacklog(): BusyBacklog {
+    if (this.#backlog === undefined) throw new ConfigError('the NATS transport was not attached to a relay');
+    return this.#backlog;
   }
 
   #requireContext(): TransportContext {
@@ -337,5 +469,29 @@ async function acknowledgeWhenHandled(msg: JsMsg, handled: Promise<HandlerResult
   } catch (error) {
     // The connection closed first: JetStream delivers the message again after its ack wait.
     debug('could not acknowledge a durable message: %s', (error as Error).message);
+  }
+}
+
+/** The request id a reply token stands for: tokens percent-encode what subjects cannot hold. */
+function requestIdOf(token: string): string {
+  try {
+    return decodeURIComponent(token);
+  } catch {
+    return token;
+  }
+}
+
+/** A memo of values made from names, bounded since names come from the network. */
+class BoundedCache<V> {
+  readonly #values = new Map<string, V>();
+
+  get(key: string, make: () => V): V {
+    let value = this.#values.get(key);
+    if (value === undefined) {
+      if (this.#values.size >= 1_000) this.#values.clear();
+      value = make();
+      this.#values.set(key, value);
+    }
+    return value;
   }
 }
