@@ -16,6 +16,7 @@ import { BusyBacklog } from './busy-backlog.js';
 import { debug } from './debug.js';
 import { DurableChannel, REPLY_TO_HEADER } from './durable.js';
 import { MalformedMessageError, NatsDisconnectedError, UnroutableReplyError } from './errors.js';
+import { InFlight } from './in-flight.js';
 import { NatsLink } from './nats-link.js';
 import {
   type NatsTransportOptions,
@@ -56,12 +57,6 @@ const SATURATION_GRACE_MS = 50;
 
 type State = 'idle' | 'listening' | 'stopping' | 'closing' | 'closed';
 
-/** A message handed to the relay, with the relay's verdict. */
-interface Handed {
-  envelope: Envelope;
-  delivery: Delivery;
-}
-
 class NatsTransportImpl implements NatsTransport {
   readonly kind = 'nats';
   readonly answersRefusals = false;
@@ -72,7 +67,7 @@ class NatsTransportImpl implements NatsTransport {
   /** Outcome → the headers its replies carry. */
   readonly #outcomeHeaders = new BoundedCache<MsgHdrs>();
   /** Messages being handed to the relay, so that close() can wait for their answers. */
-  readonly #deliveries = new Set<Promise<void>>();
+  readonly #inFlight = new InFlight();
   #context: TransportContext | undefined;
   #backlog: BusyBacklog | undefined;
   #link: Promise<NatsLink> | undefined;
@@ -184,7 +179,7 @@ class NatsTransportImpl implements NatsTransport {
     const link = await this.#link?.catch(() => undefined);
     if (link !== undefined) {
       await this.#leave(link);
-      await Promise.allSettled([...this.#deliveries]);
+      await this.#inFlight.idle();
       await link.close();
     }
     this.#state = 'closed';
@@ -208,7 +203,7 @@ class NatsTransportImpl implements NatsTransport {
     this.#subscriptions ??= new QueueSubscriptions({
       connection: link.connection,
       queue: subjectToken(context.serviceName),
-      receive: (name, msg) => this.#track(this.#receiveMessage(name, msg)),
+      receive: (name, msg) => void this.#receiveMessage(name, msg),
       onError: (error) => context.reportError(error),
     });
     const wanted = new Map<string, string>();
@@ -231,9 +226,7 @@ class NatsTransportImpl implements NatsTransport {
     await Promise.all([
       ...stale.map((name) => this.#durable?.stopConsuming(name)),
       ...handled.map((name) =>
-        this.#durableChannel(link).consume(name, this.#subject(name), (msg) =>
-          this.#track(this.#receiveDurable(name, msg)),
-        ),
+        this.#durableChannel(link).consume(name, this.#subject(name), (msg) => void this.#receiveDurable(name, msg)),
       ),
     ]);
   }
@@ -355,9 +348,16 @@ class NatsTransportImpl implements NatsTransport {
   }
 
   async #receiveMessage(name: string, msg: Msg): Promise<void> {
-    const handed = await this.#hand(name, msg.subject, msg.data, msg.reply);
-    // A closing relay takes no new work: let the other instances of the service have it.
-    if (handed?.delivery.kind === 'unavailable' && this.#openLink !== undefined) void this.#leave(this.#openLink);
+    this.#inFlight.enter();
+    try {
+      const delivery = await this.#hand(name, msg.subject, msg.data, msg.reply);
+      // A closing relay takes no new work: let the other instances of the service have it.
+      if (delivery?.kind === 'unavailable' && this.#openLink !== undefined) await this.#leave(this.#openLink);
+    } catch (error) {
+      this.#context?.reportError(error as Error);
+    } finally {
+      this.#inFlight.leave();
+    }
   }
 
   /**
@@ -367,11 +367,22 @@ class NatsTransportImpl implements NatsTransport {
    * that threw has answered `exo.error` already; its message is not delivered again.
    */
   async #receiveDurable(name: string, msg: JsMsg): Promise<void> {
-    const handed = await this.#hand(name, msg.subject, msg.data, msg.headers?.get(REPLY_TO_HEADER));
-    switch (handed?.delivery.kind) {
+    this.#inFlight.enter();
+    try {
+      const delivery = await this.#hand(name, msg.subject, msg.data, msg.headers?.get(REPLY_TO_HEADER));
+      this.#settleDurable(msg, delivery);
+    } catch (error) {
+      this.#context?.reportError(error as Error);
+    } finally {
+      this.#inFlight.leave();
+    }
+  }
+
+  #settleDurable(msg: JsMsg, delivery: Delivery | undefined): void {
+    switch (delivery?.kind) {
       case 'accepted':
         // Not awaited here: closing waits for deliveries, and the relay bounds the handler drain.
-        void acknowledgeWhenHandled(msg, handed.delivery.handled);
+        void acknowledgeWhenHandled(msg, delivery.handled);
         return;
       case 'unavailable':
         if (this.#openLink !== undefined) void this.#leave(this.#openLink);
@@ -386,13 +397,13 @@ class NatsTransportImpl implements NatsTransport {
     }
   }
 
-  /** Decodes a message and gives it to the relay; `undefined` when it was malformed (and reported). */
+  /** Decodes a message and gives it to the relay: its verdict, or `undefined` when it was malformed (and reported). */
   async #hand(
     name: string,
     subject: string,
     data: Uint8Array,
     replySubject: string | undefined,
-  ): Promise<Handed | undefined> {
+  ): Promise<Delivery | undefined> {
     const context = this.#requireContext();
     const parsed = decodeEnvelope(data);
     if (!parsed.ok) {
@@ -406,9 +417,8 @@ class NatsTransportImpl implements NatsTransport {
     const message = { name, envelope };
     const backlog = this.#requireBacklog();
     // Behind messages that wait for room already, a message waits too: they keep their order.
-    let delivery = backlog.size === 0 ? await context.deliver(message) : undefined;
-    if (delivery === undefined || delivery.kind === 'busy') delivery = await backlog.hand(message);
-    return { envelope, delivery };
+    const delivery = backlog.size === 0 ? await context.deliver(message) : undefined;
+    return delivery === undefined || delivery.kind === 'busy' ? backlog.hand(message) : delivery;
   }
 
   #receiveReply(msg: Msg): void {
@@ -425,17 +435,6 @@ class NatsTransportImpl implements NatsTransport {
     }
     // Never rejects; a reply's verdict changes nothing here.
     void context.deliver({ name: outcome, envelope: parsed.envelope });
-  }
-
-  #track(delivery: Promise<void>): void {
-    this.#deliveries.add(delivery);
-    void delivery.then(
-      () => this.#deliveries.delete(delivery),
-      (error: Error) => {
-        this.#deliveries.delete(delivery);
-        this.#context?.reportError(error);
-      },
-    );
   }
 
   #requireBacklog(): BusyBacklog {
