@@ -7,6 +7,7 @@ import {
   DebugEvents,
   Events,
   type Msg,
+  type MsgHdrs,
   type NatsConnection,
   type Status,
 } from 'nats';
@@ -90,12 +91,12 @@ export class NatsLink {
    * connection's protocol in order, so by the PONG its no-responders status, if any, is here.
    * Resolves whether a subscription matched. Costs a round trip: for the path after an outage only.
    */
-  async publishProbed(subject: string, data: Uint8Array, requestId: string): Promise<boolean> {
+  async publishProbed(subject: string, data: Uint8Array, requestId: string, headers?: MsgHdrs): Promise<boolean> {
     const token = subjectToken(requestId);
     const probe = { noResponders: false };
     this.#probes.set(token, probe);
     try {
-      this.connection.publish(subject, data, { reply: `${this.#inbox}.${token}` });
+      this.connection.publish(subject, data, { reply: `${this.#inbox}.${token}`, headers });
       await this.connection.flush();
     } finally {
       this.#probes.delete(token);

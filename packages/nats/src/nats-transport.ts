@@ -52,6 +52,9 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
   return new NatsTransportImpl(resolveNatsTransportOptions(options));
 }
 
+/** The receipt of a core NATS send: NATS does not count receivers (`undefined`: at least one, or unknown). */
+const SENT: SendReceipt = Object.freeze({});
+
 /** How long the relay must stay saturated before it leaves its queue groups, in ms. */
 const SATURATION_GRACE_MS = 50;
 
@@ -275,7 +278,7 @@ class NatsTransportImpl implements NatsTransport {
       throw new NatsDisconnectedError(message.name);
     }
     try {
-      return heldBack && !isReply(message.envelope) && !this.#options.isDurable(message.name)
+      return heldBack && !this.#isDurableMessage(message)
         ? await this.#publishAfterOutage(link, message, giveUpAt, options?.signal)
         : await this.#publish(link, message);
     } catch (error) {
@@ -284,8 +287,8 @@ class NatsTransportImpl implements NatsTransport {
   }
 
   /**
-   * A message held through an outage goes out the moment this relay is back, when its
-   * receivers may not have resubscribed yet: NATS would drop it. So it goes out probed, and
+   * A message (or reply) held through an outage goes out the moment this relay is back, when
+   * its receivers may not have resubscribed yet: NATS would drop it. So it goes out probed, and
    * again while nobody subscribes, until `reconnectWait` (counted from the send) is over.
    */
   async #publishAfterOutage(
@@ -294,16 +297,23 @@ class NatsTransportImpl implements NatsTransport {
     giveUpAt: number,
     signal: AbortSignal | undefined,
   ): Promise<SendReceipt> {
-    const subject = this.#subject(message.name);
-    const data = encodeEnvelope(message.envelope);
+    const { name, envelope } = message;
+    const outgoing = isReply(envelope)
+      ? { subject: this.#takeRoute(name, envelope), headers: this.#headersOf(name) }
+      : { subject: this.#subject(name), headers: undefined };
+    const data = encodeEnvelope(envelope);
     for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
-      if (await link.publishProbed(subject, data, message.envelope.requestId)) return {};
+      if (await link.publishProbed(outgoing.subject, data, envelope.requestId, outgoing.headers)) return SENT;
       if (performance.now() + pause > giveUpAt) return { receivers: 0 };
       await delay(pause, undefined, { signal });
       if (!(await link.whenConnected(Math.max(0, giveUpAt - performance.now()), signal))) {
-        throw new NatsDisconnectedError(message.name);
+        throw new NatsDisconnectedError(name);
       }
     }
+  }
+
+  #isDurableMessage(message: NamedEnvelope): boolean {
+    return this.#options.isDurable(message.name) && !isReply(message.envelope);
   }
 
   /**
@@ -315,14 +325,14 @@ class NatsTransportImpl implements NatsTransport {
     const { name, envelope } = message;
     if (isReply(envelope)) {
       this.#publishReply(link, name, envelope);
-      return Promise.resolve({});
+      return Promise.resolve(SENT);
     }
     const subject = this.#subject(name);
     const data = encodeEnvelope(envelope);
     if (this.#options.isDurable(name)) return this.#publishDurable(link, subject, data, envelope);
     if (envelope.oneWay === true) link.connection.publish(subject, data);
     else link.connection.publish(subject, data, { reply: link.replySubject(envelope.requestId) });
-    return Promise.resolve({});
+    return Promise.resolve(SENT);
   }
 
   async #publishDurable(link: NatsLink, subject: string, data: Uint8Array, envelope: Envelope): Promise<SendReceipt> {
@@ -333,10 +343,17 @@ class NatsTransportImpl implements NatsTransport {
   }
 
   #publishReply(link: NatsLink, outcome: string, envelope: Envelope & { responseTo: string }): void {
-    const route = this.#routes.use(envelope.responseTo);
-    if (route === undefined) throw new UnroutableReplyError(outcome, envelope.responseTo, this.#options.replyRouteTtl);
-    if (envelope.more !== true) this.#routes.forget(envelope.responseTo);
+    const route = this.#takeRoute(outcome, envelope);
     link.connection.publish(route, encodeEnvelope(envelope), { headers: this.#headersOf(outcome) });
+  }
+
+  /** The reply subject a reply goes to; a final reply forgets it. */
+  #takeRoute(outcome: string, envelope: Envelope & { responseTo?: string }): string {
+    const responseTo = envelope.responseTo ?? '';
+    const route = this.#routes.use(responseTo);
+    if (route === undefined) throw new UnroutableReplyError(outcome, responseTo, this.#options.replyRouteTtl);
+    if (envelope.more !== true) this.#routes.forget(responseTo);
+    return route;
   }
 
   #subject(name: string): string {
