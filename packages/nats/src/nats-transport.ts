@@ -215,7 +215,7 @@ class NatsTransportImpl implements NatsTransport {
         if (!this.#options.isDurable(name)) wanted.set(name, this.#subject(name));
       }
     }
-    const updated = this.#subscriptions.update(wanted);
+    const updated = this.#subscriptions.update(wanted, link.connected);
     this.#subscriptionsSettled = updated.catch(() => {});
     return updated;
   }

@@ -29,13 +29,16 @@ export class QueueSubscriptions {
   /**
    * Subscribes to the wanted subjects (message name → subject) and drains every other
    * subscription. Resolves once the server has processed both, so it routes exactly `wanted` here.
+   * While the connection is lost there is nothing to drain or wait for: the server forgot the
+   * subscriptions, and nats.js sends only the wanted ones again when it is back.
    */
-  async update(wanted: ReadonlyMap<string, string>): Promise<void> {
+  async update(wanted: ReadonlyMap<string, string>, connected: boolean): Promise<void> {
     const drains: Promise<void>[] = [];
     for (const [name, subscription] of this.#subscriptions) {
       if (wanted.has(name)) continue;
       this.#subscriptions.delete(name);
-      drains.push(subscription.drain());
+      if (connected) drains.push(subscription.drain());
+      else subscription.unsubscribe();
       debug('left queue group %s on %s', this.#queue, subscription.getSubject());
     }
     for (const [name, subject] of wanted) {
@@ -47,6 +50,7 @@ export class QueueSubscriptions {
       this.#subscriptions.set(name, subscription);
       debug('joined queue group %s on %s', this.#queue, subject);
     }
+    if (!connected) return;
     const flushed = this.#connection.flush();
     for (const drain of await Promise.allSettled(drains)) {
       if (drain.status === 'rejected') debug('draining a subscription failed: %o', drain.reason);
