@@ -329,7 +329,11 @@ class NatsTransportImpl implements NatsTransport {
     }
     const subject = this.#subject(name);
     const data = encodeEnvelope(envelope);
-    if (this.#options.isDurable(name)) return this.#publishDurable(link, subject, data, envelope);
+    if (this.#options.isDurable(name)) {
+      return this.#publishDurable(link, subject, data, envelope).catch((error: unknown) => {
+        throw translatePublishError(name, error);
+      });
+    }
     if (envelope.oneWay === true) link.connection.publish(subject, data);
     else link.connection.publish(subject, data, { reply: link.replySubject(envelope.requestId) });
     return Promise.resolve(SENT);
