@@ -31,7 +31,7 @@ const scenarios: readonly Scenario[] = [
 ];
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, transport: { type: 'string' } },
   // pnpm may put a `--` before forwarded arguments; anything after it is read the same way.
   allowPositionals: true,
 });
@@ -39,6 +39,7 @@ const positionals = process.argv.slice(2).filter((argument) => argument !== '--'
 const quick = values.quick === true || positionals.includes('--quick');
 const settings = quick ? quickSettings : fullSettings;
 const only = values.only?.split(',').map((id) => id.trim());
+const transports = values.transport?.split(',').map((transport) => transport.trim());
 const unknown = only?.filter((id) => !scenarios.some((scenario) => scenario.id === id)) ?? [];
 if (unknown.length > 0) {
   throw new Error(
@@ -52,7 +53,7 @@ const report = new Report();
 const started = performance.now();
 const nats = await startNatsServer();
 try {
-  const context: BenchContext = { settings, natsUrl: nats.url, report, log };
+  const context: BenchContext = { settings, natsUrl: nats.url, report, transports, log };
   log(`ExoRelay benchmarks (${settings.mode}): ${selected.length} scenarios, nats-server at ${nats.url}`);
   for (const [index, scenario] of selected.entries()) {
     log(`[${index + 1}/${selected.length}] ${scenario.title}`);

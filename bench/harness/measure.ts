@@ -19,6 +19,8 @@ export interface BenchContext {
   /** `nats://127.0.0.1:PORT` of the nats-server the run started. */
   readonly natsUrl: string;
   readonly report: Report;
+  /** The transports to measure (`--transport http,nats`); `undefined` measures all. */
+  readonly transports?: readonly string[];
   /** A progress line on stderr. */
   log(line: string): void;
 }

@@ -14,6 +14,7 @@ export async function withRigs(
   starters: RigStarters,
   body: (rigs: ReadonlyMap<string, Rig>) => Promise<void>,
 ): Promise<void> {
+  if (context.transports !== undefined && !context.transports.includes(where.transport)) return;
   const rigs = new Map<string, Rig>();
   try {
     for (const [system, start] of starters) {

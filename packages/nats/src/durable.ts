@@ -90,6 +90,18 @@ export class DurableChannel {
     return consuming.then(() => undefined);
   }
 
+  /** The durable names consumed now. */
+  names(): string[] {
+    return [...this.#consumers.keys()];
+  }
+
+  /** Stops consuming one name (its handler was unregistered); JetStream keeps its messages for the service. */
+  async stopConsuming(name: string): Promise<void> {
+    const consuming = this.#consumers.get(name);
+    this.#consumers.delete(name);
+    await consuming?.then((messages) => messages.close()).catch(() => {});
+  }
+
   /** Stops pulling messages; those pulled but not acknowledged are delivered again later. */
   async stop(): Promise<void> {
     const consumers = [...this.#consumers.values()];

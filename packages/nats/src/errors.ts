@@ -14,6 +14,7 @@ export const NatsErrorCode = {
   MalformedMessage: 'EXORELAY_NATS_MALFORMED_MESSAGE',
   ServerError: 'EXORELAY_NATS_SERVER_ERROR',
   JetStreamUnavailable: 'EXORELAY_NATS_JETSTREAM_UNAVAILABLE',
+  ConnectionLost: 'EXORELAY_NATS_CONNECTION_LOST',
 } as const;
 export type NatsErrorCode = (typeof NatsErrorCode)[keyof typeof NatsErrorCode];
 
@@ -118,6 +119,27 @@ export class DurabilityUnavailableError extends NatsTransportError.withCode(
   ) {
     super(
       `message '${messageName}' is declared durable, but NATS JetStream is not available (${describeCause(options?.cause)}): start nats-server with -js (or enable jetstream in its configuration)`,
+      options,
+    );
+  }
+}
+
+/**
+ * The connection to NATS stayed lost longer than `reconnectWait`, or the client gave up: the
+ * replies to messages sent before cannot be counted on, so their reply streams end with this
+ * error instead of waiting for their timeouts. The messages may or may not have been handled.
+ */
+export class NatsConnectionLostError extends NatsTransportError.withCode(
+  NatsErrorCode.ConnectionLost,
+  'NatsConnectionLostError',
+) {
+  constructor(
+    readonly servers: readonly string[],
+    readonly lostForMs: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `the connection to NATS at ${servers.join(', ')} has been lost for ${lostForMs} ms: replies to messages sent before may never arrive (the messages may or may not have been handled); raise reconnectWait to wait longer`,
       options,
     );
   }

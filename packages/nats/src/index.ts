@@ -4,6 +4,7 @@ export {
   DurabilityUnavailableError,
   isNatsTransportError,
   MalformedMessageError,
+  NatsConnectionLostError,
   NatsDisconnectedError,
   NatsErrorCode,
   NatsServerError,

@@ -7,12 +7,12 @@ import {
   DebugEvents,
   Events,
   type Msg,
+  type MsgHdrs,
   type NatsConnection,
   type Status,
 } from 'nats';
 import { debug } from './debug.js';
-import { NatsServerError, NatsUnreachableError } from './errors.js';
-import { FlushBatch } from './flush-batch.js';
+import { NatsConnectionLostError, NatsServerError, NatsUnreachableError } from './errors.js';
 import { subjectToken } from './subjects.js';
 import { isNoRespondersStatus } from './wire.js';
 
@@ -23,26 +23,31 @@ export interface NatsLinkOptions {
   name: string;
   /** A reply arrived on this link's reply subject. */
   onReply: (msg: Msg) => void;
+  /** The server said nobody subscribes to the message sent with reply subject `<inbox>.<token>`. */
+  onNoResponders: (token: string) => void;
+  /** Replies to messages sent before cannot be counted on: the connection stayed lost too long, or is gone. */
+  onRepliesLost: (error: Error) => void;
+  /** How long a lost connection may stay lost before `onRepliesLost`, in ms. */
+  reconnectWait: number;
   onStatus: (status: TransportStatus) => void;
   onError: (error: Error) => void;
 }
 
 /**
  * One relay's connection to NATS: the nats.js connection, the relay's reply subject with its
- * single wildcard subscription, and the connection state. Every message goes out with reply
- * subject `<inbox>.<requestId>`; when no subscription matches, the server answers there with a
- * no-responders status (503) before it answers the next PING, which is how `publish` learns
- * that nobody receives a message without waiting for anything but one round trip.
+ * single wildcard subscription, and the connection state. A message that may be answered goes
+ * out with reply subject `<inbox>.<requestId>`; when no subscription matches, the server answers
+ * there with an empty no-responders status (503), which arrives like any reply: no round trip
+ * per message is needed to learn that nobody receives it.
  */
 export class NatsLink {
   readonly connection: NatsConnection;
   readonly #options: NatsLinkOptions;
   readonly #inbox: string;
-  readonly #flushes: FlushBatch;
-  /** Publishes waiting for their flush, by reply token: did the server say nobody listens? */
-  readonly #unanswered = new Map<string, { noResponders: boolean }>();
   /** Settles when a lost connection is back (or closed for good); `undefined` while connected. */
-  #outage: { back: Promise<void>; end: () => void } | undefined;
+  #outage: { back: Promise<void>; end: () => void; repliesLost: NodeJS.Timeout } | undefined;
+  /** Messages published by `publishProbed`, by reply token: did the server say nobody listens? */
+  readonly #probes = new Map<string, { noResponders: boolean }>();
   #attempts = 0;
   #closing = false;
 
@@ -63,7 +68,6 @@ export class NatsLink {
     this.connection = connection;
     this.#options = options;
     this.#inbox = createInbox(options.connection.inboxPrefix);
-    this.#flushes = new FlushBatch(() => connection.flush());
     connection.subscribe(`${this.#inbox}.*`, {
       callback: (error, msg) => (error === null ? this.#receive(msg) : options.onError(error)),
     });
@@ -82,24 +86,27 @@ export class NatsLink {
     return `${this.#inbox}.${subjectToken(requestId)}`;
   }
 
-  /** Publishes a message that may be answered; resolves `false` when no subscription matched. */
-  async publishRequest(subject: string, data: Uint8Array, requestId: string): Promise<boolean> {
+  /**
+   * Publishes with a reply subject and waits one round trip (PING/PONG): the server handles a
+   * connection's protocol in order, so by the PONG its no-responders status, if any, is here.
+   * Resolves whether a subscription matched. Costs a round trip: for the path after an outage only.
+   */
+  async publishProbed(subject: string, data: Uint8Array, requestId: string, headers?: MsgHdrs): Promise<boolean> {
     const token = subjectToken(requestId);
-    const verdict = { noResponders: false };
-    this.#unanswered.set(token, verdict);
+    const probe = { noResponders: false };
+    this.#probes.set(token, probe);
     try {
-      this.connection.publish(subject, data, { reply: `${this.#inbox}.${token}` });
-      await this.#flushes.afterPublish();
+      this.connection.publish(subject, data, { reply: `${this.#inbox}.${token}`, headers });
+      await this.connection.flush();
     } finally {
-      this.#unanswered.delete(token);
+      this.#probes.delete(token);
     }
-    return !verdict.noResponders;
+    return !probe.noResponders;
   }
 
-  /** Publishes and resolves once the server has processed the message. */
-  async publish(subject: string, data: Uint8Array, options: Parameters<NatsConnection['publish']>[2]): Promise<void> {
-    this.connection.publish(subject, data, options);
-    await this.#flushes.afterPublish();
+  /** Whether messages published now go to a connected server. */
+  get connected(): boolean {
+    return this.#outage === undefined && !this.connection.isClosed();
   }
 
   /**
@@ -137,9 +144,10 @@ export class NatsLink {
       this.#options.onReply(msg);
       return;
     }
-    const verdict = this.#unanswered.get(msg.subject.slice(this.#inbox.length + 1));
-    if (verdict === undefined) debug('a late no-responders status on %s', msg.subject);
-    else verdict.noResponders = true;
+    const token = msg.subject.slice(this.#inbox.length + 1);
+    const probe = this.#probes.get(token);
+    if (probe === undefined) this.#options.onNoResponders(token);
+    else probe.noResponders = true;
   }
 
   async #watchStatus(): Promise<void> {
@@ -194,6 +202,7 @@ export class NatsLink {
     const lost = new NatsUnreachableError(this.#options.servers, { cause: error ?? new Error('connection closed') });
     this.#options.onStatus({ type: 'offline', error: lost });
     this.#options.onError(lost);
+    this.#options.onRepliesLost(lost);
   }
 
   #beginOutage(): void {
@@ -202,10 +211,17 @@ export class NatsLink {
     const back = new Promise<void>((resolve) => {
       end = resolve;
     });
-    this.#outage = { back, end };
+    const { servers, reconnectWait } = this.#options;
+    // Sends give up after reconnectWait; so do the replies to what was sent before the outage.
+    const repliesLost = setTimeout(
+      () => this.#options.onRepliesLost(new NatsConnectionLostError(servers, reconnectWait)),
+      reconnectWait,
+    ).unref();
+    this.#outage = { back, end, repliesLost };
   }
 
   #endOutage(): void {
+    clearTimeout(this.#outage?.repliesLost);
     this.#outage?.end();
     this.#outage = undefined;
   }

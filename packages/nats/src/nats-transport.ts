@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { type Envelope, isReply, type NamedEnvelope } from '@exorelay/protocol';
 import {
   ConfigError,
@@ -10,16 +11,19 @@ import {
   type Transport,
   type TransportContext,
 } from 'exorelay';
-import { type JsMsg, type Msg, ErrorCode as NatsClientErrorCode, NatsError, type Subscription } from 'nats';
+import { type JsMsg, type Msg, type MsgHdrs, ErrorCode as NatsClientErrorCode, NatsError } from 'nats';
+import { BusyBacklog } from './busy-backlog.js';
 import { debug } from './debug.js';
 import { DurableChannel, REPLY_TO_HEADER } from './durable.js';
 import { MalformedMessageError, NatsDisconnectedError, UnroutableReplyError } from './errors.js';
+import { InFlight } from './in-flight.js';
 import { NatsLink } from './nats-link.js';
 import {
   type NatsTransportOptions,
   type ResolvedNatsTransportOptions,
   resolveNatsTransportOptions,
 } from './options.js';
+import { QueueSubscriptions } from './queue-subscriptions.js';
 import { ReplyRoutes } from './reply-routes.js';
 import { messageSubject, subjectToken } from './subjects.js';
 import { decodeEnvelope, encodeEnvelope, outcomeHeaders, readOutcome } from './wire.js';
@@ -36,33 +40,50 @@ import { decodeEnvelope, encodeEnvelope, outcomeHeaders, readOutcome } from './w
 export interface NatsTransport extends Transport {
   /** Messages received whose replies this relay may still send: their way back is kept. */
   readonly replyRoutes: number;
+  /**
+   * Resolves once NATS routes here exactly the message names the relay handles and can take
+   * now: after `registerHandler`/`unregisterHandler`, and after the relay became saturated or
+   * had room again (see `maxConcurrentHandlers`).
+   */
+  subscriptionsSettled(): Promise<void>;
 }
 
 export function natsTransport(options: NatsTransportOptions): NatsTransport {
   return new NatsTransportImpl(resolveNatsTransportOptions(options));
 }
 
-type State = 'idle' | 'listening' | 'stopping' | 'closing' | 'closed';
+/** The receipt of a core NATS send: NATS does not count receivers (`undefined`: at least one, or unknown). */
+const SENT: SendReceipt = Object.freeze({});
 
-/** A message handed to the relay, with the relay's verdict. */
-interface Handed {
-  envelope: Envelope;
-  delivery: Delivery;
-}
+/** How long the relay must stay saturated before it leaves its queue groups, in ms. */
+const SATURATION_GRACE_MS = 50;
+
+type State = 'idle' | 'listening' | 'stopping' | 'closing' | 'closed';
 
 class NatsTransportImpl implements NatsTransport {
   readonly kind = 'nats';
   readonly answersRefusals = false;
   readonly #options: ResolvedNatsTransportOptions;
   readonly #routes: ReplyRoutes;
-  /** Message name → its queue subscription (core NATS names). */
-  readonly #subscriptions = new Map<string, Subscription>();
+  /** Message name → its subject: encoding a name costs more than a lookup. */
+  readonly #subjects = new BoundedCache<string>();
+  /** Outcome → the headers its replies carry. */
+  readonly #outcomeHeaders = new BoundedCache<MsgHdrs>();
   /** Messages being handed to the relay, so that close() can wait for their answers. */
-  readonly #deliveries = new Set<Promise<void>>();
+  readonly #inFlight = new InFlight();
   #context: TransportContext | undefined;
+  #backlog: BusyBacklog | undefined;
   #link: Promise<NatsLink> | undefined;
+  /** The link once connected, for the synchronous path of `send`. */
+  #openLink: NatsLink | undefined;
+  #subscriptions: QueueSubscriptions | undefined;
+  /** The last update of the subscriptions, settled or not. */
+  #subscriptionsSettled: Promise<void> = Promise.resolve();
   #durable: DurableChannel | undefined;
   #state: State = 'idle';
+  /** The relay has run `maxConcurrentHandlers` handlers for a while: stay out of the queue groups. */
+  #saturated = false;
+  #saturatedSince: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
   constructor(options: ResolvedNatsTransportOptions) {
@@ -76,56 +97,78 @@ class NatsTransportImpl implements NatsTransport {
 
   attach(context: TransportContext): void {
     this.#context = context;
+    this.#backlog = new BusyBacklog(context);
   }
 
   async listen({ port }: { port?: number }): Promise<ListenInfo> {
     const context = this.#requireContext();
     if (port !== undefined && port !== 0) debug('%s: NATS binds no port; ignoring port %d', context.serviceName, port);
     const link = await this.#open();
+    this.#state = 'listening';
     try {
-      await this.#receiveHandledNames(link);
-      await link.connection.flush();
+      await Promise.all([this.#updateSubscriptions(link), this.#updateDurable(link)]);
     } catch (error) {
       // A relay that failed to listen receives nothing, not half of its names.
-      await this.#stopReceiving();
-      this.#subscriptions.clear();
+      this.#state = 'idle';
+      await this.#leave(link);
       throw error;
     }
-    this.#state = 'listening';
     const address = link.address;
     context.reportStatus({ type: 'online', address });
     return { address };
   }
 
-  async send(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
-    if (this.#state === 'closed') throw new RelayClosedError('the NATS transport is closed');
-    const link = await this.#open();
-    if (!(await link.whenConnected(this.#options.reconnectWait, options?.signal))) {
-      throw new NatsDisconnectedError(message.name);
+  send(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
+    const link = this.#openLink;
+    if (link === undefined || !link.connected || this.#state === 'closed') {
+      return this.#sendWhenConnected(message, options);
     }
     try {
-      return isReply(message.envelope)
-        ? await this.#sendReply(link, message.name, message.envelope)
-        : await this.#sendMessage(link, message.name, message.envelope);
+      return this.#publish(link, message);
     } catch (error) {
-      throw translatePublishError(message.name, error);
+      return Promise.reject(translatePublishError(message.name, error));
     }
   }
 
   async handledNamesChanged(): Promise<void> {
-    if (this.#state !== 'listening') return;
-    try {
-      const link = await this.#open();
-      await this.#receiveHandledNames(link);
-      await link.connection.flush();
-    } catch (error) {
-      this.#context?.reportError(error as Error);
+    const link = this.#openLink;
+    if (this.#state !== 'listening' || link === undefined) return;
+    const updates = await Promise.allSettled([this.#updateSubscriptions(link), this.#updateDurable(link)]);
+    for (const update of updates) if (update.status === 'rejected') this.#context?.reportError(update.reason as Error);
+  }
+
+  /**
+   * Quick handlers make the relay saturated and free again within microseconds, and with no
+   * other instance NATS drops what nobody subscribes to: so only a relay that stays saturated
+   * for `SATURATION_GRACE_MS` leaves its queue groups. What arrives until then waits in the backlog.
+   */
+  saturationChanged(saturated: boolean): void {
+    clearTimeout(this.#saturatedSince);
+    this.#saturatedSince = undefined;
+    if (saturated) {
+      this.#saturatedSince = setTimeout(() => this.#followSaturation(true), SATURATION_GRACE_MS).unref();
+    } else if (this.#saturated) {
+      this.#followSaturation(false);
     }
+  }
+
+  #followSaturation(saturated: boolean): void {
+    this.#saturated = saturated;
+    const link = this.#openLink;
+    if (this.#state !== 'listening' || link === undefined) return;
+    this.#updateSubscriptions(link).catch((error: Error) => debug('could not follow saturation: %s', error.message));
+  }
+
+  subscriptionsSettled(): Promise<void> {
+    return this.#subscriptionsSettled;
   }
 
   async stopReceiving(): Promise<void> {
     if (this.#state === 'listening') this.#state = 'stopping';
-    await this.#stopReceiving();
+    const link = this.#openLink;
+    if (link !== undefined) await this.#leave(link);
+    // Messages that arrived before NATS stopped routing here are the relay's, busy or not.
+    await this.#backlog?.emptied();
   }
 
   close(): Promise<void> {
@@ -134,26 +177,61 @@ class NatsTransportImpl implements NatsTransport {
   }
 
   async #close(): Promise<void> {
+    if (this.#state === 'listening') await this.stopReceiving();
     this.#state = 'closing';
     const link = await this.#link?.catch(() => undefined);
     if (link !== undefined) {
-      // Stop taking messages first; those already here get their answers before the rest drains.
-      await this.#stopReceiving();
-      await Promise.allSettled([...this.#deliveries]);
+      await this.#leave(link);
+      await this.#inFlight.idle();
       await link.close();
     }
     this.#state = 'closed';
-    this.#subscriptions.clear();
+    clearTimeout(this.#saturatedSince);
+    this.#openLink = undefined;
     this.#routes.clear();
     this.#context?.reportStatus({ type: 'offline' });
   }
 
-  /** Unsubscribes from every message name; messages already on their way still arrive. */
-  async #stopReceiving(): Promise<void> {
-    const drains = [...this.#subscriptions.values()].map((subscription) => subscription.drain());
-    const failed = (await Promise.allSettled(drains)).filter((drain) => drain.status === 'rejected');
-    for (const drain of failed) debug('unsubscribing failed: %o', drain.reason);
-    await this.#durable?.stop();
+  /** Leaves every queue group and stops the durable consumers; messages already on their way still arrive. */
+  async #leave(link: NatsLink): Promise<void> {
+    await Promise.all([
+      this.#updateSubscriptions(link).catch((error: Error) => debug('unsubscribing failed: %s', error.message)),
+      this.#durable?.stop(),
+    ]);
+  }
+
+  /** Makes the core subscriptions match the names the relay handles and can take now. */
+  #updateSubscriptions(link: NatsLink): Promise<void> {
+    const context = this.#requireContext();
+    this.#subscriptions ??= new QueueSubscriptions({
+      connection: link.connection,
+      queue: subjectToken(context.serviceName),
+      receive: (name, msg) => void this.#receiveMessage(name, msg),
+      onError: (error) => context.reportError(error),
+    });
+    const wanted = new Map<string, string>();
+    if (this.#state === 'listening' && !this.#saturated) {
+      for (const name of context.handledNames()) {
+        if (!this.#options.isDurable(name)) wanted.set(name, this.#subject(name));
+      }
+    }
+    const updated = this.#subscriptions.update(wanted, link.connected);
+    this.#subscriptionsSettled = updated.catch(() => {});
+    return updated;
+  }
+
+  /** Consumes each handled durable name through JetStream, and stops consuming the others. */
+  async #updateDurable(link: NatsLink): Promise<void> {
+    const handled = this.#requireContext()
+      .handledNames()
+      .filter((name) => this.#options.isDurable(name));
+    const stale = (this.#durable?.names() ?? []).filter((name) => !handled.includes(name));
+    await Promise.all([
+      ...stale.map((name) => this.#durable?.stopConsuming(name)),
+      ...handled.map((name) =>
+        this.#durableChannel(link).consume(name, this.#subject(name), (msg) => void this.#receiveDurable(name, msg)),
+      ),
+    ]);
   }
 
   /** Connects on first use: a relay that only sends never has to listen. */
@@ -165,13 +243,22 @@ class NatsTransportImpl implements NatsTransport {
       servers: this.#options.servers,
       connection: this.#options.connection,
       name: this.#requireContext().serviceName,
-      onReply: (msg) => this.#track(this.#receiveReply(msg)),
+      reconnectWait: this.#options.reconnectWait,
+      onReply: (msg) => this.#receiveReply(msg),
+      onNoResponders: (token) => this.#context?.noResponders(requestIdOf(token)),
+      onRepliesLost: (error) => this.#context?.repliesLost(error),
       onStatus: (status) => this.#context?.reportStatus(status),
       onError: (error) => this.#context?.reportError(error),
-    }).catch((error: Error) => {
-      this.#link = undefined;
-      throw error;
-    });
+    }).then(
+      (link) => {
+        this.#openLink = link;
+        return link;
+      },
+      (error: Error) => {
+        this.#link = undefined;
+        throw error;
+      },
+    );
     return this.#link;
   }
 
@@ -181,60 +268,117 @@ class NatsTransportImpl implements NatsTransport {
     return this.#durable;
   }
 
-  /** Subscribes to each handled name not subscribed yet: durable ones through JetStream. */
-  async #receiveHandledNames(link: NatsLink): Promise<void> {
-    const context = this.#requireContext();
-    const queue = subjectToken(context.serviceName);
-    const durable: Promise<void>[] = [];
-    for (const name of context.handledNames()) {
-      const subject = messageSubject(this.#options.subjectPrefix, name);
-      if (this.#options.isDurable(name)) {
-        durable.push(
-          this.#durableChannel(link).consume(name, subject, (msg) => this.#track(this.#receiveDurable(name, msg))),
-        );
-        continue;
-      }
-      if (this.#subscriptions.has(name)) continue;
-      const subscription = link.connection.subscribe(subject, {
-        queue,
-        callback: (error, msg) => {
-          if (error === null) this.#track(this.#receiveMessage(name, msg));
-          else context.reportError(error);
-        },
-      });
-      this.#subscriptions.set(name, subscription);
-      debug('%s subscribed to %s in queue group %s', context.serviceName, subject, queue);
+  /** Waits while the connection is lost (up to `reconnectWait`), then sends. */
+  async #sendWhenConnected(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
+    if (this.#state === 'closed') throw new RelayClosedError('the NATS transport is closed');
+    const giveUpAt = performance.now() + this.#options.reconnectWait;
+    const link = await this.#open();
+    const heldBack = !link.connected;
+    if (!(await link.whenConnected(this.#options.reconnectWait, options?.signal))) {
+      throw new NatsDisconnectedError(message.name);
     }
-    await Promise.all(durable);
+    try {
+      return heldBack && !this.#isDurableMessage(message)
+        ? await this.#publishAfterOutage(link, message, giveUpAt, options?.signal)
+        : await this.#publish(link, message);
+    } catch (error) {
+      throw translatePublishError(message.name, error);
+    }
   }
 
-  async #sendMessage(link: NatsLink, name: string, envelope: Envelope): Promise<SendReceipt> {
-    const subject = messageSubject(this.#options.subjectPrefix, name);
+  /**
+   * A message (or reply) held through an outage goes out the moment this relay is back, when
+   * its receivers may not have resubscribed yet: NATS would drop it. So it goes out probed, and
+   * again while nobody subscribes, until `reconnectWait` (counted from the send) is over.
+   */
+  async #publishAfterOutage(
+    link: NatsLink,
+    message: NamedEnvelope,
+    giveUpAt: number,
+    signal: AbortSignal | undefined,
+  ): Promise<SendReceipt> {
+    const { name, envelope } = message;
+    const outgoing = isReply(envelope)
+      ? { subject: this.#takeRoute(name, envelope), headers: this.#headersOf(name) }
+      : { subject: this.#subject(name), headers: undefined };
     const data = encodeEnvelope(envelope);
-    const received = this.#options.isDurable(name)
-      ? await this.#durableChannel(link).publish(
-          subject,
-          data,
-          envelope.requestId,
-          link.replySubject(envelope.requestId),
-        )
-      : await link.publishRequest(subject, data, envelope.requestId);
-    // NATS does not count receivers; it only says when there are none.
-    return received ? {} : { receivers: 0 };
+    for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
+      if (await link.publishProbed(outgoing.subject, data, envelope.requestId, outgoing.headers)) return SENT;
+      if (performance.now() + pause > giveUpAt) return { receivers: 0 };
+      await delay(pause, undefined, { signal });
+      if (!(await link.whenConnected(Math.max(0, giveUpAt - performance.now()), signal))) {
+        throw new NatsDisconnectedError(name);
+      }
+    }
   }
 
-  async #sendReply(link: NatsLink, outcome: string, envelope: Envelope & { responseTo: string }): Promise<SendReceipt> {
-    const route = this.#routes.use(envelope.responseTo);
-    if (route === undefined) throw new UnroutableReplyError(outcome, envelope.responseTo, this.#options.replyRouteTtl);
-    if (envelope.more !== true) this.#routes.forget(envelope.responseTo);
-    await link.publish(route, encodeEnvelope(envelope), { headers: outcomeHeaders(outcome) });
-    return {};
+  #isDurableMessage(message: NamedEnvelope): boolean {
+    return this.#options.isDurable(message.name) && !isReply(message.envelope);
+  }
+
+  /**
+   * Hands a message to the connected client. Core NATS messages are sent once written to the
+   * connection: a request's no-responders status arrives later, on its reply subject, and a
+   * one-way message carries no reply subject at all. Durable ones wait for JetStream to store them.
+   */
+  #publish(link: NatsLink, message: NamedEnvelope): Promise<SendReceipt> {
+    const { name, envelope } = message;
+    if (isReply(envelope)) {
+      this.#publishReply(link, name, envelope);
+      return Promise.resolve(SENT);
+    }
+    const subject = this.#subject(name);
+    const data = encodeEnvelope(envelope);
+    if (this.#options.isDurable(name)) {
+      return this.#publishDurable(link, subject, data, envelope).catch((error: unknown) => {
+        throw translatePublishError(name, error);
+      });
+    }
+    if (envelope.oneWay === true) link.connection.publish(subject, data);
+    else link.connection.publish(subject, data, { reply: link.replySubject(envelope.requestId) });
+    return Promise.resolve(SENT);
+  }
+
+  async #publishDurable(link: NatsLink, subject: string, data: Uint8Array, envelope: Envelope): Promise<SendReceipt> {
+    const { requestId } = envelope;
+    const stored = await this.#durableChannel(link).publish(subject, data, requestId, link.replySubject(requestId));
+    // NATS does not count receivers; JetStream only says when no stream keeps the subject.
+    return stored ? {} : { receivers: 0 };
+  }
+
+  #publishReply(link: NatsLink, outcome: string, envelope: Envelope & { responseTo: string }): void {
+    const route = this.#takeRoute(outcome, envelope);
+    link.connection.publish(route, encodeEnvelope(envelope), { headers: this.#headersOf(outcome) });
+  }
+
+  /** The reply subject a reply goes to; a final reply forgets it. */
+  #takeRoute(outcome: string, envelope: Envelope & { responseTo?: string }): string {
+    const responseTo = envelope.responseTo ?? '';
+    const route = this.#routes.use(responseTo);
+    if (route === undefined) throw new UnroutableReplyError(outcome, responseTo, this.#options.replyRouteTtl);
+    if (envelope.more !== true) this.#routes.forget(responseTo);
+    return route;
+  }
+
+  #subject(name: string): string {
+    return this.#subjects.get(name, () => messageSubject(this.#options.subjectPrefix, name));
+  }
+
+  #headersOf(outcome: string): MsgHdrs {
+    return this.#outcomeHeaders.get(outcome, () => outcomeHeaders(outcome));
   }
 
   async #receiveMessage(name: string, msg: Msg): Promise<void> {
-    const handed = await this.#hand(name, msg.subject, msg.data, msg.reply);
-    // A closing relay takes no new work: let the other instances of the service have it.
-    if (handed?.delivery.kind === 'unavailable') void this.#stopReceiving();
+    this.#inFlight.enter();
+    try {
+      const delivery = await this.#hand(name, msg.subject, msg.data, msg.reply);
+      // A closing relay takes no new work: let the other instances of the service have it.
+      if (delivery?.kind === 'unavailable' && this.#openLink !== undefined) await this.#leave(this.#openLink);
+    } catch (error) {
+      this.#context?.reportError(error as Error);
+    } finally {
+      this.#inFlight.leave();
+    }
   }
 
   /**
@@ -244,14 +388,25 @@ class NatsTransportImpl implements NatsTransport {
    * that threw has answered `exo.error` already; its message is not delivered again.
    */
   async #receiveDurable(name: string, msg: JsMsg): Promise<void> {
-    const handed = await this.#hand(name, msg.subject, msg.data, msg.headers?.get(REPLY_TO_HEADER));
-    switch (handed?.delivery.kind) {
+    this.#inFlight.enter();
+    try {
+      const delivery = await this.#hand(name, msg.subject, msg.data, msg.headers?.get(REPLY_TO_HEADER));
+      this.#settleDurable(msg, delivery);
+    } catch (error) {
+      this.#context?.reportError(error as Error);
+    } finally {
+      this.#inFlight.leave();
+    }
+  }
+
+  #settleDurable(msg: JsMsg, delivery: Delivery | undefined): void {
+    switch (delivery?.kind) {
       case 'accepted':
         // Not awaited here: closing waits for deliveries, and the relay bounds the handler drain.
-        void acknowledgeWhenHandled(msg, handed.delivery.handled);
+        void acknowledgeWhenHandled(msg, delivery.handled);
         return;
       case 'unavailable':
-        void this.#stopReceiving();
+        if (this.#openLink !== undefined) void this.#leave(this.#openLink);
         msg.nak();
         return;
       case 'unknown-message':
@@ -263,13 +418,13 @@ class NatsTransportImpl implements NatsTransport {
     }
   }
 
-  /** Decodes a message and gives it to the relay; `undefined` when it was malformed (and reported). */
+  /** Decodes a message and gives it to the relay: its verdict, or `undefined` when it was malformed (and reported). */
   async #hand(
     name: string,
     subject: string,
     data: Uint8Array,
     replySubject: string | undefined,
-  ): Promise<Handed | undefined> {
+  ): Promise<Delivery | undefined> {
     const context = this.#requireContext();
     const parsed = decodeEnvelope(data);
     if (!parsed.ok) {
@@ -277,19 +432,17 @@ class NatsTransportImpl implements NatsTransport {
       return undefined;
     }
     const { envelope } = parsed;
-    // Every message carries a reply subject (it tells no responders apart), but nobody reads the
-    // replies of a one-way message: keep no way back for it.
+    // Nobody reads the replies of a one-way message: keep no way back for it.
     const wantsReplies = replySubject !== undefined && replySubject !== '' && envelope.oneWay !== true;
     if (wantsReplies) this.#routes.remember(envelope.requestId, replySubject);
-    let delivery = await context.deliver({ name, envelope });
-    while (delivery.kind === 'busy') {
-      await context.capacity();
-      delivery = await context.deliver({ name, envelope });
-    }
-    return { envelope, delivery };
+    const message = { name, envelope };
+    const backlog = this.#requireBacklog();
+    // Behind messages that wait for room already, a message waits too: they keep their order.
+    const delivery = backlog.size === 0 ? await context.deliver(message) : undefined;
+    return delivery === undefined || delivery.kind === 'busy' ? backlog.hand(message) : delivery;
   }
 
-  async #receiveReply(msg: Msg): Promise<void> {
+  #receiveReply(msg: Msg): void {
     const context = this.#requireContext();
     const outcome = readOutcome(msg);
     if (outcome === undefined) {
@@ -301,18 +454,13 @@ class NatsTransportImpl implements NatsTransport {
       context.reportError(new MalformedMessageError(msg.subject, parsed.error));
       return;
     }
-    await context.deliver({ name: outcome, envelope: parsed.envelope });
+    // Never rejects; a reply's verdict changes nothing here.
+    void context.deliver({ name: outcome, envelope: parsed.envelope });
   }
 
-  #track(delivery: Promise<void>): void {
-    this.#deliveries.add(delivery);
-    void delivery.then(
-      () => this.#deliveries.delete(delivery),
-      (error: Error) => {
-        this.#deliveries.delete(delivery);
-        this.#context?.reportError(error);
-      },
-    );
+  #requireBacklog(): BusyBacklog {
+    if (this.#backlog === undefined) throw new ConfigError('the NATS transport was not attached to a relay');
+    return this.#backlog;
   }
 
   #requireContext(): TransportContext {
@@ -341,5 +489,29 @@ async function acknowledgeWhenHandled(msg: JsMsg, handled: Promise<HandlerResult
   } catch (error) {
     // The connection closed first: JetStream delivers the message again after its ack wait.
     debug('could not acknowledge a durable message: %s', (error as Error).message);
+  }
+}
+
+/** The request id a reply token stands for: tokens percent-encode what subjects cannot hold. */
+function requestIdOf(token: string): string {
+  try {
+    return decodeURIComponent(token);
+  } catch {
+    return token;
+  }
+}
+
+/** A memo of values made from names, bounded since names come from the network. */
+class BoundedCache<V> {
+  readonly #values = new Map<string, V>();
+
+  get(key: string, make: () => V): V {
+    let value = this.#values.get(key);
+    if (value === undefined) {
+      if (this.#values.size >= 1_000) this.#values.clear();
+      value = make();
+      this.#values.set(key, value);
+    }
+    return value;
   }
 }

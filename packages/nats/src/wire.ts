@@ -9,11 +9,11 @@ import { headers, type Msg, type MsgHdrs } from 'nats';
  */
 export const OUTCOME_HEADER = 'Exo-Outcome';
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 export function encodeEnvelope(envelope: Envelope): Uint8Array {
-  return encoder.encode(JSON.stringify(envelope));
+  // A Buffer is a Uint8Array, and Buffer.from encodes short strings faster than TextEncoder.
+  return Buffer.from(JSON.stringify(envelope));
 }
 
 export function decodeEnvelope(data: Uint8Array): EnvelopeParseResult {
@@ -45,5 +45,5 @@ export function readOutcome(msg: Msg): string | undefined {
 
 /** The server's answer to a publish with a reply subject that no subscription matched. */
 export function isNoRespondersStatus(msg: Msg): boolean {
-  return msg.headers?.code === 503 && msg.data.length === 0;
+  return msg.data.length === 0 && msg.headers?.code === 503;
 }

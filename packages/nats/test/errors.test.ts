@@ -1,6 +1,7 @@
 import {
   isNatsTransportError,
   MalformedMessageError,
+  NatsConnectionLostError,
   NatsDisconnectedError,
   NatsErrorCode,
   NatsServerError,
@@ -17,6 +18,7 @@ const scenarios = [
   [new UnroutableReplyError('users.created', 'r1', 1000), 'UnroutableReplyError', 'UNROUTABLE_REPLY'],
   [new MalformedMessageError('exorelay.x', 'not json'), 'MalformedMessageError', 'MALFORMED_MESSAGE'],
   [new NatsServerError("Permissions Violation for Publish to 'x'"), 'NatsServerError', 'SERVER_ERROR'],
+  [new NatsConnectionLostError(['nats://a:4222'], 10_000), 'NatsConnectionLostError', 'CONNECTION_LOST'],
 ] as const;
 
 describe('errors', () => {

@@ -43,7 +43,8 @@ describe('malformed messages', () => {
     });
     await stranger.flush();
     const reported = pEvent<'error', Error>(relay, 'error');
-    relay.send('ask');
+    // A stream that is read: only those carry a reply subject.
+    relay.send('ask', undefined, { keepReplies: true });
     expect(await reported).toMatchObject({ code: 'EXORELAY_NATS_MALFORMED_MESSAGE' });
     await stranger.close();
   });

@@ -1,17 +1,23 @@
+import { collect } from '@exorelay/conformance';
 import { NoRespondersError } from 'exorelay';
 import { describe, expect, it } from 'vitest';
 import { startNatsServer } from './support/nats-server.js';
 import { startNatsRelay } from './support/relays.js';
 
 describe('no responders', () => {
-  it('says receivers: 0 for a message nobody subscribes to, and nothing when someone does', async () => {
+  it('fails a stream that is read when nobody subscribes; a one-way send to nobody is fine', async () => {
     await using server = await startNatsServer();
-    await using _receiver = await startNatsRelay(server.url, 'receiver', {
-      setup: (relay) => relay.registerHandler('handled', () => {}),
-    });
     await using web = await startNatsRelay(server.url, 'web', { listen: false });
-    expect(await web.send('not handled').sent).toEqual({ receivers: 0 });
-    expect(await web.send('handled').sent).toEqual({});
+    const errors: Error[] = [];
+    web.on('error', (error) => errors.push(error));
+    const stream = web.send('not handled', undefined, { keepReplies: true });
+    // `sent` means the message went out; the server's no-responders status comes after it.
+    expect(await stream.sent).toEqual({});
+    await expect(collect(stream)).rejects.toBeInstanceOf(NoRespondersError);
+    // Nobody reads a one-way send's replies: it carries no reply subject, and nobody answers.
+    expect(await web.send('not handled either').sent).toEqual({});
+    expect(errors).toEqual([]);
+    expect(web.stats.pendingReplyStreams).toBe(0);
   });
 
   it('fails requests at once once the last instance of the receiving service closed', async () => {
@@ -31,15 +37,21 @@ describe('no responders', () => {
   it('tells apart no responders of many messages sent in the same tick', async () => {
     await using server = await startNatsServer();
     await using _receiver = await startNatsRelay(server.url, 'receiver', {
-      setup: (relay) => relay.registerHandler('even', () => {}),
+      setup: (relay) => relay.registerHandler('even', (n, { reply }) => reply('odd?', n)),
     });
     await using web = await startNatsRelay(server.url, 'web', { listen: false });
-    const receipts = await Promise.all(
-      Array.from({ length: 200 }, (_, n) => web.send(n % 2 === 0 ? 'even' : 'odd', n).sent),
+    const outcomes = await Promise.all(
+      Array.from({ length: 200 }, (_, n) =>
+        web.request(n % 2 === 0 ? 'even' : 'odd', n).then(
+          (reply) => reply.payload,
+          (error: Error) => error,
+        ),
+      ),
     );
-    receipts.forEach((receipt, n) => {
-      if (n % 2 === 0) expect(receipt.receivers).toBeUndefined();
-      else expect(receipt.receivers).toBe(0);
+    outcomes.forEach((outcome, n) => {
+      if (n % 2 === 0) expect(outcome).toBe(n);
+      else expect(outcome).toBeInstanceOf(NoRespondersError);
     });
+    expect(web.stats.pendingReplyStreams).toBe(0);
   });
 });

@@ -60,14 +60,7 @@ export class InboundDispatcher {
     if (handler === undefined) {
       return this.#refuse(message, { kind: 'unknown-message', error: `unknown message: '${name}'` });
     }
-    if (pool.saturated) {
-      const error = `busy: ${pool.maxConcurrent} handlers are running (maxConcurrentHandlers)`;
-      return { kind: 'busy', error, retryAfterMs: BUSY_RETRY_AFTER_MS };
-    }
-    if (recent.isRepeat(envelope.sender, envelope.requestId)) {
-      debug('%s %s came again: answered without running its handler twice', name, envelope.requestId);
-      return { kind: 'accepted' };
-    }
+    if (pool.saturated) return this.#busy();
     const checked = await validator.check(name, undefined, envelope.payload, 'incoming');
     if (!checked.ok) {
       this.#options.reportError(checked.error);
@@ -78,7 +71,18 @@ export class InboundDispatcher {
       });
       return { kind: 'rejected', error: checked.error.message };
     }
+    // Messages that arrived together all passed the first check before any handler started.
+    if (pool.saturated) return this.#busy();
+    if (recent.isRepeat(envelope.sender, envelope.requestId)) {
+      debug('%s %s came again: answered without running its handler twice', name, envelope.requestId);
+      return { kind: 'accepted' };
+    }
     return { kind: 'accepted', handled: this.#run(message, checked.value, handler) };
+  }
+
+  #busy(): Delivery {
+    const error = `busy: ${this.#options.pool.maxConcurrent} handlers are running (maxConcurrentHandlers)`;
+    return { kind: 'busy', error, retryAfterMs: BUSY_RETRY_AFTER_MS };
   }
 
   #refuse(message: NamedEnvelope, delivery: Extract<Delivery, { kind: 'unavailable' | 'unknown-message' }>): Delivery {

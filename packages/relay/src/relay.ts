@@ -150,6 +150,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       reportStatus: (status) => this.emit('status', status),
       reportError,
       repliesLost: (error) => this.#pending.failAll(error),
+      noResponders: (requestId) => this.#pending.get(requestId)?.markSent({ receivers: 0 }),
     });
   }
 

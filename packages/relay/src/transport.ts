@@ -74,6 +74,12 @@ export interface TransportContext {
    * `error` at once instead of letting it wait for its timeout.
    */
   repliesLost(error: Error): void;
+  /**
+   * Message `requestId` reached no receiver, which the transport learned after its `send`
+   * resolved (NATS answers a request nobody subscribes to with a no-responders status): its
+   * reply stream fails with a `NoRespondersError`, as with `receivers: 0` on the receipt.
+   */
+  noResponders(requestId: string): void;
 }
 
 /**
