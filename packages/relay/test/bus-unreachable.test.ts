@@ -4,17 +4,9 @@ import { collect, rejectionOf } from '@exorelay/conformance';
 import { ExoComUnreachableError, type ExoRelay } from 'exorelay';
 import { pEvent } from 'p-event';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.js';
 import { startRecordingBus } from './support/recording-bus.js';
 import { listeningRelay } from './support/relay-fixture.js';
-
-/** A port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await pEvent(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('when the bus cannot be reached', () => {
   it('retries, then rejects stream.sent and fails the stream with an ExoComUnreachableError, and emits nothing', async () => {

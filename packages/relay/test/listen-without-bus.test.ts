@@ -1,19 +1,9 @@
-import type { AddressInfo } from 'node:net';
-import { createServer } from 'node:net';
 import { rejectionOf } from '@exorelay/conformance';
 import { ExoComUnreachableError, ExoRelay, type TransportStatus } from 'exorelay';
 import { pEvent } from 'p-event';
 import { describe, expect, it } from 'vitest';
+import { freePort } from './support/free-port.js';
 import { startRecordingBus } from './support/recording-bus.js';
-
-/** A port nothing listens on (bound, then released). */
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await pEvent(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe.each([
   ['http', {}],
