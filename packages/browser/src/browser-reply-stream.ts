@@ -1,5 +1,5 @@
+import type { Reply } from '@exorelay/protocol';
 import { BridgeEventType, type ErrorEventData } from '@exorelay/protocol';
-import type { Reply } from 'exorelay';
 import {
   AbortedError,
   BridgeConnectionError,
