@@ -31,6 +31,7 @@ export interface BrowserContracts<M extends MessageMap> {
 /** A payload check's answer: the (possibly transformed) payload, or readable issues. */
 export type PayloadCheck = { ok: true; value: unknown } | { ok: false; issues: readonly string[] };
 
+/** Options of `createBrowserRelay`. */
 export interface BrowserRelayOptions<M extends MessageMap = UntypedMessages> {
   /**
    * Where the frontend bridge is; relative URLs resolve against the page. Outside a browser

@@ -82,6 +82,7 @@ export class BrowserReplyStream<R extends Reply = Reply> implements AsyncIterabl
     }, 0);
   }
 
+  /** The replies in order, for `for await (const reply of stream)`; ends after the final one. */
   [Symbol.asyncIterator](): AsyncIterator<R> {
     this.#replies ??= this.#detached ? this.#refuseDetached() : this.#read();
     return this.#replies;

@@ -45,6 +45,7 @@ export type FlowEvent =
       error: DeliveryFailedError;
     };
 
+/** How `formatFlowEvent` and `formatInstanceChange` write a line. */
 export interface FormatOptions {
   /**
    * Colour the line with ANSI escapes.

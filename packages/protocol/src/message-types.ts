@@ -20,8 +20,10 @@ export interface MessageSpec {
   input?: { payload: unknown; replies: Record<string, unknown> };
 }
 
+/** Message name → its {@link MessageSpec}: the type parameter of a typed relay. */
 export type MessageMap = Record<string, MessageSpec>;
 
+/** The message map of a relay without contracts: any name, `unknown` payloads, any outcome. */
 export type UntypedMessages = Record<string, { payload: unknown; replies: Record<string, unknown>; progress: string }>;
 
 /**
@@ -47,6 +49,7 @@ type ReplyInputsOf<M extends MessageMap, N extends MessageName<M>> = M[N] extend
   ? Replies
   : M[N]['replies'];
 
+/** The outcome names message `N` may be answered with. */
 export type OutcomeOf<M extends MessageMap, N extends MessageName<M>> = keyof RepliesOf<M, N> & string;
 
 /** Progress outcomes of a message; any string when the relay is untyped. */
