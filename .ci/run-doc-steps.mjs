@@ -84,7 +84,8 @@ for (const [, language, info, body] of blocks) {
     const output = `${result.stdout}${result.stderr}`;
     if (result.status !== 0) fail(`'${command}' exited ${result.status}:\n${output}`);
     const expected = comment.startsWith('prints: ') ? comment.slice('prints: '.length) : undefined;
-    if (expected !== undefined && !output.includes(expected)) fail(`'${command}' did not print '${expected}':\n${output}`);
+    if (expected !== undefined && !output.includes(expected))
+      fail(`'${command}' did not print '${expected}':\n${output}`);
   }
 }
 stopBackground();
