@@ -1,22 +1,37 @@
-import { isReservedName, type PushedMessage } from '@exorelay/protocol';
-import type {
-  FinalReplyOf,
-  MessageArguments,
-  MessageMap,
-  MessageName,
-  PayloadInputOf,
-  PayloadOf,
-  Reply,
-  ReplyOf,
-  RequestableName,
-  TypedRelayContracts,
-  UntypedMessages,
-} from 'exorelay';
+import {
+  type FinalReplyOf,
+  isReservedName,
+  type MessageArguments,
+  type MessageMap,
+  type MessageName,
+  type PayloadInputOf,
+  type PayloadOf,
+  type PushedMessage,
+  type Reply,
+  type ReplyOf,
+  type RequestableName,
+  type UntypedMessages,
+} from '@exorelay/protocol';
 import { bridgeUrl } from './bridge-url.js';
 import { BrowserReplyStream, type BrowserSendOptions } from './browser-reply-stream.js';
 import { ClientClosedError, ContractViolationError, InvalidArgumentError, StreamFailedError } from './errors.js';
 import { PushConnection } from './push-connection.js';
 
+/**
+ * What the page needs of message contracts: their types and a payload check. The contracts of
+ * `@exorelay/contracts` (`defineContracts(…)`) are such an object.
+ */
+export interface BrowserContracts<M extends MessageMap> {
+  /** Type-level only: never read at run time. */
+  readonly '~messages'?: M;
+  /** Checks the payload of message `name`; `undefined` when the contracts do not describe `name`. */
+  validatePayload(name: string, payload: unknown): PayloadCheck | Promise<PayloadCheck> | undefined;
+}
+
+/** A payload check's answer: the (possibly transformed) payload, or readable issues. */
+export type PayloadCheck = { ok: true; value: unknown } | { ok: false; issues: readonly string[] };
+
+/** Options of `createBrowserRelay`. */
 export interface BrowserRelayOptions<M extends MessageMap = UntypedMessages> {
   /**
    * Where the frontend bridge is; relative URLs resolve against the page. Outside a browser
@@ -29,7 +44,7 @@ export interface BrowserRelayOptions<M extends MessageMap = UntypedMessages> {
    * payloads in the page before they are sent. The server's relay checks them again.
    * @example contracts: (await import('./contracts.js')).contracts
    */
-  contracts?: TypedRelayContracts<M>;
+  contracts?: BrowserContracts<M>;
   /**
    * Extra request headers, e.g. a bearer token for the bridge's `authorize`; a function is asked
    * anew for every request. Cookies of the page's origin are sent anyway.

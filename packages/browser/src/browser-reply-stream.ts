@@ -1,5 +1,5 @@
+import type { Reply } from '@exorelay/protocol';
 import { BridgeEventType, type ErrorEventData } from '@exorelay/protocol';
-import type { Reply } from 'exorelay';
 import {
   AbortedError,
   BridgeConnectionError,
@@ -82,6 +82,7 @@ export class BrowserReplyStream<R extends Reply = Reply> implements AsyncIterabl
     }, 0);
   }
 
+  /** The replies in order, for `for await (const reply of stream)`; ends after the final one. */
   [Symbol.asyncIterator](): AsyncIterator<R> {
     this.#replies ??= this.#detached ? this.#refuseDetached() : this.#read();
     return this.#replies;

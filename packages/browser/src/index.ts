@@ -1,5 +1,20 @@
-export type { PushedMessage } from '@exorelay/protocol';
-export type { BrowserRelayOptions, BrowserRequestOptions, PushHandler } from './browser-relay.js';
+export type {
+  FinalReplyOf,
+  MessageMap,
+  MessageName,
+  PushedMessage,
+  Reply,
+  ReplyOf,
+  RequestableName,
+  UntypedMessages,
+} from '@exorelay/protocol';
+export type {
+  BrowserContracts,
+  BrowserRelayOptions,
+  BrowserRequestOptions,
+  PayloadCheck,
+  PushHandler,
+} from './browser-relay.js';
 export { BrowserRelay, createBrowserRelay } from './browser-relay.js';
 export type { BrowserSendOptions } from './browser-reply-stream.js';
 export { BrowserReplyStream } from './browser-reply-stream.js';

@@ -3,6 +3,7 @@ import type { Contracts, MessageContract, ReplyContract } from './define-contrac
 import { type JSONSchema, schemaToJSONSchema } from './json-schema.js';
 import { isPromiseLike } from './validate.js';
 
+/** How `toAsyncAPI` describes the API: its title and version. */
 export interface ToAsyncAPIOptions {
   /**
    * Title of the described API.

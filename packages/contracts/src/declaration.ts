@@ -6,19 +6,29 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
  */
 export type ReplySchema = StandardSchemaV1 | null;
 
+/**
+ * A schema as a declaration's type sees it: marked as a Standard Schema v1. Checking it against
+ * the whole `StandardSchemaV1` interface makes the compiler relate every schema's input and
+ * output types where it is declared, the largest part of a big contracts module's check time
+ * (docs/performance.md). `defineContracts` checks at run time that each schema can validate.
+ */
+export interface DeclaredSchema {
+  readonly '~standard': { readonly version: 1 };
+}
+
 /** What one message name promises: its payload, the replies it may get, and how they flow. */
 export interface MessageDeclaration {
   /**
    * Schema of the message's payload. Leave it out for a message that carries no payload.
    * @example payload: z.object({ name: z.string() })
    */
-  payload?: StandardSchemaV1;
+  payload?: DeclaredSchema;
   /**
    * Outcome → payload schema of every reply this message may get. Leave it out for an event,
    * a message nobody answers.
    * @example replies: { 'users.created': z.object({ id: z.string() }), 'users.invalid': null }
    */
-  replies?: Record<string, ReplySchema>;
+  replies?: Record<string, DeclaredSchema | null>;
   /**
    * The outcomes that are progress or stream chunks: the reply stream goes on after them. Every
    * other outcome is final. The requester's contract decides, whatever the replier's `more` flag says.
@@ -43,21 +53,43 @@ type OutcomesDeclaredIn<Declaration> = Declaration extends { replies?: infer Rep
   ? keyof NonNullable<Replies> & string
   : never;
 
+type ReservedOutcomesIn<Declaration> = Extract<OutcomesDeclaredIn<Declaration>, `exo.${string}`>;
+
+type UndeclaredProgressIn<Declaration> = Declaration extends { progress: readonly (infer Outcome)[] }
+  ? Exclude<Outcome, OutcomesDeclaredIn<Declaration>>
+  : never;
+
+type UnknownKeysIn<Declaration> = Exclude<keyof Declaration, keyof MessageDeclaration>;
+
 /**
  * Compile-time checks `defineContracts` adds to its argument: no `exo.` names or outcomes, only
- * known keys, and progress outcomes that are declared replies. Other values are checked by the
- * `ContractDeclarations` constraint (checking them here again costs deep validator types dearly).
+ * known keys, and progress outcomes that are declared replies. A sound declaration maps to
+ * `unknown`, so checking it costs a few key lookups, never a comparison of its schemas; only a
+ * declaration with a problem is spelled out, so that the error names the key at fault. Other
+ * values are checked by the `ContractDeclarations` constraint.
  */
 export type CheckedDeclarations<D extends ContractDeclarations> = {
   [N in keyof D]: N extends `exo.${string}`
     ? 'Error: message names starting with exo. are reserved for the protocol'
-    : {
-        [Key in keyof D[N]]: Key extends 'progress'
-          ? readonly OutcomesDeclaredIn<D[N]>[]
-          : Key extends 'replies'
-            ? { [O in keyof D[N][Key]]: O extends `exo.${string}` ? never : D[N][Key][O] }
-            : Key extends keyof MessageDeclaration
-              ? D[N][Key]
-              : never;
-      };
+    : [UnknownKeysIn<D[N]> | ReservedOutcomesIn<D[N]> | UndeclaredProgressIn<D[N]>] extends [never]
+      ? unknown
+      : CheckedDeclaration<D[N]>;
+};
+
+type CheckedDeclaration<Declaration> = {
+  [Key in keyof Declaration]: Key extends 'progress'
+    ? readonly OutcomesDeclaredIn<Declaration>[]
+    : Key extends 'replies'
+      ? {
+          [O in keyof Declaration[Key]]: O extends `exo.${string}`
+            ? 'Error: outcome names starting with exo. are reserved for the protocol'
+            : Declaration[Key][O];
+        }
+      : Key extends keyof MessageDeclaration
+        ? Declaration[Key]
+        : // Written out, not as an alias, so the message shows the text. An object whose only key is
+          // the message: a string literal would make the whole declaration `never` and every key fail.
+          {
+            readonly [Problem in `'${Key & string}' is not a declaration key; use payload, replies, progress, durable or description`]: never;
+          };
 };

@@ -1,4 +1,3 @@
-import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type {
   ExoRelay,
   FinalReplyOf,
@@ -12,8 +11,18 @@ import type {
 } from 'exorelay';
 import type { ContractDeclarations } from './declaration.js';
 
-type Output<Schema> = Schema extends StandardSchemaV1 ? StandardSchemaV1.InferOutput<Schema> : undefined;
-type Input<Schema> = Schema extends StandardSchemaV1 ? StandardSchemaV1.InferInput<Schema> : undefined;
+// Read straight from `~standard.types` (what StandardSchemaV1.InferOutput does) instead of first
+// checking `Schema extends StandardSchemaV1`: that check works out the whole schema interface.
+type Output<Schema> = Schema extends {
+  readonly '~standard': { readonly types?: { readonly output: infer O } | undefined };
+}
+  ? O
+  : undefined;
+type Input<Schema> = Schema extends {
+  readonly '~standard': { readonly types?: { readonly input: infer I } | undefined };
+}
+  ? I
+  : undefined;
 
 type PayloadSchemaOf<Declaration> = Declaration extends { payload: infer Schema } ? Schema : undefined;
 type RepliesOf<Declaration> = Declaration extends { replies: infer Replies } ? Replies : Record<never, never>;

@@ -8,6 +8,7 @@ export type JSONSchema = { [keyword: string]: unknown };
 /** The JSON Schema dialects the exporters can write. */
 export type JSONSchemaTarget = 'draft-2020-12' | 'draft-07';
 
+/** How `toJSONSchema` writes the schemas: the JSON Schema dialect. */
 export interface ToJSONSchemaOptions {
   /**
    * The JSON Schema dialect to write.

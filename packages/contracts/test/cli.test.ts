@@ -1,6 +1,7 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -111,9 +112,37 @@ describe('exorelay-contracts export', () => {
     expect(result.stderr).toContain("Node cannot import '.yaml' files by itself: run the CLI with a loader for them");
   });
 
+  it('prints its version for --version', async () => {
+    const result = await runCli('--version');
+    expect(result).toEqual({ exitCode: 0, stdout: '0.1.0\n', stderr: '' });
+  });
+
   it('prints its usage for --help', async () => {
     const result = await runCli('export', '--help');
     expect(result).toMatchObject({ exitCode: 0, stderr: '' });
     expect(result.stdout).toContain('Usage: exorelay-contracts export <module> --format asyncapi|jsonschema');
+  });
+});
+
+describe('the installed exorelay-contracts command', () => {
+  const builtCli = 'packages/contracts/bin/exorelay-contracts.js';
+
+  beforeAll(() => {
+    // The command runs dist/: bring it up to date (a no-op after `pnpm install` built it).
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+    execFileSync(process.execPath, [tsc, '-b', 'packages/contracts'], { cwd: repositoryRoot });
+  }, 120_000);
+
+  it('loads a TypeScript contracts module by itself, on plain node without a loader', async () => {
+    const result = await new Promise<CliResult>((resolve) => {
+      execFile(
+        process.execPath,
+        [builtCli, 'export', fixture('support/contracts.ts'), '--format', 'jsonschema'],
+        { cwd: repositoryRoot },
+        (error, stdout, stderr) => resolve({ exitCode: error ? Number(error.code) : 0, stdout, stderr }),
+      );
+    });
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(Object.keys(JSON.parse(result.stdout) as object).length).toBeGreaterThan(0);
   });
 });

@@ -31,6 +31,19 @@ describe('send and request with contracts', () => {
     }
   });
 
+  test('final is a literal per outcome, so narrowing on it narrows the outcome', async () => {
+    for await (const reply of relay.send('file.copy', { from: 'a', to: 'b' })) {
+      if (reply.final) {
+        expectTypeOf(reply.outcome).toEqualTypeOf<'file.copied'>();
+      } else {
+        expectTypeOf(reply.outcome).toEqualTypeOf<'file.copying'>();
+        expectTypeOf(reply.payload).toEqualTypeOf<{ percent: number }>();
+      }
+    }
+    const created = await relay.request('users.create', { name: 'Ada' });
+    expectTypeOf(created.final).toEqualTypeOf<true>();
+  });
+
   test('request resolves to the union of final outcomes only', async () => {
     const created = await relay.request('users.create', { name: 'Ada' });
     expectTypeOf(created.outcome).toEqualTypeOf<'users.created' | 'users.invalid'>();

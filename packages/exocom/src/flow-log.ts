@@ -1,4 +1,4 @@
-import { inspect } from 'node:util';
+import { styleText } from 'node:util';
 import type { DeliveryFailedError } from './errors.js';
 import type { InstanceChange } from './routing-table.js';
 
@@ -47,6 +47,7 @@ export type FlowEvent =
       error: DeliveryFailedError;
     };
 
+/** How `formatFlowEvent` and `formatInstanceChange` write a line. */
 export interface FormatOptions {
   /**
    * Colour the line with ANSI escapes.
@@ -85,6 +86,12 @@ export function formatFlowEvent(event: FlowEvent, options: FormatOptions = {}): 
     }
     case 'delivery-failed': {
       const receiver = `${event.receiver.service} at ${event.receiver.instance}`;
+      const { status } = event.error;
+      // A 4xx means the instance is up and said no (422: the payload broke its contract): not a failure to deliver.
+      if (status !== undefined && status >= 400 && status < 500) {
+        const refusal = `${receiver}: refused (${status})${refusalDetail(event.error.reason, status)}`;
+        return `${sender}  --[ ${name} ]-x  ${paint('yellow', refusal)}`;
+      }
       return `${sender}  --[ ${name} ]-x  ${paint('red', `${receiver}: delivery failed, ${event.error.reason}`)}`;
     }
   }
@@ -132,11 +139,15 @@ function describeReceivers(event: { name: string; receivers: FlowReceiver[] }, p
 
 type Painter = (style: Style, text: string) => string;
 
+/** What the instance said, on the same line: `status 422: {…}` becomes `, {…}`. */
+function refusalDetail(reason: string, status: number): string {
+  const detail = reason.replace(`status ${status}`, '').replace(/^: /, '').replace(/\s+/g, ' ').trim();
+  return detail === '' ? '' : `, ${detail}`;
+}
+
 function painter({ colors = false }: FormatOptions): Painter {
   if (!colors) return (_style, text) => text;
-  // Node's own table of ANSI codes; the caller decides whether the output is a terminal.
-  return (style, text) => {
-    const [open, close] = inspect.colors[style] ?? [0, 0];
-    return `\u001b[${open}m${text}\u001b[${close}m`;
-  };
+  // The caller decides whether the output can show colours (the CLI asks the stream), so Node
+  // 22's own check of process.stdout is turned off; Node 20 does not check.
+  return (style, text) => styleText(style, text, { validateStream: false });
 }

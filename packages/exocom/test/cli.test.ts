@@ -127,6 +127,13 @@ describe('the exocom CLI', () => {
     expect(broken.stderr()).toBe('services[0].host must be a non-empty string when a port is given\n');
   });
 
+  it('prints its version for --version', async () => {
+    await using cli = startCli(['--version']);
+
+    expect(await cli.exited).toBe(0);
+    expect(cli.lines).toEqual(['0.1.0']);
+  });
+
   it('explains its usage on a wrong option, and exits 2', async () => {
     await using cli = startCli(['--colour']);
 

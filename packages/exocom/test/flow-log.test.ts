@@ -62,6 +62,24 @@ describe('flow log', () => {
         },
         'web  --[ users.create ]-x  users at 127.0.0.1:4001: delivery failed, connect ECONNREFUSED',
       ],
+      [
+        {
+          kind: 'delivery-failed',
+          name: 'users.create',
+          sender: 'web',
+          requestId: 'r1',
+          receiver: users,
+          error: new DeliveryFailedError(
+            'users.create',
+            'r1',
+            'users',
+            '127.0.0.1:4001',
+            'status 422: {"code":"INVALID_PAYLOAD",\n"message":"name: Required"}',
+            422,
+          ),
+        },
+        'web  --[ users.create ]-x  users at 127.0.0.1:4001: refused (422), {"code":"INVALID_PAYLOAD", "message":"name: Required"}',
+      ],
     ];
     for (const [event, line] of events) expect(formatFlowEvent(event)).toBe(line);
   });

@@ -19,6 +19,24 @@ export {
   runPath,
   sendPath,
 } from './message-names.js';
+export type {
+  FinalOutcomeOf,
+  FinalReplyOf,
+  MessageArguments,
+  MessageMap,
+  MessageName,
+  MessageSpec,
+  OutcomeOf,
+  PayloadArgument,
+  PayloadInputOf,
+  PayloadOf,
+  ProgressOutcomeOf,
+  Reply,
+  ReplyOf,
+  ReplyPayloadInputOf,
+  RequestableName,
+  UntypedMessages,
+} from './message-types.js';
 export type { EnvelopeParseResult } from './parse-envelope.js';
 export { parseEnvelope } from './parse-envelope.js';
 export type { ErrorReplyPayload } from './wire-errors.js';

@@ -4,6 +4,13 @@ export const RESERVED_PREFIX = 'exo.';
 /** The outcome of a final reply that reports a failure; its payload is an {@link ErrorReplyPayload}. */
 export const ERROR_OUTCOME = 'exo.error';
 
+/**
+ * Whether `name` belongs to the protocol (starts with `exo.`): services may not send, handle or
+ * reply with such names themselves.
+ *
+ * @example
+ * isReservedName('exo.error') // true
+ */
 export function isReservedName(name: string): boolean {
   return name.startsWith(RESERVED_PREFIX);
 }

@@ -1,5 +1,6 @@
 import type { Envelope } from './envelope.js';
 
+/** What `parseEnvelope` makes of a body: the envelope, or why it is not one. */
 export type EnvelopeParseResult = { ok: true; envelope: Envelope } | { ok: false; error: string };
 
 /**

@@ -16,6 +16,7 @@ export interface ErrorReplyPayload {
   details?: unknown;
 }
 
+/** Whether `value` is the payload of an `exo.error` reply: `{ code, message, details? }`. */
 export function isErrorReplyPayload(value: unknown): value is ErrorReplyPayload {
   if (typeof value !== 'object' || value === null) return false;
   const fields = value as Record<string, unknown>;

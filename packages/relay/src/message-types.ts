@@ -1,99 +1,20 @@
-/**
- * Type-level description of the messages a relay knows. `@exorelay/contracts` derives one from
- * schemas; without contracts a relay uses {@link UntypedMessages}, where every name is allowed
- * and every payload is `unknown`.
- */
-export interface MessageSpec {
-  /** Payload type of the message as its handler receives it (after validation). */
-  payload: unknown;
-  /** Outcome name → payload type of each reply, as the requester receives it. */
-  replies: Record<string, unknown>;
-  /** The outcomes (keys of `replies`) that are progress, i.e. not final. */
-  progress: string;
-  /**
-   * What a sender must provide, where it differs from what the receiver gets: a schema with
-   * defaults or transforms accepts less than it returns. Absent means "the same as above".
-   */
-  input?: { payload: unknown; replies: Record<string, unknown> };
-}
-
-export type MessageMap = Record<string, MessageSpec>;
-
-export type UntypedMessages = Record<string, { payload: unknown; replies: Record<string, unknown>; progress: string }>;
-
-export type MessageName<M extends MessageMap> = keyof M & string;
-
-/** The payload of message `N` as its handler receives it. */
-export type PayloadOf<M extends MessageMap, N extends MessageName<M>> = M[N]['payload'];
-
-/** The payload `send`/`request` accept for message `N`. */
-export type PayloadInputOf<M extends MessageMap, N extends MessageName<M>> = M[N] extends {
-  input: { payload: infer Payload };
-}
-  ? Payload
-  : M[N]['payload'];
-
-type RepliesOf<M extends MessageMap, N extends MessageName<M>> = M[N]['replies'];
-
-type ReplyInputsOf<M extends MessageMap, N extends MessageName<M>> = M[N] extends { input: { replies: infer Replies } }
-  ? Replies
-  : M[N]['replies'];
-
-export type OutcomeOf<M extends MessageMap, N extends MessageName<M>> = keyof RepliesOf<M, N> & string;
-
-/** Progress outcomes of a message; any string when the relay is untyped. */
-export type ProgressOutcomeOf<M extends MessageMap, N extends MessageName<M>> =
-  string extends OutcomeOf<M, N> ? string : Extract<M[N]['progress'], OutcomeOf<M, N>>;
-
-/** Final outcomes of a message; any string when the relay is untyped. */
-export type FinalOutcomeOf<M extends MessageMap, N extends MessageName<M>> =
-  string extends OutcomeOf<M, N> ? string : Exclude<OutcomeOf<M, N>, M[N]['progress']>;
-
-/** The payload a handler may reply with under `outcome`; `unknown` for an undeclared outcome of an untyped relay. */
-export type ReplyPayloadInputOf<
-  M extends MessageMap,
-  N extends MessageName<M>,
-  O extends string,
-> = O extends keyof ReplyInputsOf<M, N> ? ReplyInputsOf<M, N>[O] : unknown;
-
-/**
- * The message names `request()` accepts: those with at least one final outcome. An event (a
- * message declared without replies) would only ever time out.
- */
-export type RequestableName<M extends MessageMap> = MessageName<M> &
-  { [N in MessageName<M>]: [FinalOutcomeOf<M, N>] extends [never] ? never : N }[MessageName<M>];
-
-/** A payload argument that may be left out exactly when the payload type accepts `undefined`. */
-export type PayloadArgument<Payload> = undefined extends Payload ? [payload?: Payload] : [payload: Payload];
-
-/** The arguments after the name of `send`/`request`: the payload (required unless it accepts `undefined`), then options. */
-export type MessageArguments<M extends MessageMap, N extends MessageName<M>, Options> =
-  undefined extends PayloadInputOf<M, N>
-    ? [payload?: PayloadInputOf<M, N>, options?: Options]
-    : [payload: PayloadInputOf<M, N>, options?: Options];
-
-/** One reply as a consumer sees it. */
-export interface Reply<Outcome extends string = string, Payload = unknown> {
-  /** The reply's message name: what happened (`'transferred'`, `'insufficient funds'` …). */
-  outcome: Outcome;
-  payload: Payload;
-  /** This reply's own id. */
-  requestId: string;
-  /** The id of the message it answers. */
-  responseTo: string;
-  /** The service that replied, when the bus says (a broadcast can get replies from several). */
-  sender: string | undefined;
-  /** `false` for progress and chunk replies; the stream ends after the first final one. */
-  final: boolean;
-}
-
-/** The replies a message may get, as a union discriminated on `outcome`. */
-export type ReplyOf<M extends MessageMap, N extends MessageName<M>> = {
-  [O in OutcomeOf<M, N>]: Reply<O, RepliesOf<M, N>[O]>;
-}[OutcomeOf<M, N>];
-
-/** The final replies of a message: what `request()` resolves with. */
-export type FinalReplyOf<M extends MessageMap, N extends MessageName<M>> = Extract<
-  ReplyOf<M, N>,
-  { outcome: FinalOutcomeOf<M, N> }
->;
+// The message-map types live in `@exorelay/protocol`, which `@exorelay/browser` shares without
+// depending on this package; the relay re-exports them as its own API.
+export type {
+  FinalOutcomeOf,
+  FinalReplyOf,
+  MessageArguments,
+  MessageMap,
+  MessageName,
+  MessageSpec,
+  OutcomeOf,
+  PayloadArgument,
+  PayloadInputOf,
+  PayloadOf,
+  ProgressOutcomeOf,
+  Reply,
+  ReplyOf,
+  ReplyPayloadInputOf,
+  RequestableName,
+  UntypedMessages,
+} from '@exorelay/protocol';

@@ -10,6 +10,7 @@ import { DEFAULT_HEARTBEAT_INTERVAL } from './sse-format.js';
  */
 export type AuthorizeHook = (request: IncomingMessage) => unknown;
 
+/** Options of `createFrontendBridge`: the relay it uses, what pages may send and receive, and who may. */
 export interface FrontendBridgeOptions<M extends MessageMap = UntypedMessages> {
   /** The API server's relay: it sends the browsers' messages (as their `sender`) and receives the pushed ones. */
   relay: ExoRelay<M>;

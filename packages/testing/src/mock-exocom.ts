@@ -16,6 +16,7 @@ import type {
   ReplyOutcome,
 } from './types.js';
 
+/** Options of `createMockExoCom`. */
 export interface MockExoComOptions<M extends MessageMap> {
   /**
    * The service's contracts: they type `send`, `reply` and `waitUntilReceived`, and decide
@@ -231,6 +232,7 @@ export class MockExoCom<M extends MessageMap = UntypedMessages> implements Async
     this.#pools.clear();
   }
 
+  /** Closes the mock, for `await using mock = await createMockExoCom()`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

@@ -147,6 +147,7 @@ export class MockReplyStream<R extends Reply = Reply> implements AsyncIterable<R
     this.delivered = delivered;
   }
 
+  /** The replies in order, for `for await (const reply of stream)`. */
   [Symbol.asyncIterator](): AsyncIterator<R> {
     return {
       next: () => this.#feed.next() as Promise<IteratorResult<R>>,

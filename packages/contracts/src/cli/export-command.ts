@@ -14,9 +14,10 @@ Options:
   --title TEXT                   AsyncAPI: title of the API (default: ExoRelay messages)
   --api-version VERSION          AsyncAPI: version of the API (default: 1.0.0)
   --target draft-2020-12|draft-07  JSON Schema dialect (default: draft-2020-12)
+  -v, --version                  print the version
   -h, --help                     show this text
 
-A .ts module needs a TypeScript loader: NODE_OPTIONS="--import tsx" exorelay-contracts export ./contracts.ts …`;
+<module> may be JavaScript or TypeScript (.ts, .mts, .cts: loaded with tsx).`;
 
 const formats = ['asyncapi', 'jsonschema'] as const;
 const targets: readonly JSONSchemaTarget[] = ['draft-2020-12', 'draft-07'];

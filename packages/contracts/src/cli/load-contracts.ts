@@ -32,11 +32,24 @@ export async function loadContracts(modulePath: string, exportName: string | und
   throw new ContractsModuleError(modulePath, `it exports several contracts (${names}): pick one with --export NAME`);
 }
 
+const typeScriptExtensions = new Set(['.ts', '.mts', '.cts', '.tsx']);
+
+/**
+ * Loads a TypeScript module through tsx's loader, scoped to this import, so `export ./contracts.ts`
+ * works on Node 20 without flags. Its imports of `@exorelay/contracts` resolve to the copy the
+ * CLI runs, as with a plain `import()`.
+ */
+async function importTypeScript(url: string): Promise<Record<string, unknown>> {
+  const { tsImport } = await import('tsx/esm/api');
+  return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+}
+
 async function importModule(modulePath: string): Promise<Record<string, unknown>> {
   const file = resolve(modulePath);
   if (!existsSync(file)) throw new ContractsModuleError(modulePath, 'no such file');
   const url = pathToFileURL(file).href;
   try {
+    if (typeScriptExtensions.has(extname(file))) return await importTypeScript(url);
     return (await import(url)) as Record<string, unknown>;
   } catch (cause) {
     const code = (cause as { code?: unknown }).code;

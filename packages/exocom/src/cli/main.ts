@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
@@ -10,6 +11,7 @@ import {
   type ServiceConfig,
   startExoCom,
 } from '../index.js';
+import { canColor } from './colors.js';
 
 const usage = `Usage: exocom [--port 3100] [--host 127.0.0.1] [--config landscape.json] [--quiet]
 
@@ -33,7 +35,10 @@ GET /dashboard, Prometheus metrics at GET /metrics.
                        answer 503 before its requester gets
                        DELIVERY_FAILED
   -q, --quiet          print no flow log
-  -h, --help           show this help`;
+  -v, --version        print the version
+  -h, --help           show this help
+
+Colours: on a terminal that supports them; NO_COLOR turns them off, FORCE_COLOR on.`;
 
 const numericOptions = {
   'max-in-flight-per-instance': 'maxInFlightPerInstance',
@@ -55,6 +60,10 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
+  if (args.version) {
+    console.log(packageVersion());
+    return 0;
+  }
   const port = Number(args.port ?? '3100');
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
     console.error(`--port must be a port number, got '${args.port}'`);
@@ -74,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
     const services = args.config === undefined ? undefined : await readLandscape(args.config);
     const bus = await startExoCom({ port, host: args.host, services, ...limits });
     if (!args.quiet) {
-      const colors = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
+      const colors = canColor(process.stdout);
       bus.on('flow', (event) => console.log(formatFlowEvent(event, { colors })));
       bus.on('instance', (change) => console.log(formatInstanceChange(change, { colors })));
     }
@@ -104,9 +113,18 @@ function parseOptions(argv: string[]) {
       'max-busy-wait': { type: 'string' },
       quiet: { type: 'boolean', short: 'q', default: false },
       help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', short: 'v', default: false },
     },
     allowPositionals: false,
   }).values;
+}
+
+/** The same from `src/cli/main.ts` (tests) and `dist/cli/main.js` (installed). */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  return manifest.version;
 }
 
 async function readLandscape(path: string): Promise<ServiceConfig[]> {
