@@ -200,7 +200,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
   }
 
   /** Registers the function that serves message `name`. Invalid registrations emit `error`. */
-  registerHandler<N extends MessageName<M>>(name: N, handler: MessageHandler<M, N, this>): void {
+  registerHandler<N extends keyof M & string>(name: N, handler: MessageHandler<M, N, this>): void {
     const problem = this.#handlers.register(name, handler);
     if (problem !== undefined) {
       this.#emitError(problem);
@@ -253,11 +253,11 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
    * @example
    * for await (const reply of relay.send('file.read', { path })) process.stdout.write(reply.payload)
    */
-  send<N extends MessageName<M>>(
+  send<N extends keyof M & string>(
     name: N,
     ...args: MessageArguments<M, N, SendOptions<ReplyOf<M, N>> | ReplyCallback<ReplyOf<M, N>>>
   ): ReplyStream<ReplyOf<M, N>>;
-  send<N extends MessageName<M>>(
+  send<N extends keyof M & string>(
     name: N,
     payload: PayloadInputOf<M, N>,
     options?: SendOptions<ReplyOf<M, N>> | ReplyCallback<ReplyOf<M, N>>,
