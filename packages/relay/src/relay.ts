@@ -56,6 +56,7 @@ export interface RequestOptions<R extends Reply = Reply> {
   onProgress?: (reply: R) => void;
 }
 
+/** Options of `listen()`. */
 export interface ListenOptions {
   /** Stop waiting for the bus: `listen()` rejects with the signal's reason. */
   signal?: AbortSignal;

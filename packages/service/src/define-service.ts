@@ -93,6 +93,7 @@ export function defineService<M extends MessageMap = UntypedMessages, const R ex
   };
 }
 
+/** Whether `value` is what `defineService()` returned (from this installed copy or another). */
 export function isServiceDefinition(value: unknown): value is ServiceDefinition {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[definitionBrand] === true;
 }

@@ -1,3 +1,5 @@
+import { type CodedError, defineErrorFamily } from '@exorelay/protocol';
+
 /**
  * Every error `@exorelay/service` raises is an {@link ExoServiceError} with a stable `code`.
  * Match on `err.code` (or `instanceof`, which works across duplicate installs thanks to a
@@ -11,96 +13,53 @@ export const ExoServiceErrorCode = {
 } as const;
 export type ExoServiceErrorCode = (typeof ExoServiceErrorCode)[keyof typeof ExoServiceErrorCode];
 
-const brand = Symbol.for('exoservice.error');
-
-function brandOf(code: ExoServiceErrorCode): symbol {
-  return Symbol.for(`exoservice.error.${code}`);
-}
-
-function hasBrand(instance: unknown, key: symbol): boolean {
-  return typeof instance === 'object' && instance !== null && (instance as Record<symbol, unknown>)[key] === true;
-}
-
 /** Base class of every error of `@exorelay/service`. */
-export class ExoServiceError extends Error {
-  readonly code: ExoServiceErrorCode;
+export const ExoServiceError = defineErrorFamily<ExoServiceErrorCode>('exoservice.error', 'ExoServiceError');
+export type ExoServiceError = CodedError<ExoServiceErrorCode>;
 
-  constructor(code: ExoServiceErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ExoServiceError';
-    this.code = code;
-    Object.defineProperty(this, brand, { value: true });
-    Object.defineProperty(this, brandOf(code), { value: true });
-  }
-
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, brand);
-  }
-}
-
-export function isExoServiceError(value: unknown): value is ExoServiceError {
-  return value instanceof ExoServiceError;
-}
+/** Whether `value` is an error of `@exorelay/service`, from this installed copy or another. */
+export const isExoServiceError = ExoServiceError.is;
 
 /** A setting from the environment, a flag or a manifest cannot be used; `setting` names it (`EXOCOM_PORT`). */
-export class ConfigError extends ExoServiceError {
+export class ConfigError extends ExoServiceError.withCode(ExoServiceErrorCode.Config, 'ConfigError') {
   constructor(
     message: string,
     readonly setting?: string,
     options?: ErrorOptions,
   ) {
-    super(ExoServiceErrorCode.Config, message, options);
-    this.name = 'ConfigError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, brandOf(ExoServiceErrorCode.Config));
+    super(message, options);
   }
 }
 
 /** The service module does not export a usable `defineService(…)`, or its handlers miss a name it receives. */
-export class InvalidDefinitionError extends ExoServiceError {
-  constructor(message: string, options?: ErrorOptions) {
-    super(ExoServiceErrorCode.InvalidDefinition, message, options);
-    this.name = 'InvalidDefinitionError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, brandOf(ExoServiceErrorCode.InvalidDefinition));
-  }
-}
+export class InvalidDefinitionError extends ExoServiceError.withCode(
+  ExoServiceErrorCode.InvalidDefinition,
+  'InvalidDefinitionError',
+) {}
 
 /** `beforeAll` or `afterAll` threw; the original error is the `cause`. */
-export class HookFailedError extends ExoServiceError {
+export class HookFailedError extends ExoServiceError.withCode(ExoServiceErrorCode.HookFailed, 'HookFailedError') {
   constructor(
     readonly hook: 'beforeAll' | 'afterAll',
     readonly serviceName: string,
     options: ErrorOptions & { cause: unknown },
   ) {
-    super(
-      ExoServiceErrorCode.HookFailed,
-      `${hook} of service '${serviceName}' failed: ${describe(options.cause)}`,
-      options,
-    );
-    this.name = 'HookFailedError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, brandOf(ExoServiceErrorCode.HookFailed));
+    super(`${hook} of service '${serviceName}' failed: ${describe(options.cause)}`, options);
   }
 }
 
 /** A handler sent a message its service does not declare in `sends`. */
-export class UndeclaredMessageError extends ExoServiceError {
+export class UndeclaredMessageError extends ExoServiceError.withCode(
+  ExoServiceErrorCode.UndeclaredMessage,
+  'UndeclaredMessageError',
+) {
   constructor(
     readonly messageName: string,
     readonly serviceName: string,
   ) {
     super(
-      ExoServiceErrorCode.UndeclaredMessage,
       `service '${serviceName}' sent '${messageName}', which is not in its sends: add it to the manifest or the definition`,
     );
-    this.name = 'UndeclaredMessageError';
-  }
-  static override [Symbol.hasInstance](instance: unknown): boolean {
-    return hasBrand(instance, brandOf(ExoServiceErrorCode.UndeclaredMessage));
   }
 }
 

@@ -143,6 +143,7 @@ export class RunningService implements AsyncDisposable {
     this.#stopNow.abort(reason);
   }
 
+  /** Stops the service, as `stop()` does: for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
   }

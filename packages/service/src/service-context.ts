@@ -5,7 +5,9 @@ import type { ServiceLog } from './service-log.js';
 export interface HookContext<M extends MessageMap> {
   /** The service's name, as the bus knows it. */
   serviceName: string;
+  /** The relay's `send`: a message, fire-and-forget or read as a reply stream. */
   send: ExoRelay<M>['send'];
+  /** The relay's `request`: a message and its first final reply. */
   request: ExoRelay<M>['request'];
   log: ServiceLog;
   /** Aborts when the service must stop at once: a second signal, or the drain time is over. */

@@ -2,8 +2,11 @@ import { format } from 'node:util';
 
 /** Where a service writes its log lines; `ctx.log` prefixes them with the service and message name. */
 export interface ServiceLog {
+  /** A line about normal operation (started, ready, stopping). */
   info(message: string, ...details: unknown[]): void;
+  /** Something went wrong that the service survives. */
   warn(message: string, ...details: unknown[]): void;
+  /** Something failed. */
   error(message: string, ...details: unknown[]): void;
 }
 
