@@ -47,6 +47,20 @@ describe('frontend bridge refusals', () => {
     expect(landscape.bridge.connections).toBe(0);
   });
 
+  it('answers 400, not 502, for a payload nested too deeply to send on', async () => {
+    await using landscape = await startApiLandscape({
+      handlers,
+      bridge: { allow: { send: ['users.create'] }, authorize },
+    });
+    const depth = 100_000;
+    const body = `{"payload":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+
+    const send = await post(`${landscape.url}/bridge/send/users.create`, body);
+
+    expect(send.status).toBe(400);
+    expect(send.text).toBe("cannot send 'users.create': its payload is too deeply nested to serialise as JSON");
+  });
+
   it('answers 403 for a message that is not on the allow-list', async () => {
     await using landscape = await startApiLandscape({
       handlers: { ...handlers, 'users.delete-all': () => {} },
