@@ -20,6 +20,7 @@ import { isEventStreamRegistration, parseDeregistration, parseRegistration } fro
 import { ReplyRoutes } from './reply-routes.js';
 import { type InstanceChange, RoutingTable, type ServiceSnapshot } from './routing-table.js';
 
+/** Options of `startExoCom()`: where it listens, the landscape, delivery and backpressure limits. */
 export interface ExoComOptions {
   /**
    * The port to listen on; 0 picks a free one (read it from `bus.port`).
@@ -399,6 +400,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     return this.#closing;
   }
 
+  /** Closes the bus, as `close()` does: for `await using`. */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

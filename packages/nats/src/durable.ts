@@ -24,7 +24,13 @@ export const REPLY_TO_HEADER = 'Exo-Reply-To';
  * Which message names travel durably: a list, a predicate, or contracts from
  * `@exorelay/contracts` (anything with `isDurable(name)`).
  */
-export type DurableNames = readonly string[] | ((name: string) => boolean) | { isDurable(name: string): boolean };
+export type DurableNames =
+  | readonly string[]
+  | ((name: string) => boolean)
+  | {
+      /** Whether message `name` travels through JetStream (contracts with `durable: true` say). */
+      isDurable(name: string): boolean;
+    };
 
 export function durablePredicate(durable: DurableNames | undefined): (name: string) => boolean {
   if (durable === undefined) return () => false;

@@ -28,14 +28,6 @@ import { ReplyRoutes } from './reply-routes.js';
 import { messageSubject, subjectToken } from './subjects.js';
 import { decodeEnvelope, encodeEnvelope, outcomeHeaders, readOutcome } from './wire.js';
 
-/**
- * Runs a relay over NATS instead of ExoCom: same API, same semantics. Each handled message
- * name is a subject, subscribed with a queue group named after the service, so every service
- * that handles a name gets each message and its instances share the load.
- *
- * @example
- * const relay = new ExoRelay({ serviceName: 'users', transport: natsTransport({ servers: 'nats://127.0.0.1:4222' }) })
- */
 /** The NATS transport, with a count of its state for leak checks and monitoring. */
 export interface NatsTransport extends Transport {
   /** Messages received whose replies this relay may still send: their way back is kept. */
@@ -48,6 +40,14 @@ export interface NatsTransport extends Transport {
   subscriptionsSettled(): Promise<void>;
 }
 
+/**
+ * Runs a relay over NATS instead of ExoCom: same API, same semantics. Each handled message
+ * name is a subject, subscribed with a queue group named after the service, so every service
+ * that handles a name gets each message and its instances share the load.
+ *
+ * @example
+ * const relay = new ExoRelay({ serviceName: 'users', transport: natsTransport({ servers: 'nats://127.0.0.1:4222' }) })
+ */
 export function natsTransport(options: NatsTransportOptions): NatsTransport {
   return new NatsTransportImpl(resolveNatsTransportOptions(options));
 }

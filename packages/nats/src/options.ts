@@ -3,6 +3,7 @@ import type { ConnectionOptions } from 'nats';
 import { type DurableNames, durablePredicate } from './durable.js';
 import { subjectPrefixProblem } from './subjects.js';
 
+/** Options of `natsTransport()`: the servers, the connection, subjects and durable names. */
 export interface NatsTransportOptions {
   /**
    * The NATS server(s) to connect to; the client fails over between them and learns the rest

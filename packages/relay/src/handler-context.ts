@@ -18,6 +18,7 @@ export interface ReplyFunction<M extends MessageMap, N extends MessageName<M>> {
     outcome: O,
     ...payload: PayloadArgument<ReplyPayloadInputOf<M, N, O>>
   ): Promise<void>;
+  /** Sends a progress or chunk reply (`more: true` on the wire); more replies follow. */
   progress<O extends ProgressOutcomeOf<M, N>>(
     outcome: O,
     ...payload: PayloadArgument<ReplyPayloadInputOf<M, N, O>>
@@ -41,6 +42,11 @@ export interface HandlerContext<M extends MessageMap, N extends MessageName<M>, 
   signal: AbortSignal;
 }
 
+/**
+ * The function that serves message `N`: gets its payload (validated against the contracts) and
+ * a {@link HandlerContext}. It may be async; a throw or rejection before its final reply
+ * answers the sender `exo.error` `HANDLER_FAILED`.
+ */
 export type MessageHandler<M extends MessageMap, N extends MessageName<M>, Relay> = (
   payload: M[N]['payload'],
   context: HandlerContext<M, N, Relay>,

@@ -11,6 +11,7 @@ export interface TypedRelayContracts<M extends MessageMap> extends RelayContract
   readonly '~messages'?: M;
 }
 
+/** Options of `new ExoRelay(…)`: the service name, where the bus is (or a transport), contracts, timeouts and limits. */
 export interface RelayOptions<M extends MessageMap> {
   /** Name of this service, sent as `sender` with every message. */
   serviceName: string;

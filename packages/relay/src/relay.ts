@@ -43,6 +43,7 @@ export interface RelayEvents {
   status: [status: TransportStatus];
 }
 
+/** Options of `request()`: how long to wait, a signal to cancel, and a callback for progress replies. */
 export interface RequestOptions<R extends Reply = Reply> {
   /**
    * Fail with a `TimeoutError` after this many ms without a final reply; `Infinity` waits for
@@ -241,6 +242,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     return this.#routing;
   }
 
+  /** Whether a handler serves message `name`. */
   hasHandler(name: string): boolean {
     return this.#handlers.has(name);
   }

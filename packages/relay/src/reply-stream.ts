@@ -62,6 +62,7 @@ export class ReplyStream<R extends Reply = Reply> implements AsyncIterable<R> {
     return this.#controller.sent;
   }
 
+  /** Reads the replies in order; a stream can be iterated once. */
   [Symbol.asyncIterator](): AsyncIterator<R> {
     const controller = this.#controller;
     controller.claimForIteration();

@@ -6,6 +6,7 @@ import { ExoComClient } from './exocom-client.js';
 import { InboundServer } from './inbound-server.js';
 import { ServiceAnnouncer } from './service-announcer.js';
 
+/** Options of the HTTP transport: where the bus is, where this relay listens, retries and registration. */
 export interface HttpTransportOptions {
   /** Port of the ExoCom bus. */
   exocomPort: number;

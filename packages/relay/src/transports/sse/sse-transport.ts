@@ -6,6 +6,7 @@ import { BusWatch } from '../http/bus-watch.js';
 import { ExoComClient } from '../http/exocom-client.js';
 import { EventStream } from './event-stream.js';
 
+/** Options of the SSE transport: where the bus is, reconnects, heartbeats and retries. */
 export interface SseTransportOptions {
   /** Port of the ExoCom bus. */
   exocomPort: number;
