@@ -1,4 +1,4 @@
-import { EventEmitter, once } from 'node:events';
+import { EventEmitter, once, setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { debug } from './debug.js';
 import type { HandlerResult } from './transport.js';
@@ -6,18 +6,21 @@ import type { HandlerResult } from './transport.js';
 /**
  * The handlers running now, bounded by `maxConcurrent`: the relay refuses work beyond it (HTTP
  * 503 + `retry-after`), so a burst waits in the bus or at the sender instead of in this process.
- * Each handler gets a signal that aborts when `close()` stops waiting for it.
+ * Every handler gets the one signal that aborts when `close()` stops waiting for the handlers
+ * still running — one for all, as they are all given up at once, and no allocation per message.
  */
 export class HandlerPool {
-  readonly #running = new Map<Promise<HandlerResult>, AbortController>();
+  readonly #running = new Set<Promise<HandlerResult>>();
   readonly #room = new EventEmitter();
+  readonly #givenUp = new AbortController();
 
   constructor(
     readonly maxConcurrent: number,
     private readonly onSaturationChange: (saturated: boolean) => void,
   ) {
-    // Every transport waiting for room is one listener; there may be many.
+    // Every transport waiting for room is one listener, every running handler one on the signal.
     this.#room.setMaxListeners(0);
+    setMaxListeners(0, this.#givenUp.signal);
   }
 
   get active(): number {
@@ -30,9 +33,8 @@ export class HandlerPool {
 
   /** Runs one handler; its settled result is what `HandlerPool` tracks. Never rejects. */
   run(handler: (signal: AbortSignal) => Promise<HandlerResult>): Promise<HandlerResult> {
-    const abort = new AbortController();
-    const run = handler(abort.signal);
-    this.#running.set(run, abort);
+    const run = handler(this.#givenUp.signal);
+    this.#running.add(run);
     if (this.#running.size === this.maxConcurrent) this.onSaturationChange(true);
     void run.then(() => {
       const wasSaturated = this.saturated;
@@ -59,12 +61,12 @@ export class HandlerPool {
     timer.abort();
     if (finished) return;
     debug('close: %d handlers still running after %d ms; aborting their signals', this.#running.size, timeout);
-    for (const abort of this.#running.values()) abort.abort();
+    this.#givenUp.abort();
   }
 
   /** Resolves once no handler runs, including handlers started while waiting. */
   async #allFinished(): Promise<true> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running.keys()]);
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
     return true;
   }
 }
