@@ -456,8 +456,8 @@ function endpoints(bus: {
   const text = (status: number, message: string): EndpointAnswer => ({ status, text: message });
   return {
     async send(message) {
-      const { signal, ...incoming } = message;
-      const verdict = await bus.router.routeWhenRoom(incoming, signal);
+      const { watchSender, ...incoming } = message;
+      const verdict = await bus.router.routeWhenRoom(incoming, watchSender);
       if (verdict.ok) return { status: 200, json: { receivers: verdict.receivers } };
       const headers = verdict.retryAfter === undefined ? undefined : { 'retry-after': String(verdict.retryAfter) };
       return { status: verdict.status, text: verdict.error, headers };

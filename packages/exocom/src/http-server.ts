@@ -32,8 +32,11 @@ export interface BusEndpoints {
     envelope: Envelope;
     json: string;
     instance: string | undefined;
-    /** Aborts when the sender's connection closes: a send still waiting for room is then not routed. */
-    signal: AbortSignal;
+    /**
+     * A signal that aborts when the sender's connection closes, for a send held while it waits
+     * for room: it is then not routed. Called only by sends that wait.
+     */
+    watchSender: () => AbortSignal;
   }): EndpointAnswer | Promise<EndpointAnswer>;
   register(body: unknown): EndpointAnswer;
   deregister(body: unknown): EndpointAnswer;
@@ -158,19 +161,27 @@ export class BusHttpServer {
       if (!parsed.ok) return { status: 400, text: parsed.error };
       const instance = request.headers[INSTANCE_HEADER];
       // A sender that gave up on a held send retries it: the first must not be routed as well.
-      const senderGone = new AbortController();
-      const onClose = () => senderGone.abort();
-      request.socket.once('close', onClose);
+      // Watched only for sends that are held, so the common case costs no signal or listener.
+      let senderGone: AbortController | undefined;
+      const onClose = () => senderGone?.abort();
+      const watchSender = () => {
+        if (senderGone === undefined) {
+          senderGone = new AbortController();
+          if (request.socket.destroyed) senderGone.abort();
+          else request.socket.once('close', onClose);
+        }
+        return senderGone.signal;
+      };
       try {
         return await this.#options.endpoints.send({
           name,
           envelope: parsed.envelope,
           json,
           instance: typeof instance === 'string' ? instance : undefined,
-          signal: senderGone.signal,
+          watchSender,
         });
       } finally {
-        request.socket.off('close', onClose);
+        if (senderGone !== undefined) request.socket.off('close', onClose);
       }
     });
   }

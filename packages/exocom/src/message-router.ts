@@ -168,9 +168,10 @@ export class MessageRouter {
    * the sender's answer comes later, which slows it down to what the receivers take. Past that,
    * or when too many sends wait already, `503` with `retry-after`.
    */
-  async routeWhenRoom(message: IncomingMessage, signal?: AbortSignal): Promise<RouteVerdict> {
+  async routeWhenRoom(message: IncomingMessage, watchSender?: () => AbortSignal): Promise<RouteVerdict> {
     const deadline = Date.now() + this.#options.maxSendWait;
     let held = false;
+    let signal: AbortSignal | undefined;
     for (;;) {
       const verdict = this.route(message);
       if (verdict.ok || verdict.blockedOn === undefined) return verdict;
@@ -178,6 +179,7 @@ export class MessageRouter {
       const waiting = left > 0 && this.#options.dispatcher.canWaitForRoom(verdict.blockedOn);
       if (waiting && !held) this.counters.heldSends += 1;
       held = true;
+      signal ??= watchSender?.();
       const room = waiting && (await this.#options.dispatcher.waitForRoom(verdict.blockedOn, left, signal));
       if (!room || this.#stopped || signal?.aborted === true) {
         this.counters.refusedBusy += 1;
