@@ -49,6 +49,9 @@ async function startMixedLandscape() {
   const usersCreated: { payload: unknown; sender: string | undefined }[] = [];
   const users = await startService(bus, 'users', {
     'users.get': (payload, { reply }) => reply('users.found', { id: (payload as { id: string }).id, name: 'Ada' }),
+    'users.delete': () => {
+      throw new Error('users cannot be deleted here');
+    },
     'users.created': (payload, { sender }) => {
       usersCreated.push({ payload, sender });
     },
@@ -207,5 +210,18 @@ describe('a landscape of 2016 services and ours on one ExoCom', () => {
       payload: { id: 'u3', name: 'Ada' },
     });
     expect(landscape.complaints()).toEqual([]);
+  });
+
+  it('a handler of ours that fails answers a 2016 requester exo.error, at its /run/exo.error', async () => {
+    const { bus, cli, users, arrived } = landscape;
+
+    await cli.send(bus.port, 'users.delete', { requestId: 'cli-delete-1', payload: { id: 'u3' } });
+
+    expect(await arrived(cli, 'exo.error')).toMatchObject({
+      sender: 'users',
+      responseTo: 'cli-delete-1',
+      payload: { code: 'HANDLER_FAILED' },
+    });
+    expect(users.errors.map((error) => (error as { code?: string }).code)).toEqual(['EXORELAY_HANDLER_FAILED']);
   });
 });
