@@ -1,11 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
 import { DEFAULT_BODY_LIMIT } from '@exorelay/protocol';
 import { refuseOversizedUploads } from '@exorelay/protocol/node';
-import { startExoCom } from 'exocom';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
-import { createFrontendBridge } from '../src/index.js';
-import { startApiLandscape, startHttpServer, startService } from './support/landscape.js';
+import { startApiLandscape } from './support/landscape.js';
 import { postWithNodeHttp } from './support/upload.js';
 
 const limitText = 'the body is larger than the limit of 1048576 bytes';
@@ -16,33 +14,12 @@ const handlers = {
     reply('users.created', payload),
 };
 
-/**
- * An API server that wires `refuseOversizedUploads` as the README shows: the app owns the
- * server, so the app answers `Expect: 100-continue` uploads that are too large.
- */
-async function startApiServerRefusingOversizedUploads() {
-  const bus = await startExoCom({ port: 0 });
-  const backend = await startService(bus, 'backend', handlers);
-  const web = await startService(bus, 'web');
-  const bridge = createFrontendBridge({ relay: web, allow: { send: ['users.create'] } });
-  const { server, url } = await startHttpServer((request, response) =>
-    bridge(request, response, () => response.writeHead(404).end('not the bridge')),
-  );
-  refuseOversizedUploads(server, DEFAULT_BODY_LIMIT, (_request: IncomingMessage, response: ServerResponse) => {
+/** Wires `refuseOversizedUploads` on the API server as the README shows: the app owns the server. */
+const refuseOversized = (server: Server) =>
+  refuseOversizedUploads(server, DEFAULT_BODY_LIMIT, (_request, response) => {
     response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' });
     response.end(limitText);
   });
-  return {
-    url,
-    async [Symbol.asyncDispose]() {
-      bridge.close();
-      server.closeAllConnections();
-      server.close();
-      await Promise.all([web.close(), backend.close()]);
-      await bus.close();
-    },
-  };
-}
 
 describe('a body over the limit at the frontend bridge', () => {
   it('a 5 MiB POST from node:http reads 413 with the reason, not EPIPE', async () => {
@@ -78,9 +55,9 @@ describe('a body over the limit at the frontend bridge', () => {
   });
 
   it('with refuseOversizedUploads wired on the server, a curl-style client reads 413 and never sends the body', async () => {
-    await using api = await startApiServerRefusingOversizedUploads();
+    await using landscape = await startApiLandscape({ handlers, setUpServer: refuseOversized });
 
-    const answer = await postWithNodeHttp(`${api.url}/bridge/send/users.create`, fiveMiB, {
+    const answer = await postWithNodeHttp(`${landscape.url}/bridge/send/users.create`, fiveMiB, {
       expect: '100-continue',
     });
 
@@ -88,9 +65,9 @@ describe('a body over the limit at the frontend bridge', () => {
   });
 
   it('with refuseOversizedUploads wired, a body within the limit behind Expect: 100-continue is sent as usual', async () => {
-    await using api = await startApiServerRefusingOversizedUploads();
+    await using landscape = await startApiLandscape({ handlers, setUpServer: refuseOversized });
 
-    const answer = await postWithNodeHttp(`${api.url}/bridge/send/users.create`, '{"payload":{"name":"alice"}}', {
+    const answer = await postWithNodeHttp(`${landscape.url}/bridge/send/users.create`, '{"payload":{"name":"alice"}}', {
       expect: '100-continue',
     });
 
