@@ -1,54 +1,8 @@
-import { once } from 'node:events';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { formatFlowEvent } from '../src/index.js';
 import { eventually, startBus } from './support/landscape.js';
+import { startLegacyService } from './support/legacy-service.js';
 import { startPeer } from './support/peer.js';
-
-interface LegacyMessage {
-  name: string;
-  sender: string;
-  requestId: string;
-  payload?: unknown;
-  responseTo?: string;
-}
-
-/**
- * A service as the 2016 exorelay wrote it, at the wire level: it takes `POST /run/NAME` and
- * sends `POST /send/NAME` with `{ sender, requestId, payload, responseTo }` only — no `seq`, no
- * `more`, no instance header. It never registers: the bus knows it from the configuration.
- */
-async function startLegacyService(serviceName: string) {
-  const received: LegacyMessage[] = [];
-  const server = createServer(async (request: IncomingMessage, response) => {
-    let body = '';
-    for await (const chunk of request) body += String(chunk);
-    response.end('OK');
-    if (!request.url?.startsWith('/run/')) return;
-    received.push({ name: decodeURIComponent(request.url.slice('/run/'.length)), ...JSON.parse(body) });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    port,
-    received,
-    async send(busPort: number, name: string, message: Omit<LegacyMessage, 'name' | 'sender'>) {
-      const response = await fetch(`http://127.0.0.1:${busPort}/send/${name}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ sender: serviceName, ...message }),
-      });
-      return { status: response.status, body: await response.text() };
-    },
-    async [Symbol.asyncDispose]() {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
-}
 
 describe('2016 peers', () => {
   it('a 2016 replier that sends several replies without more or seq: the requester gets every one, until the route expires', async () => {

@@ -51,6 +51,8 @@ export interface ApiLandscapeOptions {
   handlers?: Handlers;
   bridge?: Omit<FrontendBridgeOptions, 'relay' | 'onError'>;
   web?: Partial<RelayOptions<UntypedMessages>>;
+  /** Called with the API server once it listens, as an app sets up its own server. */
+  setUpServer?: (server: Server) => void;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function startApiLandscape(options: ApiLandscapeOptions = {}): Prom
   const { server, url } = await startHttpServer((request, response) =>
     bridge(request, response, () => response.writeHead(404).end('not the bridge')),
   );
+  options.setUpServer?.(server);
   return {
     bus,
     backend,
