@@ -73,11 +73,21 @@ export class EventStreams {
     this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatInterval).unref();
   }
 
-  /** Answers `GET /events`: takes the response over, or refuses with the answer to send. */
-  open(request: IncomingMessage, response: ServerResponse): EndpointAnswer | undefined {
+  /**
+   * Answers `GET /events`: takes the response over, or refuses with the answer to send. `refuse`
+   * says whether the caller may act as the service it names.
+   */
+  open(
+    request: IncomingMessage,
+    response: ServerResponse,
+    refuse: (service: string) => EndpointAnswer | undefined,
+  ): EndpointAnswer | undefined {
     const parsed = parseEventStreamRequest(request);
     if (!parsed.ok) return { status: 400, text: parsed.error };
     const { service, receives, instance: id, lastEventId } = parsed.value;
+    // Before anything about an instance is looked at: knowing an id must not let anyone resume it.
+    const unauthorized = refuse(service);
+    if (unauthorized !== undefined) return unauthorized;
     const known = id === undefined ? undefined : this.#table.instance(id);
     const refusal = known === undefined ? undefined : refuseTakeover(known, service);
     if (refusal !== undefined) return refusal;

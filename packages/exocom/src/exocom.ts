@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { DEFAULT_BODY_LIMIT } from '@exorelay/protocol';
+import { BusAuth, type Caller, type ExoComAuthOptions, isLoopback } from './auth.js';
 import { DashboardFeed } from './dashboard/dashboard-feed.js';
 import { dashboardViews } from './dashboard/dashboard-views.js';
 import { debug } from './debug.js';
@@ -11,7 +12,7 @@ import { describeForgetting, type EventStreamOptions, EventStreams } from './eve
 import type { FlowEvent } from './flow-log.js';
 import { HealthMonitor } from './health-monitor.js';
 import { type BusEndpoints, BusHttpServer, type EndpointAnswer } from './http-server.js';
-import type { InstanceSnapshot } from './instance.js';
+import { type InstanceSnapshot, instanceKey } from './instance.js';
 import { isPort, parseLandscape, type ServiceConfig } from './landscape.js';
 import { LoadBalancer, type LoadBalancing } from './load-balancer.js';
 import { type ExoComCounters, MessageRouter, type UnknownSenders } from './message-router.js';
@@ -140,6 +141,29 @@ export interface ExoComOptions {
    * @default true
    */
   metrics?: boolean;
+  /**
+   * Credentials: each service presents its own (`authorization: Bearer TOKEN`) and may only act
+   * as itself; `admin` may change the landscape; the bus presents `bus` on `POST /run/NAME`.
+   * Without it the bus trusts everyone who can reach it, and so refuses to listen beyond
+   * loopback unless `insecure` is set. See docs/security.md.
+   * @example auth: { services: { users: process.env.USERS_TOKEN! }, admin: process.env.EXOCOM_ADMIN_TOKEN }
+   */
+  auth?: ExoComAuthOptions;
+  /**
+   * Listen on a non-loopback `host` without `auth`: everyone who can reach the port may then
+   * register, send as any service and replace the landscape.
+   * @default false
+   */
+  insecure?: boolean;
+}
+
+/** What `GET /status` answers a caller without a credential on a bus with `auth`: no ids, addresses or payloads. */
+export interface ExoComPublicStatus {
+  status: 'online';
+  port: number;
+  instance: string;
+  services: { name: string; instances: number; up: number }[];
+  counters: ExoComCounters;
 }
 
 /** What `GET /status` answers. */
@@ -221,6 +245,12 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
   /** @internal Use {@link startExoCom}. */
   static async start(options: ExoComOptions = {}): Promise<ExoCom> {
     const settings = resolveOptions(options);
+    const auth = new BusAuth(settings.auth);
+    if (!(auth.enabled || settings.insecure || isLoopback(settings.host))) {
+      throw new ConfigError(
+        `refusing to listen on ${settings.host} without credentials: configure auth (EXOCOM_TOKENS_FILE) or pass --insecure`,
+      );
+    }
     const landscape = parseLandscape(settings.services);
     const busInstance = randomUUID();
     let bus: ExoCom | undefined;
@@ -234,6 +264,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
           port,
           connections: settings.connectionsPerInstance,
           timeout: settings.deliveryTimeout,
+          token: auth.bus,
         }),
       onChange: (change) => {
         router?.instanceChanged(change, describeForgetting(change.reason, settings));
@@ -286,9 +317,11 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         port: settings.port,
         bodyLimit: settings.bodyLimit,
         busInstance,
+        identify: (authorization) => auth.identify(authorization),
         endpoints: {
-          ...endpoints({ table, router, streams, status: () => bus!.status() }),
+          ...endpoints({ table, router, streams, auth, status: () => bus!.status() }),
           views: dashboardViews({ dashboard, metrics }),
+          refuseView: (caller) => auth.refuseUnlessAdmin(caller, 'reading the dashboard or the metrics'),
         },
       });
     } catch (error) {
@@ -449,34 +482,47 @@ function endpoints(bus: {
   table: RoutingTable;
   router: MessageRouter;
   streams: EventStreams;
+  auth: BusAuth;
   status: () => ExoComStatus;
 }): BusEndpoints {
   const text = (status: number, message: string): EndpointAnswer => ({ status, text: message });
+  const { auth } = bus;
   return {
     async send(message) {
-      const { signal, ...incoming } = message;
+      const { signal, caller, ...incoming } = message;
+      const refusal = refuseSend(bus, caller, incoming.name, incoming.envelope);
+      if (refusal !== undefined) return refusal;
       const verdict = await bus.router.routeWhenRoom(incoming, signal);
       if (verdict.ok) return { status: 200, json: { receivers: verdict.receivers } };
       const headers = verdict.retryAfter === undefined ? undefined : { 'retry-after': String(verdict.retryAfter) };
       return { status: verdict.status, text: verdict.error, headers };
     },
-    register(body) {
+    register(body, caller) {
       const parsed = parseRegistration(body);
       if (!parsed.ok) return text(400, parsed.error);
       const registration = parsed.value;
+      const refusal = refuseRegistration(bus, caller, registration);
+      if (refusal !== undefined) return refusal;
       if (isEventStreamRegistration(registration)) return bus.streams.register(registration);
       bus.table.register(registration);
       return text(200, `registered ${registration.serviceName} at ${registration.host}:${registration.port}`);
     },
-    deregister(body) {
+    deregister(body, caller) {
       const parsed = parseDeregistration(body);
       if (!parsed.ok) return text(400, parsed.error);
       const deregistration = parsed.value;
+      const refusal = auth.refuseUnlessService(caller, deregistration.serviceName, 'deregister');
+      if (refusal !== undefined) return refusal;
       if (isEventStreamRegistration(deregistration)) return bus.streams.deregister(deregistration);
       return text(200, bus.table.deregister(deregistration) ? 'deregistered' : 'not registered');
     },
-    events: (request, response) => bus.streams.open(request, response),
-    configure(body) {
+    events: (request, response, caller) =>
+      bus.streams.open(request, response, (service) =>
+        auth.refuseUnlessService(caller, service, 'open or resume an event stream'),
+      ),
+    configure(body, caller) {
+      const refusal = auth.refuseUnlessAdmin(caller, 'change the landscape');
+      if (refusal !== undefined) return refusal;
       try {
         bus.table.configure(parseLandscape(body));
         return text(200, 'configured');
@@ -485,8 +531,87 @@ function endpoints(bus: {
         throw error;
       }
     },
-    services: () => ({ status: 200, json: bus.table.services() }),
-    status: () => ({ status: 200, json: bus.status() }),
+    services: (caller) =>
+      mayInspect(caller)
+        ? { status: 200, json: bus.table.services() }
+        : { status: 200, json: publicStatus(bus.status()).services },
+    status: (caller) => ({ status: 200, json: mayInspect(caller) ? bus.status() : publicStatus(bus.status()) }),
+  };
+}
+
+/** A caller with any credential (or any caller of an open bus) sees instances; others see counts. */
+function mayInspect(caller: Caller): boolean {
+  return caller.kind !== 'anonymous';
+}
+
+function publicStatus(status: ExoComStatus): ExoComPublicStatus {
+  return {
+    status: status.status,
+    port: status.port,
+    instance: status.instance,
+    services: status.services.map((service) => ({
+      name: service.name,
+      instances: service.instances.length,
+      up: service.instances.filter((instance) => instance.up).length,
+    })),
+    counters: status.counters,
+  };
+}
+
+/** A message may only be sent as the caller's own service, and only under a name its `sends` lists (when configured). */
+function refuseSend(
+  bus: { table: RoutingTable; auth: BusAuth },
+  caller: Caller,
+  name: string,
+  envelope: { sender?: unknown; responseTo?: unknown },
+): EndpointAnswer | undefined {
+  if (!bus.auth.enabled) return undefined;
+  // Without a sender the router answers 400; the credential is still checked first.
+  const sender = typeof envelope.sender === 'string' ? envelope.sender : '';
+  const refusal = bus.auth.refuseUnlessService(caller, sender, `send '${name}'`);
+  if (refusal !== undefined) return refusal;
+  if (envelope.responseTo !== undefined) return undefined;
+  const service = bus.table.service(sender);
+  if (service === undefined || service.sends.length === 0) return undefined;
+  if (service.sends.includes(name) || service.sends.includes(service.translator.toPublic(name))) return undefined;
+  return {
+    status: 403,
+    text: `'${sender}' may not send '${name}': the configuration's sends for it does not list it`,
+  };
+}
+
+/**
+ * A service registers only itself, never at an address another service holds, and only the
+ * names the configuration says it receives (when it says).
+ */
+function refuseRegistration(
+  bus: { table: RoutingTable; auth: BusAuth },
+  caller: Caller,
+  registration: { serviceName: string; receives: string[]; host?: string; port?: number },
+): EndpointAnswer | undefined {
+  if (!bus.auth.enabled) return undefined;
+  const { serviceName } = registration;
+  const refusal = bus.auth.refuseUnlessService(caller, serviceName, 'register');
+  if (refusal !== undefined) return refusal;
+  if (registration.host !== undefined && registration.port !== undefined) {
+    const holder = bus.table.instance(instanceKey(registration.host, registration.port));
+    if (holder !== undefined && holder.serviceName !== serviceName) {
+      return {
+        status: 403,
+        text: `${registration.host}:${registration.port} belongs to '${holder.serviceName}': '${serviceName}' may not register there`,
+      };
+    }
+  }
+  const allowed = bus.table.configuredReceivesOf(serviceName);
+  if (allowed.length === 0) return undefined;
+  const service = bus.table.service(serviceName);
+  const refused = registration.receives.find(
+    (received) => !allowed.includes(received) && !allowed.includes(service?.translator.toPublic(received) ?? received),
+  );
+  if (refused === undefined) return undefined;
+  return {
+    status: 403,
+    text: `'${serviceName}' may not receive '${refused}': the configuration's receives for it does not list it`,
   };
 }
 
@@ -496,8 +621,9 @@ function matches(instance: InstanceSnapshot, query: InstanceQuery): boolean {
   return (query.receives ?? []).every((name) => instance.receives.includes(name));
 }
 
-type Settings = Required<Omit<ExoComOptions, 'services' | 'eventStreams'>> & {
+type Settings = Required<Omit<ExoComOptions, 'services' | 'eventStreams' | 'auth'>> & {
   services: unknown;
+  auth: ExoComAuthOptions | undefined;
   eventStreams: Required<EventStreamOptions>;
 };
 
@@ -529,6 +655,8 @@ function resolveOptions(options: ExoComOptions): Settings {
     maxReplyRoutes: 100_000,
     unknownSenders: 'accept',
     metrics: true,
+    insecure: false,
+    auth: undefined,
     ...withoutUndefined(options),
     eventStreams: {
       heartbeatInterval: 15_000,

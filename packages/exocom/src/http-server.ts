@@ -17,6 +17,7 @@ import {
   readBody,
   refuseOversizedUploads,
 } from '@exorelay/protocol/node';
+import type { Caller } from './auth.js';
 import { debug } from './debug.js';
 import { PortInUseError } from './errors.js';
 
@@ -34,16 +35,19 @@ export interface BusEndpoints {
     instance: string | undefined;
     /** Aborts when the sender's connection closes: a send still waiting for room is then not routed. */
     signal: AbortSignal;
+    caller: Caller;
   }): EndpointAnswer | Promise<EndpointAnswer>;
-  register(body: unknown): EndpointAnswer;
-  deregister(body: unknown): EndpointAnswer;
-  configure(body: unknown): EndpointAnswer;
-  services(): EndpointAnswer;
-  status(): EndpointAnswer;
+  register(body: unknown, caller: Caller): EndpointAnswer;
+  deregister(body: unknown, caller: Caller): EndpointAnswer;
+  configure(body: unknown, caller: Caller): EndpointAnswer;
+  services(caller: Caller): EndpointAnswer;
+  status(caller: Caller): EndpointAnswer;
   /** `GET /events`: takes the response over as an event stream, or refuses with an answer. */
-  events(request: IncomingMessage, response: ServerResponse): EndpointAnswer | undefined;
+  events(request: IncomingMessage, response: ServerResponse, caller: Caller): EndpointAnswer | undefined;
   /** More `GET` endpoints by path, each writing its own answer: `/metrics`, `/dashboard` … */
   views?: ReadonlyMap<string, (request: IncomingMessage, response: ServerResponse) => void>;
+  /** Refuses a view (`/metrics`, `/dashboard`) to a caller who may not see it. */
+  refuseView?(caller: Caller): EndpointAnswer | undefined;
 }
 
 export interface BusHttpServerOptions {
@@ -53,12 +57,20 @@ export interface BusHttpServerOptions {
   /** Sent as `exocom-instance` with every answer: a relay that sees it change knows the bus restarted. */
   busInstance: string;
   endpoints: BusEndpoints;
+  /** Who sent a request, from its `authorization` header. */
+  identify(authorization: string | string[] | undefined): Caller;
 }
 
 type Route =
-  | { method: 'GET' | 'POST'; run: (request: IncomingMessage) => Promise<EndpointAnswer> | EndpointAnswer }
+  | {
+      method: 'GET' | 'POST';
+      run: (request: IncomingMessage, caller: Caller) => Promise<EndpointAnswer> | EndpointAnswer;
+    }
   /** An endpoint that writes the response itself (an event stream), unless it refuses. */
-  | { method: 'GET'; stream: (request: IncomingMessage, response: ServerResponse) => EndpointAnswer | undefined };
+  | {
+      method: 'GET';
+      stream: (request: IncomingMessage, response: ServerResponse, caller: Caller) => EndpointAnswer | undefined;
+    };
 
 /**
  * The bus's HTTP face: `POST /send/NAME`, `/register`, `/deregister`, `/services`, `GET /services`,
@@ -115,42 +127,57 @@ export class BusHttpServer {
         text: `use ${allowed[0]!.method} for ${path}, not ${request.method}`,
       });
     }
+    const caller = this.#options.identify(request.headers.authorization);
     if ('stream' in match) {
       request.resume();
-      const refusal = match.stream(request, response);
+      const refusal = match.stream(request, response, caller);
       if (refusal !== undefined) answer(response, refusal);
       return;
     }
-    answer(response, await match.run(request));
+    answer(response, await match.run(request, caller));
   }
 
   #routeOf(path: string): Route | Route[] | undefined {
     const { endpoints } = this.#options;
     const view = endpoints.views?.get(path);
-    if (view !== undefined) return { method: 'GET', stream: (request, response) => void view(request, response) };
+    if (view !== undefined) {
+      return {
+        method: 'GET',
+        stream: (request, response, caller) => endpoints.refuseView?.(caller) ?? void view(request, response),
+      };
+    }
     switch (path) {
       case '/status':
-        return { method: 'GET', run: () => endpoints.status() };
+        return { method: 'GET', run: (_request, caller) => endpoints.status(caller) };
       case EVENTS_PATH:
-        return { method: 'GET', stream: (request, response) => endpoints.events(request, response) };
+        return { method: 'GET', stream: (request, response, caller) => endpoints.events(request, response, caller) };
       case '/services':
         return [
-          { method: 'GET', run: () => endpoints.services() },
-          { method: 'POST', run: (request) => this.#withJson(request, (body) => endpoints.configure(body)) },
+          { method: 'GET', run: (_request, caller) => endpoints.services(caller) },
+          {
+            method: 'POST',
+            run: (request, caller) => this.#withJson(request, (body) => endpoints.configure(body, caller)),
+          },
         ];
       case '/register':
-        return { method: 'POST', run: (request) => this.#withJson(request, (body) => endpoints.register(body)) };
+        return {
+          method: 'POST',
+          run: (request, caller) => this.#withJson(request, (body) => endpoints.register(body, caller)),
+        };
       case '/deregister':
-        return { method: 'POST', run: (request) => this.#withJson(request, (body) => endpoints.deregister(body)) };
+        return {
+          method: 'POST',
+          run: (request, caller) => this.#withJson(request, (body) => endpoints.deregister(body, caller)),
+        };
       case '/send':
       case '/send/':
         return { method: 'POST', run: () => ({ status: 404, text: 'missing message name: POST /send/NAME' }) };
     }
     if (!path.startsWith('/send/')) return undefined;
-    return { method: 'POST', run: (request) => this.#send(path.slice('/send/'.length), request) };
+    return { method: 'POST', run: (request, caller) => this.#send(path.slice('/send/'.length), request, caller) };
   }
 
-  async #send(encodedName: string, request: IncomingMessage): Promise<EndpointAnswer> {
+  async #send(encodedName: string, request: IncomingMessage, caller: Caller): Promise<EndpointAnswer> {
     const name = decodeMessageName(encodedName);
     if (name === undefined) return { status: 400, text: 'malformed message name in the path' };
     return this.#withJson(request, async (body, json) => {
@@ -168,6 +195,7 @@ export class BusHttpServer {
           json,
           instance: typeof instance === 'string' ? instance : undefined,
           signal: senderGone.signal,
+          caller,
         });
       } finally {
         request.socket.off('close', onClose);

@@ -1,3 +1,4 @@
+export type { ExoComAuthOptions } from './auth.js';
 export {
   ConfigError,
   DeliveryFailedError,
@@ -9,7 +10,7 @@ export {
 } from './errors.js';
 export type { EventStreamSnapshot } from './event-stream-channel.js';
 export type { EventStreamOptions } from './event-streams.js';
-export type { ExoComEvents, ExoComOptions, ExoComStatus, InstanceQuery } from './exocom.js';
+export type { ExoComEvents, ExoComOptions, ExoComPublicStatus, ExoComStatus, InstanceQuery } from './exocom.js';
 export { ExoCom, startExoCom } from './exocom.js';
 export type { FlowEvent, FlowReceiver, FormatOptions } from './flow-log.js';
 export { formatFlowEvent, formatInstanceChange } from './flow-log.js';

@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { authFromJson, type ExoComAuthOptions } from '../auth.js';
 import {
   ConfigError,
   formatFlowEvent,
@@ -11,7 +12,8 @@ import {
   startExoCom,
 } from '../index.js';
 
-const usage = `Usage: exocom [--port 3100] [--host 127.0.0.1] [--config landscape.json] [--quiet]
+const usage = `Usage: exocom [--port 3100] [--host 127.0.0.1] [--config landscape.json] [--tokens tokens.json]
+              [--insecure] [--quiet]
 
 Starts the ExoCom message bus and prints one line per message flow. The live dashboard is at
 GET /dashboard, Prometheus metrics at GET /metrics.
@@ -20,6 +22,12 @@ GET /dashboard, Prometheus metrics at GET /metrics.
       --host ADDRESS   address to listen on                         default 127.0.0.1
   -c, --config FILE    landscape configuration: a JSON array of
                        { name, host, port, sends, receives, translations }
+  -t, --tokens FILE    credentials: { "services": { NAME: SECRET },
+                       "admin": SECRET, "bus": SECRET }; also read
+                       from $EXOCOM_TOKENS_FILE or $EXOCOM_TOKENS (the
+                       JSON itself). Never pass a secret as an option.
+      --insecure       listen on a non-loopback --host without
+                       credentials (anyone who reaches it is trusted)
       --max-in-flight-per-instance N
                        most deliveries under way to one instance    default 256
       --max-queued-per-instance N
@@ -72,7 +80,8 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const services = args.config === undefined ? undefined : await readLandscape(args.config);
-    const bus = await startExoCom({ port, host: args.host, services, ...limits });
+    const auth = await readAuth(args.tokens);
+    const bus = await startExoCom({ port, host: args.host, services, auth, insecure: args.insecure, ...limits });
     if (!args.quiet) {
       const colors = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
       bus.on('flow', (event) => console.log(formatFlowEvent(event, { colors })));
@@ -98,6 +107,8 @@ function parseOptions(argv: string[]) {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       config: { type: 'string', short: 'c' },
+      tokens: { type: 'string', short: 't' },
+      insecure: { type: 'boolean', default: false },
       'max-in-flight-per-instance': { type: 'string' },
       'max-queued-per-instance': { type: 'string' },
       'max-send-wait': { type: 'string' },
@@ -121,6 +132,22 @@ async function readLandscape(path: string): Promise<ServiceConfig[]> {
   } catch (error) {
     throw new ConfigError(`the landscape configuration ${path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** Credentials from `--tokens FILE`, `$EXOCOM_TOKENS_FILE` or `$EXOCOM_TOKENS`; none when none is given. */
+async function readAuth(flag: string | undefined): Promise<ExoComAuthOptions | undefined> {
+  const path = flag ?? process.env.EXOCOM_TOKENS_FILE;
+  if (path !== undefined && path !== '') {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read the credentials file ${path}: ${(error as Error).message}`);
+    }
+    return authFromJson(text, `the credentials file ${path}`);
+  }
+  const inline = process.env.EXOCOM_TOKENS;
+  return inline === undefined || inline === '' ? undefined : authFromJson(inline, '$EXOCOM_TOKENS');
 }
 
 process.exitCode = await main(process.argv.slice(2));

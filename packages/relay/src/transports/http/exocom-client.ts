@@ -1,4 +1,5 @@
 import { BUS_INSTANCE_HEADER, INSTANCE_HEADER, type NamedEnvelope, readReceivers, sendPath } from '@exorelay/protocol';
+import { bearerHeader } from '@exorelay/protocol/node';
 import { type Dispatcher, interceptors, Pool } from 'undici';
 import { ExoComUnreachableError, MessageRejectedError } from '../../errors.js';
 import type { SendReceipt } from '../../transport.js';
@@ -14,6 +15,8 @@ export interface ExoComClientOptions {
   retryDelay: number;
   /** How long to wait for the bus's answer, in ms. */
   requestTimeout: number;
+  /** The service's credential, sent as `authorization: Bearer` with every request. */
+  token: string | undefined;
   /** Every answer names the bus instance that gave it; a new name means the bus restarted. */
   onBusInstance(instance: string): void;
   /** A socket to the bus closed with an error: the bus may be gone. */
@@ -54,6 +57,7 @@ export class ExoComClient {
 
   constructor(options: ExoComClientOptions) {
     this.#options = options;
+    if (options.token !== undefined) this.#headers.authorization = bearerHeader(options.token);
     this.#pool = new Pool(`http://${options.host}:${options.port}`, {
       connections: options.connections,
       headersTimeout: options.requestTimeout,

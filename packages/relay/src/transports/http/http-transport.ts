@@ -15,6 +15,19 @@ export interface HttpTransportOptions {
    */
   exocomHost?: string;
   /**
+   * This service's credential for an ExoCom with `auth`, sent as `authorization: Bearer TOKEN` on
+   * every request to the bus. Read it from the environment or a file, never from a command line.
+   * @example token: process.env.EXOCOM_TOKEN
+   */
+  token?: string | undefined;
+  /**
+   * What `POST /run/NAME` requires of its caller. With `token` (the bus's credential, its
+   * `auth.bus`), a request without `authorization: Bearer TOKEN` gets 401, so only the bus can
+   * run this relay's handlers.
+   * @example inbound: { token: process.env.EXOCOM_BUS_TOKEN }
+   */
+  inbound?: { token?: string | undefined } | undefined;
+  /**
    * Address the relay's own server binds to.
    * @default '127.0.0.1'
    */
@@ -106,6 +119,8 @@ class HttpTransport implements Transport {
       exocomPort: options.exocomPort,
       host,
       advertisedHost: options.advertisedHost ?? (isWildcard(host) ? 'localhost' : host),
+      token: options.token,
+      inboundToken: options.inbound?.token,
     };
     this.#client = new ExoComClient({
       host: this.#options.exocomHost,
@@ -114,6 +129,7 @@ class HttpTransport implements Transport {
       retries: this.#options.retries,
       retryDelay: this.#options.retryDelay,
       requestTimeout: this.#options.requestTimeout,
+      token: this.#options.token,
       onBusInstance: (instance) => this.#watch?.busInstanceSeen(instance),
       onDisconnect: () => this.#watch?.check(),
     });
@@ -136,6 +152,7 @@ class HttpTransport implements Transport {
       host: this.#options.host,
       port,
       bodyLimit: this.#options.bodyLimit,
+      busToken: this.#options.inboundToken,
       serviceName: context.serviceName,
       deliver: (message) => context.deliver(message),
       handledNames: () => context.handledNames(),
@@ -211,7 +228,11 @@ class HttpTransport implements Transport {
   }
 }
 
-type ResolvedOptions = Required<Omit<HttpTransportOptions, 'advertisedHost'>> & { advertisedHost: string };
+type ResolvedOptions = Required<Omit<HttpTransportOptions, 'advertisedHost' | 'token' | 'inbound'>> & {
+  advertisedHost: string;
+  token: string | undefined;
+  inboundToken: string | undefined;
+};
 
 /** Longest wait between two attempts to reach a bus that is gone, in ms. */
 const MAX_RETRY_DELAY = 2_000;

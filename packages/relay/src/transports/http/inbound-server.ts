@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { decodeMessageName, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
 import {
   answerText,
+  bearerToken,
   closeGracefully,
   drainThenAnswer,
   isJsonMediaType,
   listenOn,
   readBody,
   refuseOversizedUploads,
+  Secret,
 } from '@exorelay/protocol/node';
 import { debug } from '../../debug.js';
 import { PortInUseError } from '../../errors.js';
@@ -18,6 +20,8 @@ export interface InboundServerOptions {
   host: string;
   port: number;
   bodyLimit: number;
+  /** The bus's credential: `/run/NAME` without it gets 401. */
+  busToken: string | undefined;
   serviceName: string;
   deliver: (message: NamedEnvelope) => Promise<Delivery>;
   handledNames: () => readonly string[];
@@ -39,9 +43,11 @@ const deliveryStatus: Record<Delivery['kind'], number> = {
 export class InboundServer {
   readonly #server: Server;
   readonly #options: InboundServerOptions;
+  readonly #busToken: Secret | undefined;
 
   private constructor(options: InboundServerOptions) {
     this.#options = options;
+    this.#busToken = options.busToken === undefined ? undefined : new Secret(options.busToken);
     this.#server = createServer((request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         debug('answering %s %s failed: %o', request.method, request.url, error);
@@ -82,6 +88,15 @@ export class InboundServer {
     }
     const name = decodeMessageName(path.slice('/run/'.length));
     if (name === undefined) return drainThenAnswer(request, response, 400, 'malformed message name in the path');
+    if (this.#busToken !== undefined && !this.#busToken.matches(bearerToken(request.headers.authorization))) {
+      response.setHeader('www-authenticate', 'Bearer');
+      return drainThenAnswer(
+        request,
+        response,
+        401,
+        "only the bus may run handlers: send its 'authorization: Bearer TOKEN'",
+      );
+    }
     return this.#run(name, request, response);
   }
 

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventStreamPath, INSTANCE_HEADER, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
+import { bearerHeader } from '@exorelay/protocol/node';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Client, type Dispatcher } from 'undici';
 import { debug } from '../../debug.js';
@@ -12,6 +13,8 @@ export interface EventStreamOptions {
   host: string;
   port: number;
   serviceName: string;
+  /** The service's credential: without it a bus with `auth` neither opens nor resumes the stream. */
+  token: string | undefined;
   /** The names to announce in the query of each (re)connect. */
   handledNames(): readonly string[];
   /** How long to wait for the bus to answer a connect, in ms. */
@@ -124,6 +127,7 @@ export class EventStream {
   async #connect(): Promise<Connection> {
     const names = [...this.#options.handledNames()];
     const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (this.#options.token !== undefined) headers.authorization = bearerHeader(this.#options.token);
     if (this.#instance !== undefined) headers['last-event-id'] = String(this.#lastEventId);
     const response = await this.#client.request({
       method: 'GET',

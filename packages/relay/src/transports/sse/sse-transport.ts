@@ -15,6 +15,12 @@ export interface SseTransportOptions {
    */
   exocomHost?: string;
   /**
+   * This service's credential for an ExoCom with `auth`, sent as `authorization: Bearer TOKEN` on
+   * every request to the bus. Read it from the environment or a file, never from a command line.
+   * @example token: process.env.EXOCOM_TOKEN
+   */
+  token?: string | undefined;
+  /**
    * Most keep-alive connections to the bus for sending (the event stream has its own).
    * @default 32
    */
@@ -54,7 +60,7 @@ export interface SseTransportOptions {
   busCheckInterval?: number;
 }
 
-type ResolvedOptions = Required<SseTransportOptions>;
+type ResolvedOptions = Required<Omit<SseTransportOptions, 'token'>> & { token: string | undefined };
 
 /**
  * Receives over Server-Sent Events instead of listening on a port: for services behind NAT, in
@@ -99,6 +105,7 @@ class SseTransport implements Transport {
       retries: options.retries,
       retryDelay: options.retryDelay,
       requestTimeout: options.requestTimeout,
+      token: options.token,
       onBusInstance: (instance) => this.#watch?.busInstanceSeen(instance),
       onDisconnect: () => this.#watch?.check(),
     });
@@ -123,6 +130,7 @@ class SseTransport implements Transport {
       host: options.exocomHost,
       port: options.exocomPort,
       serviceName: context.serviceName,
+      token: options.token,
       handledNames: () => this.#receivedNames(),
       connectTimeout: options.requestTimeout,
       heartbeatTimeout: options.heartbeatTimeout,
@@ -259,6 +267,7 @@ function resolveOptions(options: SseTransportOptions): ResolvedOptions {
     busCheckInterval: 2_000,
     ...withoutUndefined(options),
     exocomPort: options.exocomPort,
+    token: options.token,
   };
   for (const name of [
     'connections',
