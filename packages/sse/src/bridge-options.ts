@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { DEFAULT_BODY_LIMIT, isReservedName } from '@exorelay/protocol';
+import { DEFAULT_BODY_LIMIT, isReservedName, type PushedMessage } from '@exorelay/protocol';
 import type { ExoRelay, MessageMap, MessageName, UntypedMessages } from 'exorelay';
 import { SSEConfigError } from './errors.js';
 import { DEFAULT_HEARTBEAT_INTERVAL } from './sse-format.js';
@@ -9,6 +9,12 @@ import { DEFAULT_HEARTBEAT_INTERVAL } from './sse-format.js';
  * a session, `true`) to let the request in; return nothing to answer 401. A throw answers 500.
  */
 export type AuthorizeHook = (request: IncomingMessage) => unknown;
+
+/**
+ * Decides whether one browser sees one pushed message. `identity` is what `authorize` returned
+ * for its event stream. Return `true` to push; anything else (or a throw) keeps it back.
+ */
+export type PushFilter = (message: PushedMessage, identity: unknown) => boolean;
 
 export interface FrontendBridgeOptions<M extends MessageMap = UntypedMessages> {
   /** The API server's relay: it sends the browsers' messages (as their `sender`) and receives the pushed ones. */
@@ -26,6 +32,13 @@ export interface FrontendBridgeOptions<M extends MessageMap = UntypedMessages> {
    * @example authorize: (request) => sessions.get(cookie(request, 'sid'))
    */
   authorize?: AuthorizeHook;
+  /**
+   * Which browser sees which pushed message. Without it every connected browser sees every
+   * `allow.receive` message: give one whenever pushed payloads belong to someone.
+   * @default every browser sees every pushed message
+   * @example filter: (message, user) => (message.payload as { userId?: string }).userId === (user as User).id
+   */
+  filter?: PushFilter;
   /**
    * Largest accepted body of `POST …/send/NAME`, in bytes; larger ones get 413.
    * @default 1048576 (1 MiB)
@@ -55,6 +68,11 @@ export interface FrontendBridgeOptions<M extends MessageMap = UntypedMessages> {
    */
   replayLimit?: number;
   /**
+   * How many bytes of recent pushed messages are kept for reconnecting browsers, at most.
+   * @default 1048576 (1 MiB)
+   */
+  replayBytes?: number;
+  /**
    * Told about failures that no browser can be told about in full: `authorize` threw, the bus
    * refused a message (the browser got a 5xx), a reply stream failed with a non-ExoRelay error.
    * @default debug output (NODE_DEBUG=exorelay:sse)
@@ -73,6 +91,8 @@ export interface ResolvedBridgeOptions {
   idleTimeout: number;
   heartbeatInterval: number;
   replayLimit: number;
+  replayBytes: number;
+  filter: PushFilter;
   onError: (error: Error) => void;
 }
 
@@ -98,9 +118,16 @@ export function resolveBridgeOptions<M extends MessageMap>(
       );
     }
   }
+  const sendable = new Set(messageNames('allow.send', options.allow.send));
+  const both = pushed.find((name) => sendable.has(name));
+  if (both !== undefined) {
+    throw new SSEConfigError(
+      `'${both}' is on both allow.send and allow.receive: any page could send it and so push it to every other page; keep it on one list`,
+    );
+  }
   return {
     relay,
-    sendable: new Set(messageNames('allow.send', options.allow.send)),
+    sendable,
     pushed,
     authorize: checkFunction('authorize', options.authorize) ?? (() => true),
     bodyLimit: positive('bodyLimit', options.bodyLimit, DEFAULT_BODY_LIMIT),
@@ -108,6 +135,8 @@ export function resolveBridgeOptions<M extends MessageMap>(
     idleTimeout: positive('idleTimeout', options.idleTimeout, 30_000),
     heartbeatInterval: positive('heartbeatInterval', options.heartbeatInterval, DEFAULT_HEARTBEAT_INTERVAL),
     replayLimit: positive('replayLimit', options.replayLimit, 1000),
+    replayBytes: positive('replayBytes', options.replayBytes, 1024 * 1024),
+    filter: checkFunction('filter', options.filter) ?? (() => true),
     onError: checkFunction('onError', options.onError) ?? onErrorFallback,
   };
 }
