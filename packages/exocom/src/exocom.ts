@@ -155,6 +155,13 @@ export interface ExoComOptions {
    * @default false
    */
   insecure?: boolean;
+  /**
+   * With `auth`, serve `/dashboard` and `/metrics` without the admin credential (a browser cannot
+   * send one). They show service names, instance addresses and message names, never payloads:
+   * set it only where everyone who can reach the port may see that.
+   * @default false
+   */
+  publicDashboard?: boolean;
 }
 
 /** What `GET /status` answers a caller without a credential on a bus with `auth`: no ids, addresses or payloads. */
@@ -321,7 +328,10 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         endpoints: {
           ...endpoints({ table, router, streams, auth, status: () => bus!.status() }),
           views: dashboardViews({ dashboard, metrics }),
-          refuseView: (caller) => auth.refuseUnlessAdmin(caller, 'reading the dashboard or the metrics'),
+          refuseView: (caller) =>
+            settings.publicDashboard
+              ? undefined
+              : auth.refuseUnlessAdmin(caller, 'reading the dashboard or the metrics'),
         },
       });
     } catch (error) {
@@ -656,6 +666,7 @@ function resolveOptions(options: ExoComOptions): Settings {
     unknownSenders: 'accept',
     metrics: true,
     insecure: false,
+    publicDashboard: false,
     auth: undefined,
     ...withoutUndefined(options),
     eventStreams: {

@@ -6,6 +6,13 @@ export interface RunnerConfiguration {
   serviceName: string | undefined;
   exocomHost: string;
   exocomPort: number;
+  /**
+   * The service's credential for an ExoCom with `auth` (`EXOCOM_TOKEN`). Read from the
+   * environment only: a secret on a command line is visible to every user of the machine.
+   */
+  exocomToken: string | undefined;
+  /** The bus's credential (`EXOCOM_BUS_TOKEN`): `POST /run/NAME` without it is refused with 401. */
+  busToken: string | undefined;
   /** The address the relay and the health server bind. */
   host: string;
   /** The relay's port for HTTP delivery; 0 picks a free one. */
@@ -44,6 +51,8 @@ export interface RunnerFlags {
  * | --name            | SERVICE_NAME         | the module's |
  * | --exocom-host     | EXOCOM_HOST          | 127.0.0.1   |
  * | --exocom-port     | EXOCOM_PORT          | 3100        |
+ * | (none: a secret)  | EXOCOM_TOKEN         | —           |
+ * | (none: a secret)  | EXOCOM_BUS_TOKEN     | —           |
  * | --host            | HOST                 | 127.0.0.1   |
  * | --port            | PORT                 | 0           |
  * | --health-port     | HEALTH_PORT          | 0           |
@@ -82,6 +91,8 @@ export function resolveConfiguration(
     serviceName: name?.value,
     exocomHost: setting('exocom-host', 'EXOCOM_HOST')?.value ?? '127.0.0.1',
     exocomPort: port(setting('exocom-port', 'EXOCOM_PORT'), 3100, { allowZero: false }),
+    exocomToken: secret(environment.EXOCOM_TOKEN),
+    busToken: secret(environment.EXOCOM_BUS_TOKEN),
     host: setting('host', 'HOST')?.value ?? '127.0.0.1',
     port: port(setting('port', 'PORT'), 0, { allowZero: true }),
     healthPort: port(setting('health-port', 'HEALTH_PORT'), 0, { allowZero: true }),
@@ -93,6 +104,10 @@ export function resolveConfiguration(
 }
 
 type Setting = { value: string; source: string } | undefined;
+
+function secret(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
 
 function port(setting: Setting, fallback: number, { allowZero }: { allowZero: boolean }): number {
   if (setting === undefined) return fallback;

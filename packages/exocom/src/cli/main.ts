@@ -13,7 +13,7 @@ import {
 } from '../index.js';
 
 const usage = `Usage: exocom [--port 3100] [--host 127.0.0.1] [--config landscape.json] [--tokens tokens.json]
-              [--insecure] [--quiet]
+              [--insecure] [--public-dashboard] [--quiet]
 
 Starts the ExoCom message bus and prints one line per message flow. The live dashboard is at
 GET /dashboard, Prometheus metrics at GET /metrics.
@@ -28,6 +28,9 @@ GET /dashboard, Prometheus metrics at GET /metrics.
                        JSON itself). Never pass a secret as an option.
       --insecure       listen on a non-loopback --host without
                        credentials (anyone who reaches it is trusted)
+      --public-dashboard
+                       serve /dashboard and /metrics without the
+                       admin credential (addresses, no payloads)
       --max-in-flight-per-instance N
                        most deliveries under way to one instance    default 256
       --max-queued-per-instance N
@@ -81,7 +84,15 @@ async function main(argv: string[]): Promise<number> {
   try {
     const services = args.config === undefined ? undefined : await readLandscape(args.config);
     const auth = await readAuth(args.tokens);
-    const bus = await startExoCom({ port, host: args.host, services, auth, insecure: args.insecure, ...limits });
+    const bus = await startExoCom({
+      port,
+      host: args.host,
+      services,
+      auth,
+      insecure: args.insecure,
+      publicDashboard: args['public-dashboard'],
+      ...limits,
+    });
     if (!args.quiet) {
       const colors = process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
       bus.on('flow', (event) => console.log(formatFlowEvent(event, { colors })));
@@ -109,6 +120,7 @@ function parseOptions(argv: string[]) {
       config: { type: 'string', short: 'c' },
       tokens: { type: 'string', short: 't' },
       insecure: { type: 'boolean', default: false },
+      'public-dashboard': { type: 'boolean', default: false },
       'max-in-flight-per-instance': { type: 'string' },
       'max-queued-per-instance': { type: 'string' },
       'max-send-wait': { type: 'string' },
