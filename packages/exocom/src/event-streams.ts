@@ -40,6 +40,14 @@ export interface EventStreamOptions {
    * @default 16777216
    */
   maxBufferedBytes?: number;
+  /**
+   * Most bytes all event streams together may hold. Each stream may fill its `maxBufferedBytes`,
+   * so the bus takes at most `maxTotalBufferedBytes / maxBufferedBytes` streams at once; beyond
+   * that a new stream is refused with `503` and `retry-after` (a reconnect of a known instance
+   * is not new). Lower `maxBufferedBytes` to take more streams.
+   * @default 1073741824 (1 GiB: 64 streams of 16 MiB)
+   */
+  maxTotalBufferedBytes?: number;
 }
 
 /** What `GET /events` asks for. */
@@ -94,6 +102,10 @@ export class EventStreams {
     const host = request.socket.remoteAddress ?? 'unknown';
     const names = new Set(receives ?? this.#table.configuredReceivesOf(service));
     const resumed = known !== undefined && this.#resume(known, lastEventId);
+    if (!resumed) {
+      const full = this.#refuseBeyondBound();
+      if (full !== undefined) return full;
+    }
     const stream = resumed ? known.eventStream! : this.#createChannel({ idsNameInstance: receives === undefined });
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -155,6 +167,18 @@ export class EventStreams {
         if (expired !== undefined) this.#table.remove(expired, 'expired');
       },
     });
+  }
+
+  /** Every stream may fill its buffer: a new one is taken only while all of them full stay within the bus-wide bound. */
+  #refuseBeyondBound(): EndpointAnswer | undefined {
+    const { maxTotalBufferedBytes, maxBufferedBytes } = this.#options;
+    const most = Math.floor(maxTotalBufferedBytes / maxBufferedBytes);
+    if (this.#streams().length < most) return undefined;
+    return {
+      status: 503,
+      headers: { 'retry-after': '5' },
+      text: `the bus holds the most event streams it may (${most}: eventStreams.maxTotalBufferedBytes ${maxTotalBufferedBytes} / maxBufferedBytes ${maxBufferedBytes}); retry later`,
+    };
   }
 
   /** Whether `instance` can pick up where the consumer left; if not, it is forgotten now. */

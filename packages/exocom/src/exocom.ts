@@ -674,6 +674,7 @@ function resolveOptions(options: ExoComOptions): Settings {
       retention: 60_000,
       maxBufferedEvents: 10_000,
       maxBufferedBytes: 16 * 1024 * 1024,
+      maxTotalBufferedBytes: 1024 * 1024 * 1024,
       ...withoutUndefined(eventStreams),
     },
   };
@@ -709,6 +710,11 @@ function resolveOptions(options: ExoComOptions): Settings {
     if (!(Number.isFinite(value) && value > 0)) {
       throw new ConfigError(`eventStreams.${name} must be a positive number, got ${String(value)}`);
     }
+  }
+  if (settings.eventStreams.maxTotalBufferedBytes < settings.eventStreams.maxBufferedBytes) {
+    throw new ConfigError(
+      `eventStreams.maxTotalBufferedBytes (${settings.eventStreams.maxTotalBufferedBytes}) must be at least maxBufferedBytes (${settings.eventStreams.maxBufferedBytes}), or no stream could open`,
+    );
   }
   for (const name of ['deliveryRetries', 'healthCheckInterval'] as const) {
     if (!(Number.isInteger(settings[name]) && settings[name] >= 0)) {

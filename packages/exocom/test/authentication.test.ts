@@ -203,3 +203,33 @@ describe('an authenticated event stream', () => {
     expect((await web.request('users.create', { n: 2 })).outcome).toBe('users.created');
   });
 });
+
+describe('the bus-wide bound on event-stream buffers', () => {
+  it('refuses a new stream with 503 once every stream filling its buffer would pass the bound', async () => {
+    await using bus = await startBus({
+      auth,
+      healthCheckInterval: 0,
+      eventStreams: { maxBufferedBytes: 1000, maxTotalBufferedBytes: 2500 },
+    });
+    const headers = { authorization: `Bearer ${tokens.users}` };
+    const browsers = [new AbortController(), new AbortController(), new AbortController()];
+    await using _streams = { [Symbol.asyncDispose]: async () => browsers.forEach((browser) => browser.abort()) };
+    const open = (browser: AbortController) =>
+      fetch(`http://127.0.0.1:${bus.port}/events?service=users&receives=users.create`, {
+        headers,
+        signal: browser.signal,
+      });
+    expect((await open(browsers[0]!)).status).toBe(200);
+    expect((await open(browsers[1]!)).status).toBe(200);
+    const refused = await open(browsers[2]!);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('5');
+    expect(await refused.text()).toContain('the bus holds the most event streams it may (2');
+  });
+
+  it('refuses a bound below one stream’s buffer at start', async () => {
+    await expect(
+      startExoCom({ port: 0, eventStreams: { maxBufferedBytes: 1000, maxTotalBufferedBytes: 10 } }),
+    ).rejects.toThrow('eventStreams.maxTotalBufferedBytes (10) must be at least maxBufferedBytes (1000)');
+  });
+});
