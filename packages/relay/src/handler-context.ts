@@ -33,6 +33,11 @@ export interface HandlerContext<M extends MessageMap, N extends MessageName<M>, 
   requestId: string;
   /** The service that sent the message, when the bus says. */
   sender: string | undefined;
+  /**
+   * Who the sender acts for, as it vouches (the envelope's `auth`): for a browser's message
+   * through the frontend bridge, what its `authorize` returned. `undefined` when not given.
+   */
+  auth: unknown;
   messageName: N;
   /**
    * Aborts when the relay stops waiting for this handler: `close()` ran out of `drainTimeout`.

@@ -126,6 +126,7 @@ export class InboundDispatcher {
         reply: replier.reply,
         requestId: envelope.requestId,
         sender: envelope.sender,
+        auth: envelope.auth,
         messageName: name,
         signal,
       };

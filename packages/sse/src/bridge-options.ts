@@ -40,6 +40,14 @@ export interface FrontendBridgeOptions<M extends MessageMap = UntypedMessages> {
    */
   filter?: PushFilter;
   /**
+   * What services see of a browser's identity, as `ctx.auth` of the messages it sends: the
+   * envelope's `auth`, set by the bridge, never taken from the browser's body. Return only what
+   * services need (ids, roles), never a session's secrets; `undefined` sends none.
+   * @default the identity `authorize` returned, unless it is `true`
+   * @example auth: (user) => ({ userId: (user as User).id, roles: (user as User).roles })
+   */
+  auth?: (identity: unknown) => unknown;
+  /**
    * Largest accepted body of `POST …/send/NAME`, in bytes; larger ones get 413.
    * @default 1048576 (1 MiB)
    */
@@ -93,6 +101,7 @@ export interface ResolvedBridgeOptions {
   replayLimit: number;
   replayBytes: number;
   filter: PushFilter;
+  auth: (identity: unknown) => unknown;
   onError: (error: Error) => void;
 }
 
@@ -137,6 +146,7 @@ export function resolveBridgeOptions<M extends MessageMap>(
     replayLimit: positive('replayLimit', options.replayLimit, 1000),
     replayBytes: positive('replayBytes', options.replayBytes, 1024 * 1024),
     filter: checkFunction('filter', options.filter) ?? (() => true),
+    auth: checkFunction('auth', options.auth) ?? ((identity) => (identity === true ? undefined : identity)),
     onError: checkFunction('onError', options.onError) ?? onErrorFallback,
   };
 }

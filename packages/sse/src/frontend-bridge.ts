@@ -105,9 +105,10 @@ async function serve(settings: ResolvedBridgeOptions, hub: PushHub, exchange: Ex
     if (request.method !== 'POST') return refuseMethod(exchange, 'POST');
     const name = decodeMessageName(path.slice('/send/'.length));
     if (name === undefined) return drainThenAnswer(request, response, 400, 'malformed message name in the path');
-    if ((await authorized(settings, exchange)) === undefined) return;
+    const identity = await authorized(settings, exchange);
+    if (identity === undefined) return;
     if (!settings.sendable.has(name)) return drainThenAnswer(request, response, 403, `message '${name}' is not public`);
-    return sendMessage(settings, exchange, name);
+    return sendMessage(settings, exchange, name, identity);
   }
   drainThenAnswer(request, response, 404, `the bridge has no route ${path}`);
 }
@@ -130,7 +131,12 @@ async function authorized(
   return undefined;
 }
 
-async function sendMessage(settings: ResolvedBridgeOptions, { request, response }: Exchange, name: string) {
+async function sendMessage(
+  settings: ResolvedBridgeOptions,
+  { request, response }: Exchange,
+  name: string,
+  { identity }: { identity: unknown },
+) {
   // Demanding JSON keeps plain HTML forms of other sites out: they cannot send this type
   // without a CORS preflight.
   const contentType = request.headers['content-type'];
@@ -151,8 +157,14 @@ async function sendMessage(settings: ResolvedBridgeOptions, { request, response 
   if (typeof body.json !== 'object' || body.json === null || Array.isArray(body.json)) {
     return answerText(response, 400, 'the body must be a JSON object: { "payload": … }');
   }
+  // Only the payload is the browser's: whatever else the body says (an `auth`, a `sender`) is ignored.
   const { payload } = body.json as { payload?: unknown };
-  const stream = settings.relay.send(name, payload, { keepReplies: true, idleTimeout: settings.idleTimeout });
+  const auth = settings.auth(identity);
+  const stream = settings.relay.send(name, payload, {
+    keepReplies: true,
+    idleTimeout: settings.idleTimeout,
+    ...(auth === undefined ? {} : { auth }),
+  });
   try {
     await stream.sent;
   } catch (error) {

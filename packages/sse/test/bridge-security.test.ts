@@ -119,3 +119,22 @@ describe('frontend bridge: who gets a pushed message', () => {
     browser.abort();
   });
 });
+
+describe('frontend bridge: who services see', () => {
+  it("hands services the identity authorize returned as ctx.auth, never the browser's own claim", async () => {
+    await using landscape = await startApiLandscape({
+      handlers: { 'orders.list': (_payload, { reply, auth, sender }) => reply('orders.listed', { auth, sender }) },
+      bridge: {
+        allow: { send: ['orders.list'] },
+        authorize: (request) => ({ userId: request.headers['x-user'] }),
+      },
+    });
+    const response = await fetch(`${landscape.url}/bridge/send/orders.list`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-user': 'alice' },
+      body: JSON.stringify({ payload: {}, auth: { userId: 'admin' }, sender: 'users' }),
+    });
+    const [reply] = await readEvents(response.body!).rest();
+    expect(reply?.data).toMatchObject({ payload: { auth: { userId: 'alice' }, sender: 'web' } });
+  });
+});
