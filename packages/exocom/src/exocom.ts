@@ -11,7 +11,7 @@ import { ConfigError, isExoComError, TimeoutError } from './errors.js';
 import { describeForgetting, type EventStreamOptions, EventStreams } from './event-streams.js';
 import type { FlowEvent } from './flow-log.js';
 import { HealthMonitor } from './health-monitor.js';
-import { type BusEndpoints, BusHttpServer, type EndpointAnswer } from './http-server.js';
+import { type BusEndpoints, BusHttpServer, type BusTlsOptions, type EndpointAnswer } from './http-server.js';
 import { type InstanceSnapshot, instanceKey } from './instance.js';
 import { isPort, parseLandscape, type ServiceConfig } from './landscape.js';
 import { LoadBalancer, type LoadBalancing } from './load-balancer.js';
@@ -162,6 +162,12 @@ export interface ExoComOptions {
    * @default false
    */
   publicDashboard?: boolean;
+  /**
+   * Serve HTTPS: `cert` and `key` (PEM); with `ca`, every caller must present a client
+   * certificate that `ca` signed (mTLS). Relays connect with `tls: { ca }` (and their `cert`/`key`).
+   * @example tls: { cert: readFileSync('bus.pem'), key: readFileSync('bus-key.pem') }
+   */
+  tls?: BusTlsOptions;
 }
 
 /** What `GET /status` answers a caller without a credential on a bus with `auth`: no ids, addresses or payloads. */
@@ -323,6 +329,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         host: settings.host,
         port: settings.port,
         bodyLimit: settings.bodyLimit,
+        tls: settings.tls,
         busInstance,
         identify: (authorization) => auth.identify(authorization),
         endpoints: {
@@ -631,8 +638,9 @@ function matches(instance: InstanceSnapshot, query: InstanceQuery): boolean {
   return (query.receives ?? []).every((name) => instance.receives.includes(name));
 }
 
-type Settings = Required<Omit<ExoComOptions, 'services' | 'eventStreams' | 'auth'>> & {
+type Settings = Required<Omit<ExoComOptions, 'services' | 'eventStreams' | 'auth' | 'tls'>> & {
   services: unknown;
+  tls: BusTlsOptions | undefined;
   auth: ExoComAuthOptions | undefined;
   eventStreams: Required<EventStreamOptions>;
 };
@@ -668,6 +676,7 @@ function resolveOptions(options: ExoComOptions): Settings {
     insecure: false,
     publicDashboard: false,
     auth: undefined,
+    tls: undefined,
     ...withoutUndefined(options),
     eventStreams: {
       heartbeatInterval: 15_000,

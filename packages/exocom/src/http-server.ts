@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import {
   BUS_INSTANCE_HEADER,
@@ -57,8 +58,21 @@ export interface BusHttpServerOptions {
   /** Sent as `exocom-instance` with every answer: a relay that sees it change knows the bus restarted. */
   busInstance: string;
   endpoints: BusEndpoints;
+  /** Serve HTTPS with these; with `ca`, clients must present a certificate it signed (mTLS). */
+  tls?: BusTlsOptions | undefined;
   /** Who sent a request, from its `authorization` header. */
   identify(authorization: string | string[] | undefined): Caller;
+}
+
+/**
+ * HTTPS for the bus: PEM text or buffers, as `node:tls` takes them. With `ca`, the bus requires
+ * and verifies a client certificate signed by it from every caller (mTLS), before any request.
+ */
+export interface BusTlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+  /** The certificate authority that signs the clients' certificates: makes client certificates required. */
+  ca?: string | Buffer;
 }
 
 type Route =
@@ -83,13 +97,26 @@ export class BusHttpServer {
 
   private constructor(options: BusHttpServerOptions) {
     this.#options = options;
-    this.#server = createServer((request, response) => {
+    const listener: RequestListener = (request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         debug('answering %s %s failed: %o', request.method, request.url, error);
         if (!response.headersSent) answer(response, { status: 500, text: 'internal error' });
         else response.destroy();
       });
-    });
+    };
+    const { tls } = options;
+    // An https.Server is an http.Server over TLS sockets: the same lifecycle helpers serve both.
+    this.#server =
+      tls === undefined
+        ? createServer(listener)
+        : (createTlsServer(
+            {
+              cert: tls.cert,
+              key: tls.key,
+              ...(tls.ca === undefined ? {} : { ca: tls.ca, requestCert: true, rejectUnauthorized: true }),
+            },
+            listener,
+          ) as unknown as Server);
     refuseOversizedUploads(this.#server, options.bodyLimit, (_request, response) => {
       response.setHeader(BUS_INSTANCE_HEADER, options.busInstance);
       answer(response, tooLarge(options.bodyLimit));

@@ -14,6 +14,7 @@ export type { ExoComEvents, ExoComOptions, ExoComPublicStatus, ExoComStatus, Ins
 export { ExoCom, startExoCom } from './exocom.js';
 export type { FlowEvent, FlowReceiver, FormatOptions } from './flow-log.js';
 export { formatFlowEvent, formatInstanceChange } from './flow-log.js';
+export type { BusTlsOptions } from './http-server.js';
 export type { InstanceSnapshot, InstanceSource } from './instance.js';
 export type { ServiceConfig } from './landscape.js';
 export type { LoadBalancing } from './load-balancer.js';

@@ -13,7 +13,8 @@ import {
 } from '../index.js';
 
 const usage = `Usage: exocom [--port 3100] [--host 127.0.0.1] [--config landscape.json] [--tokens tokens.json]
-              [--insecure] [--public-dashboard] [--quiet]
+              [--insecure] [--public-dashboard] [--tls-cert FILE --tls-key FILE [--tls-ca FILE]]
+              [--quiet]
 
 Starts the ExoCom message bus and prints one line per message flow. The live dashboard is at
 GET /dashboard, Prometheus metrics at GET /metrics.
@@ -28,6 +29,9 @@ GET /dashboard, Prometheus metrics at GET /metrics.
                        JSON itself). Never pass a secret as an option.
       --insecure       listen on a non-loopback --host without
                        credentials (anyone who reaches it is trusted)
+      --tls-cert FILE  serve HTTPS with this certificate (PEM) …
+      --tls-key FILE   … and this private key (PEM)
+      --tls-ca FILE    require client certificates signed by this CA (mTLS)
       --public-dashboard
                        serve /dashboard and /metrics without the
                        admin credential (addresses, no payloads)
@@ -84,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const services = args.config === undefined ? undefined : await readLandscape(args.config);
     const auth = await readAuth(args.tokens);
+    const tls = await readTls(args['tls-cert'], args['tls-key'], args['tls-ca']);
     const bus = await startExoCom({
       port,
       host: args.host,
@@ -91,6 +96,7 @@ async function main(argv: string[]): Promise<number> {
       auth,
       insecure: args.insecure,
       publicDashboard: args['public-dashboard'],
+      tls,
       ...limits,
     });
     if (!args.quiet) {
@@ -98,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
       bus.on('flow', (event) => console.log(formatFlowEvent(event, { colors })));
       bus.on('instance', (change) => console.log(formatInstanceChange(change, { colors })));
     }
-    const address = `http://${args.host ?? '127.0.0.1'}:${bus.port}`;
+    const address = `${tls === undefined ? 'http' : 'https'}://${args.host ?? '127.0.0.1'}:${bus.port}`;
     console.log(`ExoCom listening on ${address}`);
     if (!args.quiet) console.log(`Dashboard at ${address}/dashboard, metrics at ${address}/metrics`);
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
@@ -121,6 +127,9 @@ function parseOptions(argv: string[]) {
       tokens: { type: 'string', short: 't' },
       insecure: { type: 'boolean', default: false },
       'public-dashboard': { type: 'boolean', default: false },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
       'max-in-flight-per-instance': { type: 'string' },
       'max-queued-per-instance': { type: 'string' },
       'max-send-wait': { type: 'string' },
@@ -144,6 +153,28 @@ async function readLandscape(path: string): Promise<ServiceConfig[]> {
   } catch (error) {
     throw new ConfigError(`the landscape configuration ${path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** HTTPS from `--tls-cert` and `--tls-key`, with `--tls-ca` for client certificates; none without them. */
+async function readTls(
+  cert: string | undefined,
+  key: string | undefined,
+  ca: string | undefined,
+): Promise<{ cert: Buffer; key: Buffer; ca?: Buffer } | undefined> {
+  if (cert === undefined && key === undefined && ca === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new ConfigError('HTTPS needs both --tls-cert and --tls-key');
+  const read = async (path: string, what: string) => {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      throw new ConfigError(`cannot read the ${what} ${path}: ${(error as Error).message}`);
+    }
+  };
+  return {
+    cert: await read(cert, 'certificate'),
+    key: await read(key, 'private key'),
+    ...(ca === undefined ? {} : { ca: await read(ca, 'client certificate authority') }),
+  };
 }
 
 /** Credentials from `--tokens FILE`, `$EXOCOM_TOKENS_FILE` or `$EXOCOM_TOKENS`; none when none is given. */

@@ -2,7 +2,7 @@ import { DEFAULT_BODY_LIMIT, type NamedEnvelope } from '@exorelay/protocol';
 import { ConfigError } from '../../errors.js';
 import type { ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
 import { BusWatch } from './bus-watch.js';
-import { ExoComClient } from './exocom-client.js';
+import { type BusTlsConnection, ExoComClient } from './exocom-client.js';
 import { InboundServer } from './inbound-server.js';
 import { ServiceAnnouncer } from './service-announcer.js';
 
@@ -27,6 +27,12 @@ export interface HttpTransportOptions {
    * @example inbound: { token: process.env.EXOCOM_BUS_TOKEN }
    */
   inbound?: { token?: string | undefined } | undefined;
+  /**
+   * HTTPS to a bus started with `tls`: `ca` to trust its certificate, `cert` and `key` for a bus
+   * that requires client certificates (mTLS).
+   * @example tls: { ca: readFileSync('ca.pem') }
+   */
+  tls?: BusTlsConnection | undefined;
   /**
    * Address the relay's own server binds to.
    * @default '127.0.0.1'
@@ -121,6 +127,7 @@ class HttpTransport implements Transport {
       advertisedHost: options.advertisedHost ?? (isWildcard(host) ? 'localhost' : host),
       token: options.token,
       inboundToken: options.inbound?.token,
+      tls: options.tls,
     };
     this.#client = new ExoComClient({
       host: this.#options.exocomHost,
@@ -130,6 +137,7 @@ class HttpTransport implements Transport {
       retryDelay: this.#options.retryDelay,
       requestTimeout: this.#options.requestTimeout,
       token: this.#options.token,
+      tls: this.#options.tls,
       onBusInstance: (instance) => this.#watch?.busInstanceSeen(instance),
       onDisconnect: () => this.#watch?.check(),
     });
@@ -228,7 +236,8 @@ class HttpTransport implements Transport {
   }
 }
 
-type ResolvedOptions = Required<Omit<HttpTransportOptions, 'advertisedHost' | 'token' | 'inbound'>> & {
+type ResolvedOptions = Required<Omit<HttpTransportOptions, 'advertisedHost' | 'token' | 'inbound' | 'tls'>> & {
+  tls: BusTlsConnection | undefined;
   advertisedHost: string;
   token: string | undefined;
   inboundToken: string | undefined;

@@ -3,7 +3,7 @@ import { debug } from '../../debug.js';
 import { ConfigError } from '../../errors.js';
 import type { ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
 import { BusWatch } from '../http/bus-watch.js';
-import { ExoComClient } from '../http/exocom-client.js';
+import { type BusTlsConnection, busOrigin, ExoComClient } from '../http/exocom-client.js';
 import { EventStream } from './event-stream.js';
 
 export interface SseTransportOptions {
@@ -20,6 +20,12 @@ export interface SseTransportOptions {
    * @example token: process.env.EXOCOM_TOKEN
    */
   token?: string | undefined;
+  /**
+   * HTTPS to a bus started with `tls`: `ca` to trust its certificate, `cert` and `key` for a bus
+   * that requires client certificates (mTLS).
+   * @example tls: { ca: readFileSync('ca.pem') }
+   */
+  tls?: BusTlsConnection | undefined;
   /**
    * Most keep-alive connections to the bus for sending (the event stream has its own).
    * @default 32
@@ -60,7 +66,10 @@ export interface SseTransportOptions {
   busCheckInterval?: number;
 }
 
-type ResolvedOptions = Required<Omit<SseTransportOptions, 'token'>> & { token: string | undefined };
+type ResolvedOptions = Required<Omit<SseTransportOptions, 'token' | 'tls'>> & {
+  token: string | undefined;
+  tls: BusTlsConnection | undefined;
+};
 
 /**
  * Receives over Server-Sent Events instead of listening on a port: for services behind NAT, in
@@ -97,7 +106,7 @@ class SseTransport implements Transport {
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
-    this.#address = `http://${options.exocomHost}:${options.exocomPort}/events`;
+    this.#address = `${busOrigin(options.exocomHost, options.exocomPort, options.tls)}/events`;
     this.#client = new ExoComClient({
       host: options.exocomHost,
       port: options.exocomPort,
@@ -106,6 +115,7 @@ class SseTransport implements Transport {
       retryDelay: options.retryDelay,
       requestTimeout: options.requestTimeout,
       token: options.token,
+      tls: options.tls,
       onBusInstance: (instance) => this.#watch?.busInstanceSeen(instance),
       onDisconnect: () => this.#watch?.check(),
     });
@@ -131,6 +141,7 @@ class SseTransport implements Transport {
       port: options.exocomPort,
       serviceName: context.serviceName,
       token: options.token,
+      tls: options.tls,
       handledNames: () => this.#receivedNames(),
       connectTimeout: options.requestTimeout,
       heartbeatTimeout: options.heartbeatTimeout,
@@ -268,6 +279,7 @@ function resolveOptions(options: SseTransportOptions): ResolvedOptions {
     ...withoutUndefined(options),
     exocomPort: options.exocomPort,
     token: options.token,
+    tls: options.tls,
   };
   for (const name of [
     'connections',
