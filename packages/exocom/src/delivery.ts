@@ -56,6 +56,15 @@ export interface HttpChannelOptions {
   timeout: number;
   /** The bus's credential, presented to the instance on every request. */
   token?: string | undefined;
+  /** Deliver over HTTPS: `ca` to trust the instances' certificates, `cert`/`key` for those that require the bus's (mTLS). */
+  tls?: DeliveryTlsOptions | undefined;
+}
+
+/** How the bus reaches relays that serve HTTPS (`inbound.tls`); PEM. */
+export interface DeliveryTlsOptions {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
 }
 
 /**
@@ -69,7 +78,9 @@ export class HttpInstanceChannel implements InstanceChannel {
 
   constructor(options: HttpChannelOptions) {
     this.#headers = options.token === undefined ? {} : { authorization: bearerHeader(options.token) };
-    this.#pool = new Pool(`http://${formatHost(options.host)}:${options.port}`, {
+    const scheme = options.tls === undefined ? 'http' : 'https';
+    this.#pool = new Pool(`${scheme}://${formatHost(options.host)}:${options.port}`, {
+      ...(options.tls === undefined ? {} : { connect: options.tls }),
       connections: options.connections,
       headersTimeout: options.timeout,
       bodyTimeout: options.timeout,

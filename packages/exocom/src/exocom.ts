@@ -5,7 +5,7 @@ import { BusAuth, type Caller, type ExoComAuthOptions, isLoopback } from './auth
 import { DashboardFeed } from './dashboard/dashboard-feed.js';
 import { dashboardViews } from './dashboard/dashboard-views.js';
 import { debug } from './debug.js';
-import { HttpInstanceChannel } from './delivery.js';
+import { type DeliveryTlsOptions, HttpInstanceChannel } from './delivery.js';
 import { Dispatcher } from './dispatcher.js';
 import { ConfigError, isExoComError, TimeoutError } from './errors.js';
 import { describeForgetting, type EventStreamOptions, EventStreams } from './event-streams.js';
@@ -168,6 +168,13 @@ export interface ExoComOptions {
    * @example tls: { cert: readFileSync('bus.pem'), key: readFileSync('bus-key.pem') }
    */
   tls?: BusTlsOptions;
+  /**
+   * Deliver `POST /run/NAME` (and health checks) over HTTPS, to relays that serve it
+   * (`http: { inbound: { tls } }`): `ca` to trust their certificates, `cert` and `key` to present
+   * to relays that require the bus's client certificate (mTLS). Applies to every HTTP instance.
+   * @example deliveryTls: { ca: readFileSync('ca.pem'), cert: readFileSync('bus.pem'), key: readFileSync('bus-key.pem') }
+   */
+  deliveryTls?: DeliveryTlsOptions;
 }
 
 /** What `GET /status` answers a caller without a credential on a bus with `auth`: no ids, addresses or payloads. */
@@ -278,6 +285,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
           connections: settings.connectionsPerInstance,
           timeout: settings.deliveryTimeout,
           token: auth.bus,
+          tls: settings.deliveryTls,
         }),
       onChange: (change) => {
         router?.instanceChanged(change, describeForgetting(change.reason, settings));
@@ -638,8 +646,9 @@ function matches(instance: InstanceSnapshot, query: InstanceQuery): boolean {
   return (query.receives ?? []).every((name) => instance.receives.includes(name));
 }
 
-type Settings = Required<Omit<ExoComOptions, 'services' | 'eventStreams' | 'auth' | 'tls'>> & {
+type Settings = Required<Omit<ExoComOptions, 'services' | 'eventStreams' | 'auth' | 'tls' | 'deliveryTls'>> & {
   services: unknown;
+  deliveryTls: DeliveryTlsOptions | undefined;
   tls: BusTlsOptions | undefined;
   auth: ExoComAuthOptions | undefined;
   eventStreams: Required<EventStreamOptions>;
@@ -677,6 +686,7 @@ function resolveOptions(options: ExoComOptions): Settings {
     publicDashboard: false,
     auth: undefined,
     tls: undefined,
+    deliveryTls: undefined,
     ...withoutUndefined(options),
     eventStreams: {
       heartbeatInterval: 15_000,

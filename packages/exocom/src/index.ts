@@ -1,4 +1,5 @@
 export type { ExoComAuthOptions } from './auth.js';
+export type { DeliveryTlsOptions } from './delivery.js';
 export {
   ConfigError,
   DeliveryFailedError,

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExoRelay } from 'exorelay';
+import { Client } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBus, startService } from './support/landscape.js';
 
@@ -61,10 +62,12 @@ function makeCertificates() {
   };
   const bus = signed('bus', 'subjectAltName=IP:127.0.0.1');
   const client = signed('users', 'extendedKeyUsage=clientAuth');
+  const relay = signed('relay', 'subjectAltName=IP:127.0.0.1');
   return {
     ca: readFileSync(file('ca.pem')),
     bus,
     client,
+    relay,
     remove: () => rmSync(folder, { recursive: true, force: true }),
   };
 }
@@ -127,5 +130,40 @@ describe('ExoCom over HTTPS', () => {
     anonymous.on('error', () => {});
     await using _anonymous = Object.assign(anonymous, { [Symbol.asyncDispose]: () => anonymous.close() });
     await expect(anonymous.send('users.create', {}).sent).rejects.toThrow();
+  });
+
+  it('delivers /run over HTTPS to a relay that takes only the bus’s client certificate', async () => {
+    await using bus = await startBus({
+      auth,
+      healthCheckInterval: 0,
+      deliveryTls: { ca: certificates.ca, ...certificates.bus },
+    });
+    await using users = await startService(
+      bus,
+      'users',
+      { 'users.create': async (payload, { reply }) => reply('users.created', payload) },
+      { token: tokens.users, http: { inbound: { tls: { ...certificates.relay, ca: certificates.ca } } } },
+    );
+    // deliveryTls applies to every instance: the requester takes its reply over HTTPS too.
+    await using web = await startService(
+      bus,
+      'web',
+      {},
+      { token: tokens.web, http: { inbound: { tls: { ...certificates.relay, ca: certificates.ca } } } },
+    );
+    expect((await web.request('users.create', { name: 'Ada' })).outcome).toBe('users.created');
+    // Anybody else, even over HTTPS and trusting the relay's certificate, has no client certificate.
+    const stranger = new Client(`https://127.0.0.1:${users.port}`, { connect: { ca: certificates.ca } });
+    await using _stranger = { [Symbol.asyncDispose]: () => stranger.destroy() };
+    const run = { method: 'POST' as const, path: '/run/users.create', body: '{}' };
+    await expect(stranger.request(run)).rejects.toThrow();
+    // The same request with the bus's client certificate reaches the relay.
+    const busLike = new Client(`https://127.0.0.1:${users.port}`, {
+      connect: { ca: certificates.ca, ...certificates.bus },
+    });
+    await using _busLike = { [Symbol.asyncDispose]: () => busLike.destroy() };
+    const answer = await busLike.request(run);
+    expect(answer.statusCode).toBe(400);
+    await answer.body.dump();
   });
 });

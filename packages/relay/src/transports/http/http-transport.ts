@@ -3,7 +3,7 @@ import { ConfigError } from '../../errors.js';
 import type { ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
 import { BusWatch } from './bus-watch.js';
 import { type BusTlsConnection, ExoComClient } from './exocom-client.js';
-import { InboundServer } from './inbound-server.js';
+import { InboundServer, type InboundTlsOptions } from './inbound-server.js';
 import { ServiceAnnouncer } from './service-announcer.js';
 
 export interface HttpTransportOptions {
@@ -23,10 +23,11 @@ export interface HttpTransportOptions {
   /**
    * What `POST /run/NAME` requires of its caller. With `token` (the bus's credential, its
    * `auth.bus`), a request without `authorization: Bearer TOKEN` gets 401, so only the bus can
-   * run this relay's handlers.
+   * run this relay's handlers. With `tls` (`cert`, `key`) it serves HTTPS, and with `tls.ca` only
+   * callers that present a client certificate the CA signed connect: the bus with `deliveryTls`.
    * @example inbound: { token: process.env.EXOCOM_BUS_TOKEN }
    */
-  inbound?: { token?: string | undefined } | undefined;
+  inbound?: { token?: string | undefined; tls?: InboundTlsOptions | undefined } | undefined;
   /**
    * HTTPS to a bus started with `tls`: `ca` to trust its certificate, `cert` and `key` for a bus
    * that requires client certificates (mTLS).
@@ -127,6 +128,7 @@ class HttpTransport implements Transport {
       advertisedHost: options.advertisedHost ?? (isWildcard(host) ? 'localhost' : host),
       token: options.token,
       inboundToken: options.inbound?.token,
+      inboundTls: options.inbound?.tls,
       tls: options.tls,
     };
     this.#client = new ExoComClient({
@@ -161,6 +163,7 @@ class HttpTransport implements Transport {
       port,
       bodyLimit: this.#options.bodyLimit,
       busToken: this.#options.inboundToken,
+      tls: this.#options.inboundTls,
       serviceName: context.serviceName,
       deliver: (message) => context.deliver(message),
       handledNames: () => context.handledNames(),
@@ -193,7 +196,7 @@ class HttpTransport implements Transport {
       }
     }
     this.#watch?.start();
-    const address = `http://${this.#options.host}:${bound}`;
+    const address = `${this.#options.inboundTls === undefined ? 'http' : 'https'}://${this.#options.host}:${bound}`;
     context.reportStatus({ type: 'online', address });
     return { port: bound, address };
   }
@@ -238,6 +241,7 @@ class HttpTransport implements Transport {
 
 type ResolvedOptions = Required<Omit<HttpTransportOptions, 'advertisedHost' | 'token' | 'inbound' | 'tls'>> & {
   tls: BusTlsConnection | undefined;
+  inboundTls: InboundTlsOptions | undefined;
   advertisedHost: string;
   token: string | undefined;
   inboundToken: string | undefined;

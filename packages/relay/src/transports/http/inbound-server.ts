@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { decodeMessageName, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
 import {
@@ -22,9 +23,18 @@ export interface InboundServerOptions {
   bodyLimit: number;
   /** The bus's credential: `/run/NAME` without it gets 401. */
   busToken: string | undefined;
+  /** Serve HTTPS; with `ca`, only callers with a client certificate it signed (the bus's) connect. */
+  tls: InboundTlsOptions | undefined;
   serviceName: string;
   deliver: (message: NamedEnvelope) => Promise<Delivery>;
   handledNames: () => readonly string[];
+}
+
+/** HTTPS for the relay's `/run`: its certificate and key; `ca` to require the bus's client certificate (mTLS). PEM. */
+export interface InboundTlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+  ca?: string | Buffer;
 }
 
 const deliveryStatus: Record<Delivery['kind'], number> = {
@@ -48,13 +58,26 @@ export class InboundServer {
   private constructor(options: InboundServerOptions) {
     this.#options = options;
     this.#busToken = options.busToken === undefined ? undefined : new Secret(options.busToken);
-    this.#server = createServer((request, response) => {
+    const listener: RequestListener = (request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         debug('answering %s %s failed: %o', request.method, request.url, error);
         if (!response.headersSent) answerText(response, 500, 'internal error');
         else response.destroy();
       });
-    });
+    };
+    const { tls } = options;
+    // An https.Server is an http.Server over TLS sockets: the same lifecycle helpers serve both.
+    this.#server =
+      tls === undefined
+        ? createServer(listener)
+        : (createTlsServer(
+            {
+              cert: tls.cert,
+              key: tls.key,
+              ...(tls.ca === undefined ? {} : { ca: tls.ca, requestCert: true, rejectUnauthorized: true }),
+            },
+            listener,
+          ) as unknown as Server);
   }
 
   static async start(options: InboundServerOptions): Promise<InboundServer> {
