@@ -213,7 +213,11 @@ describe('the bus-wide bound on event-stream buffers', () => {
     });
     const headers = { authorization: `Bearer ${tokens.users}` };
     const browsers = [new AbortController(), new AbortController(), new AbortController()];
-    await using _streams = { [Symbol.asyncDispose]: async () => browsers.forEach((browser) => browser.abort()) };
+    await using _streams = {
+      [Symbol.asyncDispose]: async () => {
+        for (const browser of browsers) browser.abort();
+      },
+    };
     const open = (browser: AbortController) =>
       fetch(`http://127.0.0.1:${bus.port}/events?service=users&receives=users.create`, {
         headers,

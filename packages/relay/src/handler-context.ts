@@ -25,6 +25,20 @@ export interface ReplyFunction<M extends MessageMap, N extends MessageName<M>> {
 }
 
 /** What a handler gets besides the payload. `send` and `request` are the relay's own. */
+/**
+ * Declare the shape of `ctx.auth` once for the whole program, by augmenting this interface:
+ *
+ * @example
+ * declare module 'exorelay' {
+ *   interface AuthRegistry { auth: { userId: string; roles: string[] } }
+ * }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by module augmentation
+export interface AuthRegistry {}
+
+/** The type of `ctx.auth`: what `AuthRegistry` declares, or `unknown`; absent when the sender gave none. */
+export type AuthOf = AuthRegistry extends { auth: infer A } ? A | undefined : unknown;
+
 export interface HandlerContext<M extends MessageMap, N extends MessageName<M>, Relay> {
   reply: ReplyFunction<M, N>;
   send: Relay extends { send: infer Send } ? Send : never;
@@ -37,7 +51,7 @@ export interface HandlerContext<M extends MessageMap, N extends MessageName<M>, 
    * Who the sender acts for, as it vouches (the envelope's `auth`): for a browser's message
    * through the frontend bridge, what its `authorize` returned. `undefined` when not given.
    */
-  auth: unknown;
+  auth: AuthOf;
   messageName: N;
   /**
    * Aborts when the relay stops waiting for this handler: `close()` ran out of `drainTimeout`.
