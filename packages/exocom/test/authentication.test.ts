@@ -1,3 +1,4 @@
+import { ExoRelay } from 'exorelay';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, startExoCom } from '../src/index.js';
 import { startBus, startService, startSseService } from './support/landscape.js';
@@ -235,5 +236,26 @@ describe('the bus-wide bound on event-stream buffers', () => {
     await expect(
       startExoCom({ port: 0, eventStreams: { maxBufferedBytes: 1000, maxTotalBufferedBytes: 10 } }),
     ).rejects.toThrow('eventStreams.maxTotalBufferedBytes (10) must be at least maxBufferedBytes (1000)');
+  });
+});
+
+describe('a relay with a wrong credential', () => {
+  it('fails listen() with the bus’s reason instead of retrying forever', async () => {
+    await using bus = await startBus({ auth, healthCheckInterval: 0 });
+    for (const delivery of ['http', 'sse'] as const) {
+      const relay = new ExoRelay({
+        serviceName: 'users',
+        exocomPort: bus.port,
+        exocomHost: '127.0.0.1',
+        delivery,
+        token: tokens.web,
+      });
+      relay.on('error', () => {});
+      relay.registerHandler('users.create', () => {});
+      await using _relay = Object.assign(relay, { [Symbol.asyncDispose]: () => relay.close() });
+      await expect(relay.listen(0, { signal: AbortSignal.timeout(3000) })).rejects.toThrow(
+        "the credential of 'web' may not",
+      );
+    }
   });
 });
