@@ -24,8 +24,21 @@ export interface RunnerConfiguration {
   /** `nats` runs the same service over NATS instead of ExoCom. */
   transport: 'exocom' | 'nats';
   natsUrl: string | undefined;
+  /**
+   * NATS credentials and TLS from the environment only (`NATS_TOKEN`, `NATS_USER` and
+   * `NATS_PASSWORD`, `NATS_CA_FILE`, `NATS_CERT_FILE` and `NATS_KEY_FILE`), passed to the nats.js client.
+   */
+  natsConnection: NatsConnectionSettings;
   /** How long shutdown waits for running handlers, in ms. */
   drainTimeout: number;
+}
+
+/** What `EXORELAY_TRANSPORT=nats` hands the nats.js client besides `servers`. */
+export interface NatsConnectionSettings {
+  token?: string;
+  user?: string;
+  pass?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
 }
 
 /** The command-line flags of `exoservice run`; each overrides its environment variable. */
@@ -59,6 +72,8 @@ export interface RunnerFlags {
  * | --delivery        | EXORELAY_DELIVERY    | http        |
  * | --transport       | EXORELAY_TRANSPORT   | exocom      |
  * | --nats-url        | NATS_URL             | —           |
+ * | (none: secrets)   | NATS_TOKEN, NATS_USER, NATS_PASSWORD | — |
+ * | (none)            | NATS_CA_FILE, NATS_CERT_FILE, NATS_KEY_FILE | — |
  * | --drain-timeout   | DRAIN_TIMEOUT        | 10000       |
  */
 export function resolveConfiguration(
@@ -99,11 +114,30 @@ export function resolveConfiguration(
     delivery: oneOf(setting('delivery', 'EXORELAY_DELIVERY'), ['http', 'sse'], 'http'),
     transport: transport === 'http' ? 'exocom' : transport,
     natsUrl,
+    natsConnection: natsConnectionOf(environment),
     drainTimeout: milliseconds(setting('drain-timeout', 'DRAIN_TIMEOUT'), 10_000),
   };
 }
 
 type Setting = { value: string; source: string } | undefined;
+
+function natsConnectionOf(environment: Record<string, string | undefined>): NatsConnectionSettings {
+  const token = secret(environment.NATS_TOKEN);
+  const user = secret(environment.NATS_USER);
+  const pass = secret(environment.NATS_PASSWORD);
+  const tlsFiles = {
+    caFile: secret(environment.NATS_CA_FILE),
+    certFile: secret(environment.NATS_CERT_FILE),
+    keyFile: secret(environment.NATS_KEY_FILE),
+  };
+  const tls = Object.fromEntries(Object.entries(tlsFiles).filter(([, file]) => file !== undefined));
+  return {
+    ...(token === undefined ? {} : { token }),
+    ...(user === undefined ? {} : { user }),
+    ...(pass === undefined ? {} : { pass }),
+    ...(Object.keys(tls).length === 0 ? {} : { tls }),
+  };
+}
 
 function secret(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;

@@ -10,7 +10,7 @@ export async function chooseTransport(configuration: RunnerConfiguration): Promi
   const { exocomHost, exocomPort, host, exocomToken: token, busToken } = configuration;
   if (configuration.transport === 'nats') {
     const nats = await importNats();
-    return nats.natsTransport({ servers: configuration.natsUrl ?? '' });
+    return nats.natsTransport({ servers: configuration.natsUrl ?? '', connection: configuration.natsConnection });
   }
   if (configuration.delivery === 'sse') {
     return sseTransport({ exocomHost, exocomPort, token });
