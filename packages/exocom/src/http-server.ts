@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   BUS_INSTANCE_HEADER,
@@ -13,10 +12,12 @@ import {
   answerJson,
   answerText,
   closeGracefully,
+  createHttpServer,
   isJsonMediaType,
   listenOn,
   readBody,
   refuseOversizedUploads,
+  type ServerTlsOptions,
 } from '@exorelay/protocol/node';
 import type { Caller } from './auth.js';
 import { debug } from './debug.js';
@@ -68,12 +69,7 @@ export interface BusHttpServerOptions {
  * HTTPS for the bus: PEM text or buffers, as `node:tls` takes them. With `ca`, the bus requires
  * and verifies a client certificate signed by it from every caller (mTLS), before any request.
  */
-export interface BusTlsOptions {
-  cert: string | Buffer;
-  key: string | Buffer;
-  /** The certificate authority that signs the clients' certificates: makes client certificates required. */
-  ca?: string | Buffer;
-}
+export type BusTlsOptions = ServerTlsOptions;
 
 type Route =
   | {
@@ -104,19 +100,7 @@ export class BusHttpServer {
         else response.destroy();
       });
     };
-    const { tls } = options;
-    // An https.Server is an http.Server over TLS sockets: the same lifecycle helpers serve both.
-    this.#server =
-      tls === undefined
-        ? createServer(listener)
-        : (createTlsServer(
-            {
-              cert: tls.cert,
-              key: tls.key,
-              ...(tls.ca === undefined ? {} : { ca: tls.ca, requestCert: true, rejectUnauthorized: true }),
-            },
-            listener,
-          ) as unknown as Server);
+    this.#server = createHttpServer(listener, options.tls);
     refuseOversizedUploads(this.#server, options.bodyLimit, (_request, response) => {
       response.setHeader(BUS_INSTANCE_HEADER, options.busInstance);
       answer(response, tooLarge(options.bodyLimit));

@@ -8,4 +8,5 @@ export { answerJson, answerText, drainThenAnswer } from './http-answers.js';
 export { isJsonMediaType } from './json-media-type.js';
 export type { BodyResult, ReadBodyOptions } from './read-body.js';
 export { readBody, refuseOversizedUploads } from './read-body.js';
-export { closeGracefully, listenOn } from './server-lifecycle.js';
+export type { ServerTlsOptions } from './server-lifecycle.js';
+export { closeGracefully, createHttpServer, listenOn } from './server-lifecycle.js';

@@ -1,17 +1,18 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import { createServer as createTlsServer } from 'node:https';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeMessageName, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
 import {
   answerText,
   bearerToken,
   closeGracefully,
+  createHttpServer,
   drainThenAnswer,
   isJsonMediaType,
   listenOn,
   readBody,
   refuseOversizedUploads,
   Secret,
+  type ServerTlsOptions,
 } from '@exorelay/protocol/node';
 import { debug } from '../../debug.js';
 import { PortInUseError } from '../../errors.js';
@@ -31,11 +32,7 @@ export interface InboundServerOptions {
 }
 
 /** HTTPS for the relay's `/run`: its certificate and key; `ca` to require the bus's client certificate (mTLS). PEM. */
-export interface InboundTlsOptions {
-  cert: string | Buffer;
-  key: string | Buffer;
-  ca?: string | Buffer;
-}
+export type InboundTlsOptions = ServerTlsOptions;
 
 const deliveryStatus: Record<Delivery['kind'], number> = {
   accepted: 200,
@@ -65,19 +62,7 @@ export class InboundServer {
         else response.destroy();
       });
     };
-    const { tls } = options;
-    // An https.Server is an http.Server over TLS sockets: the same lifecycle helpers serve both.
-    this.#server =
-      tls === undefined
-        ? createServer(listener)
-        : (createTlsServer(
-            {
-              cert: tls.cert,
-              key: tls.key,
-              ...(tls.ca === undefined ? {} : { ca: tls.ca, requestCert: true, rejectUnauthorized: true }),
-            },
-            listener,
-          ) as unknown as Server);
+    this.#server = createHttpServer(listener, options.tls);
   }
 
   static async start(options: InboundServerOptions): Promise<InboundServer> {
