@@ -14,6 +14,7 @@ import {
 
 const usage = `Usage: exocom [--port 3100] [--host 127.0.0.1] [--config landscape.json] [--tokens tokens.json]
               [--insecure] [--public-dashboard] [--tls-cert FILE --tls-key FILE [--tls-ca FILE]]
+              [--delivery-tls-ca FILE] [--delivery-tls-cert FILE --delivery-tls-key FILE]
               [--quiet]
 
 Starts the ExoCom message bus and prints one line per message flow. The live dashboard is at
@@ -32,6 +33,12 @@ GET /dashboard, Prometheus metrics at GET /metrics.
       --tls-cert FILE  serve HTTPS with this certificate (PEM) …
       --tls-key FILE   … and this private key (PEM)
       --tls-ca FILE    require client certificates signed by this CA (mTLS)
+      --delivery-tls-ca FILE
+                       deliver /run over HTTPS, trusting relays'
+                       certificates this CA signed
+      --delivery-tls-cert FILE, --delivery-tls-key FILE
+                       the client certificate the bus presents to
+                       relays that require it (mTLS)
       --public-dashboard
                        serve /dashboard and /metrics without the
                        admin credential (addresses, no payloads)
@@ -89,6 +96,11 @@ async function main(argv: string[]): Promise<number> {
     const services = args.config === undefined ? undefined : await readLandscape(args.config);
     const auth = await readAuth(args.tokens);
     const tls = await readTls(args['tls-cert'], args['tls-key'], args['tls-ca']);
+    const deliveryTls = await readDeliveryTls(
+      args['delivery-tls-ca'],
+      args['delivery-tls-cert'],
+      args['delivery-tls-key'],
+    );
     const bus = await startExoCom({
       port,
       host: args.host,
@@ -97,6 +109,7 @@ async function main(argv: string[]): Promise<number> {
       insecure: args.insecure,
       publicDashboard: args['public-dashboard'],
       tls,
+      deliveryTls,
       ...limits,
     });
     if (!args.quiet) {
@@ -130,6 +143,9 @@ function parseOptions(argv: string[]) {
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       'tls-ca': { type: 'string' },
+      'delivery-tls-ca': { type: 'string' },
+      'delivery-tls-cert': { type: 'string' },
+      'delivery-tls-key': { type: 'string' },
       'max-in-flight-per-instance': { type: 'string' },
       'max-queued-per-instance': { type: 'string' },
       'max-send-wait': { type: 'string' },
@@ -163,18 +179,36 @@ async function readTls(
 ): Promise<{ cert: Buffer; key: Buffer; ca?: Buffer } | undefined> {
   if (cert === undefined && key === undefined && ca === undefined) return undefined;
   if (cert === undefined || key === undefined) throw new ConfigError('HTTPS needs both --tls-cert and --tls-key');
-  const read = async (path: string, what: string) => {
-    try {
-      return await readFile(path);
-    } catch (error) {
-      throw new ConfigError(`cannot read the ${what} ${path}: ${(error as Error).message}`);
-    }
-  };
   return {
     cert: await read(cert, 'certificate'),
     key: await read(key, 'private key'),
     ...(ca === undefined ? {} : { ca: await read(ca, 'client certificate authority') }),
   };
+}
+
+/** HTTPS for `/run` from `--delivery-tls-*`; none without them. */
+async function readDeliveryTls(
+  ca: string | undefined,
+  cert: string | undefined,
+  key: string | undefined,
+): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer } | undefined> {
+  if (ca === undefined && cert === undefined && key === undefined) return undefined;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ConfigError('a client certificate needs both --delivery-tls-cert and --delivery-tls-key');
+  }
+  return {
+    ...(ca === undefined ? {} : { ca: await read(ca, 'relays’ certificate authority') }),
+    ...(cert === undefined ? {} : { cert: await read(cert, 'client certificate') }),
+    ...(key === undefined ? {} : { key: await read(key, 'client private key') }),
+  };
+}
+
+async function read(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new ConfigError(`cannot read the ${what} ${path}: ${(error as Error).message}`);
+  }
 }
 
 /** Credentials from `--tokens FILE`, `$EXOCOM_TOKENS_FILE` or `$EXOCOM_TOKENS`; none when none is given. */
