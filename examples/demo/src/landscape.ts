@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,6 +16,10 @@ export interface Landscape extends AsyncDisposable {
   webPort: number;
   /** The bus: its dashboard is at /dashboard. */
   exocomPort: number;
+  /** Each service's credential for the bus, `clients` included, by service name. */
+  tokens: Record<string, string>;
+  /** The bus's own credential, which relays require on `/run`. */
+  busToken: string;
 }
 
 export interface LandscapeOptions {
@@ -25,6 +30,26 @@ export interface LandscapeOptions {
   colors: boolean;
   /** Pause between copy progress replies, so the progress bar can be watched. */
   progressPace: number;
+  /** More services that get a credential (a test's client), besides users, files and web. */
+  clients?: string[];
+}
+
+/**
+ * Credentials drawn at start: the bus only takes each service's requests with its own token and
+ * presents `bus` on `/run`, so nothing else on the machine can act as a service.
+ */
+function drawCredentials(clients: string[] = []) {
+  const secret = () => randomBytes(24).toString('base64url');
+  const services = ['users', 'files', 'web', ...clients].map((name) => [name, secret()] as const);
+  return { services: Object.fromEntries(services) as Record<string, string>, admin: secret(), bus: secret() };
+}
+
+type Credentials = ReturnType<typeof drawCredentials>;
+
+function serviceToken(credentials: Credentials, service: string): string {
+  const token = credentials.services[service];
+  if (token === undefined) throw new Error(`the demo drew no credential for '${service}'`);
+  return token;
 }
 
 const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -34,16 +59,28 @@ const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
  * users and files service modules start as `exoservice run` would start them.
  */
 export async function startInProcess(options: LandscapeOptions): Promise<Landscape> {
-  const bus = await startExoCom({ port: 0 });
+  const credentials = drawCredentials(options.clients);
+  // On loopback, for the visitor's browser: the dashboard shows addresses, never payloads.
+  const bus = await startExoCom({ port: 0, auth: credentials, publicDashboard: true });
   bus.on('flow', (event) => options.log(formatFlowEvent(event, { colors: options.colors })));
   bus.on('instance', (change) => options.log(formatInstanceChange(change, { colors: options.colors })));
   const connection = { exocomPort: bus.port, exocomHost: '127.0.0.1' };
   const log = serviceLog(options.log);
   const [users, files] = await Promise.all([
-    startService(usersService, { ...connection, log }),
-    startService(filesService({ root: options.filesRoot, progressPace: options.progressPace }), { ...connection, log }),
+    startService(usersService, {
+      ...connection,
+      log,
+      exocomToken: serviceToken(credentials, 'users'),
+      busToken: credentials.bus,
+    }),
+    startService(filesService({ root: options.filesRoot, progressPace: options.progressPace }), {
+      ...connection,
+      log,
+      exocomToken: serviceToken(credentials, 'files'),
+      busToken: credentials.bus,
+    }),
   ]);
-  const web = new WebServer(connection);
+  const web = new WebServer({ ...connection, token: serviceToken(credentials, 'web'), busToken: credentials.bus });
   web.on('error', (error) => options.log(`error: ${error.message}`));
   const webPort = await web.listen(0);
   await Promise.all([
@@ -54,6 +91,8 @@ export async function startInProcess(options: LandscapeOptions): Promise<Landsca
   return {
     webPort,
     exocomPort: bus.port,
+    tokens: credentials.services,
+    busToken: credentials.bus,
     async [Symbol.asyncDispose]() {
       await Promise.all([web.close(), users.stop(), files.stop()]);
       await bus.close();
@@ -85,25 +124,40 @@ export async function startProcesses(options: LandscapeOptions): Promise<Landsca
     if (bus !== undefined) await stop(bus);
   };
   try {
-    const bus = startScript(children, 'packages/exocom/src/cli/main.ts', ['--port', '0'], {});
+    const credentials = drawCredentials(options.clients);
+    // In the environment, never on a command line, where every user of the machine could read them.
+    const bus = startScript(children, 'packages/exocom/src/cli/main.ts', ['--port', '0', '--public-dashboard'], {
+      EXOCOM_TOKENS: JSON.stringify(credentials),
+    });
     // The bus's first line says its port; every line after it is the flow log.
     const exocomPort = await firstPick(bus, (line) => {
       const match = /^ExoCom listening on http:\/\/[^:]+:(\d+)/.exec(line);
       if (match === null) options.log(line);
       return match === null ? undefined : Number(match[1]);
     });
-    const environment = { EXOCOM_PORT: String(exocomPort), FORCE_COLOR: options.colors ? '1' : '0' };
+    const environment = {
+      EXOCOM_PORT: String(exocomPort),
+      EXOCOM_BUS_TOKEN: credentials.bus,
+      FORCE_COLOR: options.colors ? '1' : '0',
+    };
     const [, , webPort] = await Promise.all([
-      startServiceModule(children, 'users', environment),
+      startServiceModule(children, 'users', { ...environment, EXOCOM_TOKEN: serviceToken(credentials, 'users') }),
       startServiceModule(children, 'files', {
         ...environment,
+        EXOCOM_TOKEN: serviceToken(credentials, 'files'),
         FILES_ROOT: options.filesRoot,
         FILES_PROGRESS_PACE: String(options.progressPace),
       }),
-      startWebServer(children, environment),
+      startWebServer(children, { ...environment, EXOCOM_TOKEN: serviceToken(credentials, 'web') }),
     ]);
-    await waitForRoutes(exocomPort, ['users.create', 'users.list', 'file.copy', 'file.read']);
-    return { webPort, exocomPort, [Symbol.asyncDispose]: stopAll };
+    await waitForRoutes(exocomPort, credentials.admin, ['users.create', 'users.list', 'file.copy', 'file.read']);
+    return {
+      webPort,
+      exocomPort,
+      tokens: credentials.services,
+      busToken: credentials.bus,
+      [Symbol.asyncDispose]: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;
@@ -164,9 +218,12 @@ function firstPick<T>(child: ChildProcess, pick: (line: string) => T | undefined
 }
 
 /** Polls the bus until every name has a receiver: services register right after they listen. */
-async function waitForRoutes(exocomPort: number, names: string[]): Promise<void> {
+async function waitForRoutes(exocomPort: number, adminToken: string, names: string[]): Promise<void> {
   for (let attempt = 0; attempt < 100; attempt += 1) {
-    const response = await fetch(`http://127.0.0.1:${exocomPort}/status`);
+    // Without a credential the bus shows no routes.
+    const response = await fetch(`http://127.0.0.1:${exocomPort}/status`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     const status = (await response.json()) as { routes: Record<string, string[]> };
     if (names.every((name) => (status.routes[name] ?? []).length > 0)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -19,6 +19,7 @@ describe("ExoCom's dashboard in a real browser", () => {
       log: () => {},
       colors: false,
       progressPace: 0,
+      clients: ['tester'],
     });
     await using browser = await launchChromium();
     const page = await browser.newPage();
@@ -33,7 +34,13 @@ describe("ExoCom's dashboard in a real browser", () => {
     expect(await usersInstances.count()).toBe(1);
 
     // A message flows: it shows with its sender, its reply with a latency, and a rate.
-    const client = new ExoRelay({ serviceName: 'tester', exocomPort: landscape.exocomPort, contracts });
+    const client = new ExoRelay({
+      serviceName: 'tester',
+      exocomPort: landscape.exocomPort,
+      contracts,
+      token: landscape.tokens.tester!,
+      http: { inbound: { token: landscape.busToken } },
+    });
     await using _client = Object.assign(client, { [Symbol.asyncDispose]: () => client.close() });
     await client.listen(0);
     await client.request('users.create', { name: 'Ada', email: 'ada@example.com' });
@@ -46,7 +53,12 @@ describe("ExoCom's dashboard in a real browser", () => {
     await page.locator('#rates tr[data-name="users.create"]').waitFor();
 
     // A second users instance joins, then leaves.
-    const second = await startService(usersService, { exocomPort: landscape.exocomPort, log: silent });
+    const second = await startService(usersService, {
+      exocomPort: landscape.exocomPort,
+      log: silent,
+      exocomToken: landscape.tokens.users!,
+      busToken: landscape.busToken,
+    });
     await usersInstances.nth(1).waitFor();
     await second.stop();
     await page.locator('.service[data-service="users"] .instance').nth(1).waitFor({ state: 'detached' });

@@ -11,6 +11,10 @@ export interface WebServerOptions {
   exocomPort: number;
   exocomHost?: string;
   transport?: Transport;
+  /** The web service's credential for an ExoCom with `auth`. */
+  token?: string;
+  /** The bus's credential: `POST /run/NAME` without it gets 401. */
+  busToken?: string;
 }
 
 type Route = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<void>;
@@ -40,7 +44,13 @@ export class WebServer extends EventEmitter<{ error: [Error] }> {
 
   constructor(options: WebServerOptions) {
     super();
-    this.relay = new ExoRelay({ serviceName: 'web', contracts, ...options });
+    const { busToken, ...relayOptions } = options;
+    this.relay = new ExoRelay({
+      serviceName: 'web',
+      contracts,
+      ...relayOptions,
+      ...(busToken === undefined ? {} : { http: { inbound: { token: busToken } } }),
+    });
     this.relay.on('error', (error) => this.emit('error', error));
     this.#bridge = createFrontendBridge({
       relay: this.relay,

@@ -168,7 +168,7 @@ export class BrowserReplyStream<R extends Reply = Reply> implements AsyncIterabl
 
 function errorFromEvent(messageName: string, data: ErrorEventData): Error {
   if (data.code === 'EXORELAY_REMOTE') {
-    return new RemoteError(messageName, data.remoteCode ?? 'UNKNOWN', data.message, data.details);
+    return new RemoteError(messageName, data.remoteCode ?? 'UNKNOWN', data.message, data.details, data.correlationId);
   }
   if (data.code === 'EXORELAY_NO_RESPONDERS') return new NoRespondersError(messageName);
   return new StreamFailedError(messageName, data.code, data.message);

@@ -56,8 +56,10 @@ export class RemoteError extends BrowserRelayError.withCode(BrowserErrorCode.Rem
     readonly remoteCode: string,
     message: string,
     readonly details?: unknown,
+    /** Names the failure in the server's logs, where its full text stays; quote it when reporting it. */
+    readonly correlationId?: string,
   ) {
-    super(message);
+    super(correlationId === undefined ? message : `${message}; correlation id ${correlationId}`);
   }
 }
 

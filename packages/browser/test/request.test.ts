@@ -48,7 +48,11 @@ describe('BrowserRelay#request', () => {
 
     expect(error).toBeInstanceOf(RemoteError);
     expect(error).toMatchObject({ code: 'EXORELAY_REMOTE', remoteCode: 'HANDLER_FAILED', messageName: 'users.create' });
-    expect(error.message).toContain('database offline');
+    // The handler's text stays on the server; the page gets a correlation id to quote.
+    expect(error.message).not.toContain('database offline');
+    const { correlationId } = error as RemoteError;
+    expect(correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(error.message).toContain(correlationId);
   });
 
   it('rejects with a TimeoutError after its timeout, and the bridge drops the stream', async () => {

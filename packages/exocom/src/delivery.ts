@@ -1,4 +1,5 @@
 import { type Envelope, runPath } from '@exorelay/protocol';
+import { bearerHeader } from '@exorelay/protocol/node';
 import { Pool } from 'undici';
 
 /** A message on its way to one instance, under the name that instance knows it by. */
@@ -53,6 +54,17 @@ export interface HttpChannelOptions {
   connections: number;
   /** How long one attempt may wait for the instance's answer, in ms. */
   timeout: number;
+  /** The bus's credential, presented to the instance on every request. */
+  token?: string | undefined;
+  /** Deliver over HTTPS: `ca` to trust the instances' certificates, `cert`/`key` for those that require the bus's (mTLS). */
+  tls?: DeliveryTlsOptions | undefined;
+}
+
+/** How the bus reaches relays that serve HTTPS (`inbound.tls`); PEM. */
+export interface DeliveryTlsOptions {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
 }
 
 /**
@@ -61,10 +73,14 @@ export interface HttpChannelOptions {
  */
 export class HttpInstanceChannel implements InstanceChannel {
   readonly #pool: Pool;
+  readonly #headers: Record<string, string>;
   #retired = false;
 
   constructor(options: HttpChannelOptions) {
-    this.#pool = new Pool(`http://${formatHost(options.host)}:${options.port}`, {
+    this.#headers = options.token === undefined ? {} : { authorization: bearerHeader(options.token) };
+    const scheme = options.tls === undefined ? 'http' : 'https';
+    this.#pool = new Pool(`${scheme}://${formatHost(options.host)}:${options.port}`, {
+      ...(options.tls === undefined ? {} : { connect: options.tls }),
       connections: options.connections,
       headersTimeout: options.timeout,
       bodyTimeout: options.timeout,
@@ -78,7 +94,7 @@ export class HttpInstanceChannel implements InstanceChannel {
 
   async probe(): Promise<boolean> {
     try {
-      const response = await this.#pool.request({ method: 'GET', path: '/status' });
+      const response = await this.#pool.request({ method: 'GET', path: '/status', headers: this.#headers });
       await response.body.dump();
       return response.statusCode >= 200 && response.statusCode < 300;
     } catch {
@@ -105,7 +121,7 @@ export class HttpInstanceChannel implements InstanceChannel {
         method: 'POST',
         path: runPath(message.name),
         body: message.json,
-        headers: { 'content-type': 'application/json' },
+        headers: { ...this.#headers, 'content-type': 'application/json' },
       });
       // Always read the body: an unread body keeps its connection out of the pool.
       const text = await response.body.text();

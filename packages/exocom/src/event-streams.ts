@@ -40,6 +40,14 @@ export interface EventStreamOptions {
    * @default 16777216
    */
   maxBufferedBytes?: number;
+  /**
+   * Most bytes all event streams together may hold. Each stream may fill its `maxBufferedBytes`,
+   * so the bus takes at most `maxTotalBufferedBytes / maxBufferedBytes` streams at once; beyond
+   * that a new stream is refused with `503` and `retry-after` (a reconnect of a known instance
+   * is not new). Lower `maxBufferedBytes` to take more streams.
+   * @default 1073741824 (1 GiB: 64 streams of 16 MiB)
+   */
+  maxTotalBufferedBytes?: number;
 }
 
 /** What `GET /events` asks for. */
@@ -73,17 +81,31 @@ export class EventStreams {
     this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatInterval).unref();
   }
 
-  /** Answers `GET /events`: takes the response over, or refuses with the answer to send. */
-  open(request: IncomingMessage, response: ServerResponse): EndpointAnswer | undefined {
+  /**
+   * Answers `GET /events`: takes the response over, or refuses with the answer to send. `refuse`
+   * says whether the caller may act as the service it names.
+   */
+  open(
+    request: IncomingMessage,
+    response: ServerResponse,
+    refuse: (service: string) => EndpointAnswer | undefined,
+  ): EndpointAnswer | undefined {
     const parsed = parseEventStreamRequest(request);
     if (!parsed.ok) return { status: 400, text: parsed.error };
     const { service, receives, instance: id, lastEventId } = parsed.value;
+    // Before anything about an instance is looked at: knowing an id must not let anyone resume it.
+    const unauthorized = refuse(service);
+    if (unauthorized !== undefined) return unauthorized;
     const known = id === undefined ? undefined : this.#table.instance(id);
     const refusal = known === undefined ? undefined : refuseTakeover(known, service);
     if (refusal !== undefined) return refusal;
     const host = request.socket.remoteAddress ?? 'unknown';
     const names = new Set(receives ?? this.#table.configuredReceivesOf(service));
     const resumed = known !== undefined && this.#resume(known, lastEventId);
+    if (!resumed) {
+      const full = this.#refuseBeyondBound();
+      if (full !== undefined) return full;
+    }
     const stream = resumed ? known.eventStream! : this.#createChannel({ idsNameInstance: receives === undefined });
     response.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -145,6 +167,18 @@ export class EventStreams {
         if (expired !== undefined) this.#table.remove(expired, 'expired');
       },
     });
+  }
+
+  /** Every stream may fill its buffer: a new one is taken only while all of them full stay within the bus-wide bound. */
+  #refuseBeyondBound(): EndpointAnswer | undefined {
+    const { maxTotalBufferedBytes, maxBufferedBytes } = this.#options;
+    const most = Math.floor(maxTotalBufferedBytes / maxBufferedBytes);
+    if (this.#streams().length < most) return undefined;
+    return {
+      status: 503,
+      headers: { 'retry-after': '5' },
+      text: `the bus holds the most event streams it may (${most}: eventStreams.maxTotalBufferedBytes ${maxTotalBufferedBytes} / maxBufferedBytes ${maxBufferedBytes}); retry later`,
+    };
   }
 
   /** Whether `instance` can pick up where the consumer left; if not, it is forgotten now. */

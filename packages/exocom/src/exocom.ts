@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { DEFAULT_BODY_LIMIT } from '@exorelay/protocol';
+import { BusAuth, type Caller, type ExoComAuthOptions, isLoopback } from './auth.js';
 import { DashboardFeed } from './dashboard/dashboard-feed.js';
 import { dashboardViews } from './dashboard/dashboard-views.js';
 import { debug } from './debug.js';
-import { HttpInstanceChannel } from './delivery.js';
+import { type DeliveryTlsOptions, HttpInstanceChannel } from './delivery.js';
 import { Dispatcher } from './dispatcher.js';
 import { ConfigError, isExoComError, TimeoutError } from './errors.js';
 import { describeForgetting, type EventStreamOptions, EventStreams } from './event-streams.js';
 import type { FlowEvent } from './flow-log.js';
 import { HealthMonitor } from './health-monitor.js';
-import { type BusEndpoints, BusHttpServer, type EndpointAnswer } from './http-server.js';
-import type { InstanceSnapshot } from './instance.js';
+import { type BusEndpoints, BusHttpServer, type BusTlsOptions, type EndpointAnswer } from './http-server.js';
+import { type InstanceSnapshot, instanceKey } from './instance.js';
 import { isPort, parseLandscape, type ServiceConfig } from './landscape.js';
 import { LoadBalancer, type LoadBalancing } from './load-balancer.js';
 import { type ExoComCounters, MessageRouter, type UnknownSenders } from './message-router.js';
@@ -141,6 +142,49 @@ export interface ExoComOptions {
    * @default true
    */
   metrics?: boolean;
+  /**
+   * Credentials: each service presents its own (`authorization: Bearer TOKEN`) and may only act
+   * as itself; `admin` may change the landscape; the bus presents `bus` on `POST /run/NAME`.
+   * Without it the bus trusts everyone who can reach it, and so refuses to listen beyond
+   * loopback unless `insecure` is set. See docs/security.md.
+   * @example auth: { services: { users: process.env.USERS_TOKEN! }, admin: process.env.EXOCOM_ADMIN_TOKEN }
+   */
+  auth?: ExoComAuthOptions;
+  /**
+   * Listen on a non-loopback `host` without `auth`: everyone who can reach the port may then
+   * register, send as any service and replace the landscape.
+   * @default false
+   */
+  insecure?: boolean;
+  /**
+   * With `auth`, serve `/dashboard` and `/metrics` without the admin credential (a browser cannot
+   * send one). They show service names, instance addresses and message names, never payloads:
+   * set it only where everyone who can reach the port may see that.
+   * @default false
+   */
+  publicDashboard?: boolean;
+  /**
+   * Serve HTTPS: `cert` and `key` (PEM); with `ca`, every caller must present a client
+   * certificate that `ca` signed (mTLS). Relays connect with `tls: { ca }` (and their `cert`/`key`).
+   * @example tls: { cert: readFileSync('bus.pem'), key: readFileSync('bus-key.pem') }
+   */
+  tls?: BusTlsOptions;
+  /**
+   * Deliver `POST /run/NAME` (and health checks) over HTTPS, to relays that serve it
+   * (`http: { inbound: { tls } }`): `ca` to trust their certificates, `cert` and `key` to present
+   * to relays that require the bus's client certificate (mTLS). Applies to every HTTP instance.
+   * @example deliveryTls: { ca: readFileSync('ca.pem'), cert: readFileSync('bus.pem'), key: readFileSync('bus-key.pem') }
+   */
+  deliveryTls?: DeliveryTlsOptions;
+}
+
+/** What `GET /status` answers a caller without a credential on a bus with `auth`: no ids, addresses or payloads. */
+export interface ExoComPublicStatus {
+  status: 'online';
+  port: number;
+  instance: string;
+  services: { name: string; instances: number; up: number }[];
+  counters: ExoComCounters;
 }
 
 /** What `GET /status` answers. */
@@ -222,6 +266,12 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
   /** @internal Use {@link startExoCom}. */
   static async start(options: ExoComOptions = {}): Promise<ExoCom> {
     const settings = resolveOptions(options);
+    const auth = new BusAuth(settings.auth);
+    if (!(auth.enabled || settings.insecure || isLoopback(settings.host))) {
+      throw new ConfigError(
+        `refusing to listen on ${settings.host} without credentials: configure auth (EXOCOM_TOKENS_FILE) or pass --insecure`,
+      );
+    }
     const landscape = parseLandscape(settings.services);
     const busInstance = randomUUID();
     let bus: ExoCom | undefined;
@@ -235,6 +285,8 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
           port,
           connections: settings.connectionsPerInstance,
           timeout: settings.deliveryTimeout,
+          token: auth.bus,
+          tls: settings.deliveryTls,
         }),
       onChange: (change) => {
         router?.instanceChanged(change, describeForgetting(change.reason, settings));
@@ -286,10 +338,16 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         host: settings.host,
         port: settings.port,
         bodyLimit: settings.bodyLimit,
+        tls: settings.tls,
         busInstance,
+        identify: (authorization) => auth.identify(authorization),
         endpoints: {
-          ...endpoints({ table, router, streams, status: () => bus!.status() }),
+          ...endpoints({ table, router, streams, auth, status: () => bus!.status() }),
           views: dashboardViews({ dashboard, metrics }),
+          refuseView: (caller) =>
+            settings.publicDashboard
+              ? undefined
+              : auth.refuseUnlessAdmin(caller, 'reading the dashboard or the metrics'),
         },
       });
     } catch (error) {
@@ -451,34 +509,47 @@ function endpoints(bus: {
   table: RoutingTable;
   router: MessageRouter;
   streams: EventStreams;
+  auth: BusAuth;
   status: () => ExoComStatus;
 }): BusEndpoints {
   const text = (status: number, message: string): EndpointAnswer => ({ status, text: message });
+  const { auth } = bus;
   return {
     async send(message) {
-      const { watchSender, ...incoming } = message;
+      const { watchSender, caller, ...incoming } = message;
+      const refusal = refuseSend(bus, caller, incoming.name, incoming.envelope);
+      if (refusal !== undefined) return refusal;
       const verdict = await bus.router.routeWhenRoom(incoming, watchSender);
       if (verdict.ok) return { status: 200, json: { receivers: verdict.receivers } };
       const headers = verdict.retryAfter === undefined ? undefined : { 'retry-after': String(verdict.retryAfter) };
       return { status: verdict.status, text: verdict.error, headers };
     },
-    register(body) {
+    register(body, caller) {
       const parsed = parseRegistration(body);
       if (!parsed.ok) return text(400, parsed.error);
       const registration = parsed.value;
+      const refusal = refuseRegistration(bus, caller, registration);
+      if (refusal !== undefined) return refusal;
       if (isEventStreamRegistration(registration)) return bus.streams.register(registration);
       bus.table.register(registration);
       return text(200, `registered ${registration.serviceName} at ${registration.host}:${registration.port}`);
     },
-    deregister(body) {
+    deregister(body, caller) {
       const parsed = parseDeregistration(body);
       if (!parsed.ok) return text(400, parsed.error);
       const deregistration = parsed.value;
+      const refusal = auth.refuseUnlessService(caller, deregistration.serviceName, 'deregister');
+      if (refusal !== undefined) return refusal;
       if (isEventStreamRegistration(deregistration)) return bus.streams.deregister(deregistration);
       return text(200, bus.table.deregister(deregistration) ? 'deregistered' : 'not registered');
     },
-    events: (request, response) => bus.streams.open(request, response),
-    configure(body) {
+    events: (request, response, caller) =>
+      bus.streams.open(request, response, (service) =>
+        auth.refuseUnlessService(caller, service, 'open or resume an event stream'),
+      ),
+    configure(body, caller) {
+      const refusal = auth.refuseUnlessAdmin(caller, 'change the landscape');
+      if (refusal !== undefined) return refusal;
       try {
         bus.table.configure(parseLandscape(body));
         return text(200, 'configured');
@@ -487,8 +558,87 @@ function endpoints(bus: {
         throw error;
       }
     },
-    services: () => ({ status: 200, json: bus.table.services() }),
-    status: () => ({ status: 200, json: bus.status() }),
+    services: (caller) =>
+      mayInspect(caller)
+        ? { status: 200, json: bus.table.services() }
+        : { status: 200, json: publicStatus(bus.status()).services },
+    status: (caller) => ({ status: 200, json: mayInspect(caller) ? bus.status() : publicStatus(bus.status()) }),
+  };
+}
+
+/** A caller with any credential (or any caller of an open bus) sees instances; others see counts. */
+function mayInspect(caller: Caller): boolean {
+  return caller.kind !== 'anonymous';
+}
+
+function publicStatus(status: ExoComStatus): ExoComPublicStatus {
+  return {
+    status: status.status,
+    port: status.port,
+    instance: status.instance,
+    services: status.services.map((service) => ({
+      name: service.name,
+      instances: service.instances.length,
+      up: service.instances.filter((instance) => instance.up).length,
+    })),
+    counters: status.counters,
+  };
+}
+
+/** A message may only be sent as the caller's own service, and only under a name its `sends` lists (when configured). */
+function refuseSend(
+  bus: { table: RoutingTable; auth: BusAuth },
+  caller: Caller,
+  name: string,
+  envelope: { sender?: unknown; responseTo?: unknown },
+): EndpointAnswer | undefined {
+  if (!bus.auth.enabled) return undefined;
+  // Without a sender the router answers 400; the credential is still checked first.
+  const sender = typeof envelope.sender === 'string' ? envelope.sender : '';
+  const refusal = bus.auth.refuseUnlessService(caller, sender, `send '${name}'`);
+  if (refusal !== undefined) return refusal;
+  if (envelope.responseTo !== undefined) return undefined;
+  const service = bus.table.service(sender);
+  if (service === undefined || service.sends.length === 0) return undefined;
+  if (service.sends.includes(name) || service.sends.includes(service.translator.toPublic(name))) return undefined;
+  return {
+    status: 403,
+    text: `'${sender}' may not send '${name}': the configuration's sends for it does not list it`,
+  };
+}
+
+/**
+ * A service registers only itself, never at an address another service holds, and only the
+ * names the configuration says it receives (when it says).
+ */
+function refuseRegistration(
+  bus: { table: RoutingTable; auth: BusAuth },
+  caller: Caller,
+  registration: { serviceName: string; receives: string[]; host?: string; port?: number },
+): EndpointAnswer | undefined {
+  if (!bus.auth.enabled) return undefined;
+  const { serviceName } = registration;
+  const refusal = bus.auth.refuseUnlessService(caller, serviceName, 'register');
+  if (refusal !== undefined) return refusal;
+  if (registration.host !== undefined && registration.port !== undefined) {
+    const holder = bus.table.instance(instanceKey(registration.host, registration.port));
+    if (holder !== undefined && holder.serviceName !== serviceName) {
+      return {
+        status: 403,
+        text: `${registration.host}:${registration.port} belongs to '${holder.serviceName}': '${serviceName}' may not register there`,
+      };
+    }
+  }
+  const allowed = bus.table.configuredReceivesOf(serviceName);
+  if (allowed.length === 0) return undefined;
+  const service = bus.table.service(serviceName);
+  const refused = registration.receives.find(
+    (received) => !allowed.includes(received) && !allowed.includes(service?.translator.toPublic(received) ?? received),
+  );
+  if (refused === undefined) return undefined;
+  return {
+    status: 403,
+    text: `'${serviceName}' may not receive '${refused}': the configuration's receives for it does not list it`,
   };
 }
 
@@ -498,8 +648,11 @@ function matches(instance: InstanceSnapshot, query: InstanceQuery): boolean {
   return (query.receives ?? []).every((name) => instance.receives.includes(name));
 }
 
-type Settings = Required<Omit<ExoComOptions, 'services' | 'eventStreams'>> & {
+type Settings = Required<Omit<ExoComOptions, 'services' | 'eventStreams' | 'auth' | 'tls' | 'deliveryTls'>> & {
   services: unknown;
+  deliveryTls: DeliveryTlsOptions | undefined;
+  tls: BusTlsOptions | undefined;
+  auth: ExoComAuthOptions | undefined;
   eventStreams: Required<EventStreamOptions>;
 };
 
@@ -531,12 +684,18 @@ function resolveOptions(options: ExoComOptions): Settings {
     maxReplyRoutes: 100_000,
     unknownSenders: 'accept',
     metrics: true,
+    insecure: false,
+    publicDashboard: false,
+    auth: undefined,
+    tls: undefined,
+    deliveryTls: undefined,
     ...withoutUndefined(options),
     eventStreams: {
       heartbeatInterval: 15_000,
       retention: 60_000,
       maxBufferedEvents: 10_000,
       maxBufferedBytes: 16 * 1024 * 1024,
+      maxTotalBufferedBytes: 1024 * 1024 * 1024,
       ...withoutUndefined(eventStreams),
     },
   };
@@ -572,6 +731,11 @@ function resolveOptions(options: ExoComOptions): Settings {
     if (!(Number.isFinite(value) && value > 0)) {
       throw new ConfigError(`eventStreams.${name} must be a positive number, got ${String(value)}`);
     }
+  }
+  if (settings.eventStreams.maxTotalBufferedBytes < settings.eventStreams.maxBufferedBytes) {
+    throw new ConfigError(
+      `eventStreams.maxTotalBufferedBytes (${settings.eventStreams.maxTotalBufferedBytes}) must be at least maxBufferedBytes (${settings.eventStreams.maxBufferedBytes}), or no stream could open`,
+    );
   }
   for (const name of ['deliveryRetries', 'healthCheckInterval'] as const) {
     if (!(Number.isInteger(settings[name]) && settings[name] >= 0)) {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   BUS_INSTANCE_HEADER,
@@ -12,11 +12,14 @@ import {
   answerJson,
   answerText,
   closeGracefully,
+  createHttpServer,
   isJsonMediaType,
   listenOn,
   readBody,
   refuseOversizedUploads,
+  type ServerTlsOptions,
 } from '@exorelay/protocol/node';
+import type { Caller } from './auth.js';
 import { debug } from './debug.js';
 import { PortInUseError } from './errors.js';
 
@@ -37,16 +40,19 @@ export interface BusEndpoints {
      * for room: it is then not routed. Called only by sends that wait.
      */
     watchSender: () => AbortSignal;
+    caller: Caller;
   }): EndpointAnswer | Promise<EndpointAnswer>;
-  register(body: unknown): EndpointAnswer;
-  deregister(body: unknown): EndpointAnswer;
-  configure(body: unknown): EndpointAnswer;
-  services(): EndpointAnswer;
-  status(): EndpointAnswer;
+  register(body: unknown, caller: Caller): EndpointAnswer;
+  deregister(body: unknown, caller: Caller): EndpointAnswer;
+  configure(body: unknown, caller: Caller): EndpointAnswer;
+  services(caller: Caller): EndpointAnswer;
+  status(caller: Caller): EndpointAnswer;
   /** `GET /events`: takes the response over as an event stream, or refuses with an answer. */
-  events(request: IncomingMessage, response: ServerResponse): EndpointAnswer | undefined;
+  events(request: IncomingMessage, response: ServerResponse, caller: Caller): EndpointAnswer | undefined;
   /** More `GET` endpoints by path, each writing its own answer: `/metrics`, `/dashboard` … */
   views?: ReadonlyMap<string, (request: IncomingMessage, response: ServerResponse) => void>;
+  /** Refuses a view (`/metrics`, `/dashboard`) to a caller who may not see it. */
+  refuseView?(caller: Caller): EndpointAnswer | undefined;
 }
 
 export interface BusHttpServerOptions {
@@ -56,12 +62,28 @@ export interface BusHttpServerOptions {
   /** Sent as `exocom-instance` with every answer: a relay that sees it change knows the bus restarted. */
   busInstance: string;
   endpoints: BusEndpoints;
+  /** Serve HTTPS with these; with `ca`, clients must present a certificate it signed (mTLS). */
+  tls?: BusTlsOptions | undefined;
+  /** Who sent a request, from its `authorization` header. */
+  identify(authorization: string | string[] | undefined): Caller;
 }
 
+/**
+ * HTTPS for the bus: PEM text or buffers, as `node:tls` takes them. With `ca`, the bus requires
+ * and verifies a client certificate signed by it from every caller (mTLS), before any request.
+ */
+export type BusTlsOptions = ServerTlsOptions;
+
 type Route =
-  | { method: 'GET' | 'POST'; run: (request: IncomingMessage) => Promise<EndpointAnswer> | EndpointAnswer }
+  | {
+      method: 'GET' | 'POST';
+      run: (request: IncomingMessage, caller: Caller) => Promise<EndpointAnswer> | EndpointAnswer;
+    }
   /** An endpoint that writes the response itself (an event stream), unless it refuses. */
-  | { method: 'GET'; stream: (request: IncomingMessage, response: ServerResponse) => EndpointAnswer | undefined };
+  | {
+      method: 'GET';
+      stream: (request: IncomingMessage, response: ServerResponse, caller: Caller) => EndpointAnswer | undefined;
+    };
 
 /**
  * The bus's HTTP face: `POST /send/NAME`, `/register`, `/deregister`, `/services`, `GET /services`,
@@ -74,13 +96,14 @@ export class BusHttpServer {
 
   private constructor(options: BusHttpServerOptions) {
     this.#options = options;
-    this.#server = createServer((request, response) => {
+    const listener: RequestListener = (request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         debug('answering %s %s failed: %o', request.method, request.url, error);
         if (!response.headersSent) answer(response, { status: 500, text: 'internal error' });
         else response.destroy();
       });
-    });
+    };
+    this.#server = createHttpServer(listener, options.tls);
     refuseOversizedUploads(this.#server, options.bodyLimit, (_request, response) => {
       response.setHeader(BUS_INSTANCE_HEADER, options.busInstance);
       answer(response, tooLarge(options.bodyLimit));
@@ -118,42 +141,57 @@ export class BusHttpServer {
         text: `use ${allowed[0]!.method} for ${path}, not ${request.method}`,
       });
     }
+    const caller = this.#options.identify(request.headers.authorization);
     if ('stream' in match) {
       request.resume();
-      const refusal = match.stream(request, response);
+      const refusal = match.stream(request, response, caller);
       if (refusal !== undefined) answer(response, refusal);
       return;
     }
-    answer(response, await match.run(request));
+    answer(response, await match.run(request, caller));
   }
 
   #routeOf(path: string): Route | Route[] | undefined {
     const { endpoints } = this.#options;
     const view = endpoints.views?.get(path);
-    if (view !== undefined) return { method: 'GET', stream: (request, response) => void view(request, response) };
+    if (view !== undefined) {
+      return {
+        method: 'GET',
+        stream: (request, response, caller) => endpoints.refuseView?.(caller) ?? void view(request, response),
+      };
+    }
     switch (path) {
       case '/status':
-        return { method: 'GET', run: () => endpoints.status() };
+        return { method: 'GET', run: (_request, caller) => endpoints.status(caller) };
       case EVENTS_PATH:
-        return { method: 'GET', stream: (request, response) => endpoints.events(request, response) };
+        return { method: 'GET', stream: (request, response, caller) => endpoints.events(request, response, caller) };
       case '/services':
         return [
-          { method: 'GET', run: () => endpoints.services() },
-          { method: 'POST', run: (request) => this.#withJson(request, (body) => endpoints.configure(body)) },
+          { method: 'GET', run: (_request, caller) => endpoints.services(caller) },
+          {
+            method: 'POST',
+            run: (request, caller) => this.#withJson(request, (body) => endpoints.configure(body, caller)),
+          },
         ];
       case '/register':
-        return { method: 'POST', run: (request) => this.#withJson(request, (body) => endpoints.register(body)) };
+        return {
+          method: 'POST',
+          run: (request, caller) => this.#withJson(request, (body) => endpoints.register(body, caller)),
+        };
       case '/deregister':
-        return { method: 'POST', run: (request) => this.#withJson(request, (body) => endpoints.deregister(body)) };
+        return {
+          method: 'POST',
+          run: (request, caller) => this.#withJson(request, (body) => endpoints.deregister(body, caller)),
+        };
       case '/send':
       case '/send/':
         return { method: 'POST', run: () => ({ status: 404, text: 'missing message name: POST /send/NAME' }) };
     }
     if (!path.startsWith('/send/')) return undefined;
-    return { method: 'POST', run: (request) => this.#send(path.slice('/send/'.length), request) };
+    return { method: 'POST', run: (request, caller) => this.#send(path.slice('/send/'.length), request, caller) };
   }
 
-  async #send(encodedName: string, request: IncomingMessage): Promise<EndpointAnswer> {
+  async #send(encodedName: string, request: IncomingMessage, caller: Caller): Promise<EndpointAnswer> {
     const name = decodeMessageName(encodedName);
     if (name === undefined) return { status: 400, text: 'malformed message name in the path' };
     return this.#withJson(request, async (body, json) => {
@@ -179,6 +217,7 @@ export class BusHttpServer {
           json,
           instance: typeof instance === 'string' ? instance : undefined,
           watchSender,
+          caller,
         });
       } finally {
         if (senderGone !== undefined) request.socket.off('close', onClose);

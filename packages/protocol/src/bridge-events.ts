@@ -42,8 +42,10 @@ export interface ErrorEventData {
   message: string;
   /** For `EXORELAY_REMOTE`: the wire code of the `exo.error` reply (`HANDLER_FAILED` …). */
   remoteCode?: string;
-  /** For `EXORELAY_REMOTE`: the `details` of the `exo.error` reply; for a contract violation, `{ issues }`. */
+  /** For a contract violation, `{ issues }`. A remote failure's text and details stay on the server. */
   details?: unknown;
+  /** Names the failure in the server's logs, where its full text is: quote it when reporting a problem. */
+  correlationId?: string;
 }
 
 /** The `data` of a `message` event on the bridge's event stream: a message pushed to browsers. */

@@ -28,6 +28,12 @@ export interface Envelope {
   traceparent?: string;
   /** W3C vendor trace state that goes with `traceparent`; forwarded untouched. */
   tracestate?: string;
+  /**
+   * Who the sender acts for (a signed-in user), as the sending service vouches: the frontend
+   * bridge sets it from what `authorize` returned, never from the browser's body. The bus
+   * forwards it untouched; trust it as far as you trust `sender`.
+   */
+  auth?: unknown;
   [extension: string]: unknown;
 }
 

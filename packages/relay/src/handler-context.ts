@@ -26,6 +26,20 @@ export interface ReplyFunction<M extends MessageMap, N extends MessageName<M>> {
 }
 
 /** What a handler gets besides the payload. `send` and `request` are the relay's own. */
+/**
+ * Declare the shape of `ctx.auth` once for the whole program, by augmenting this interface:
+ *
+ * @example
+ * declare module 'exorelay' {
+ *   interface AuthRegistry { auth: { userId: string; roles: string[] } }
+ * }
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by module augmentation
+export interface AuthRegistry {}
+
+/** The type of `ctx.auth`: what `AuthRegistry` declares, or `unknown`; absent when the sender gave none. */
+export type AuthOf = AuthRegistry extends { auth: infer A } ? A | undefined : unknown;
+
 export interface HandlerContext<M extends MessageMap, N extends MessageName<M>, Relay> {
   reply: ReplyFunction<M, N>;
   send: Relay extends { send: infer Send } ? Send : never;
@@ -34,6 +48,11 @@ export interface HandlerContext<M extends MessageMap, N extends MessageName<M>, 
   requestId: string;
   /** The service that sent the message, when the bus says. */
   sender: string | undefined;
+  /**
+   * Who the sender acts for, as it vouches (the envelope's `auth`): for a browser's message
+   * through the frontend bridge, what its `authorize` returned. `undefined` when not given.
+   */
+  auth: AuthOf;
   messageName: N;
   /**
    * Aborts when the relay stops waiting for this handler: `close()` ran out of `drainTimeout`.

@@ -8,7 +8,7 @@ import {
 } from '@exorelay/protocol';
 import { debug } from './debug.js';
 import { HandlerError, RemoteError } from './errors.js';
-import type { HandlerContext } from './handler-context.js';
+import type { AuthOf, HandlerContext } from './handler-context.js';
 import type { HandlerPool } from './handler-pool.js';
 import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
 import type { MessageMap } from './message-types.js';
@@ -126,6 +126,8 @@ export class InboundDispatcher {
         reply: replier.reply,
         requestId: envelope.requestId,
         sender: envelope.sender,
+        // As the sender vouches; its declared type is the application's promise, not checked here.
+        auth: envelope.auth as AuthOf,
         messageName: name,
         signal,
       };

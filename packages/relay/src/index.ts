@@ -20,7 +20,7 @@ export {
   ReplyStreamDetachedError,
   TimeoutError,
 } from './errors.js';
-export type { HandlerContext, MessageHandler, ReplyFunction } from './handler-context.js';
+export type { AuthOf, AuthRegistry, HandlerContext, MessageHandler, ReplyFunction } from './handler-context.js';
 export type {
   FinalOutcomeOf,
   FinalReplyOf,

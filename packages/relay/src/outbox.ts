@@ -34,9 +34,10 @@ export class Outbox {
   send(name: unknown, payload: unknown, options: unknown): ReplyStream {
     const checked = checkSendArguments(name, payload, options);
     if (!checked.ok) return this.refuse(String(name), checked.error);
-    const { onReply, keepReplies, ...streamOptions } = checked.options;
+    const { onReply, keepReplies, auth, ...streamOptions } = checked.options;
     const envelope: Envelope = { sender: this.#options.serviceName, requestId: randomUUID() };
     if (payload !== undefined) envelope.payload = payload;
+    if (auth !== undefined) envelope.auth = auth;
     const controller = this.#options.pending.open(name as string, envelope.requestId, streamOptions);
     if (keepReplies === true || onReply !== undefined) controller.claim();
     if (onReply !== undefined) this.#forwardToCallback(controller, onReply);

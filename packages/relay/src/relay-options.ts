@@ -25,6 +25,13 @@ export interface RelayOptions<M extends MessageMap> {
    */
   exocomHost?: string;
   /**
+   * This service's credential for an ExoCom with `auth`, sent as `authorization: Bearer TOKEN`
+   * on every request to the bus (HTTP and SSE delivery; `http.token`/`sse.token` win). Read it
+   * from the environment or a file, never from a command line.
+   * @example token: process.env.EXOCOM_TOKEN
+   */
+  token?: string;
+  /**
    * How messages travel. Defaults to HTTP through ExoCom at `exocomHost:exocomPort`; when
    * given, `delivery`, `http` and `sse` are not used.
    * @example transport: natsTransport({ servers: 'nats://127.0.0.1:4222' })
@@ -114,9 +121,9 @@ function defaultTransport<M extends MessageMap>(options: RelayOptions<M>): Trans
   const exocomHost = options.exocomHost ?? 'localhost';
   switch (options.delivery ?? 'http') {
     case 'http':
-      return httpTransport({ ...options.http, exocomPort, exocomHost });
+      return httpTransport({ token: options.token, ...options.http, exocomPort, exocomHost });
     case 'sse':
-      return sseTransport({ ...options.sse, exocomPort, exocomHost });
+      return sseTransport({ token: options.token, ...options.sse, exocomPort, exocomHost });
     default:
       throw new ConfigError(`delivery must be 'http' or 'sse', got ${JSON.stringify(options.delivery)}`);
   }

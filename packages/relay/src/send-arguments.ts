@@ -15,6 +15,12 @@ export interface SendOptions<R extends Reply = Reply> extends ReplyStreamOptions
    * @default false
    */
   keepReplies?: boolean;
+  /**
+   * Who this message is sent for (a signed-in user's id and roles), as this service vouches:
+   * the envelope's `auth`, which the receiving handler reads as `ctx.auth`. Any JSON value.
+   * @example relay.send('orders.list', {}, { auth: { userId: 'u-17', roles: ['customer'] } })
+   */
+  auth?: unknown;
 }
 
 export type SendArguments = { ok: true; options: SendOptions<Reply> } | { ok: false; error: InvalidArgumentError };

@@ -6,6 +6,13 @@ export interface RunnerConfiguration {
   serviceName: string | undefined;
   exocomHost: string;
   exocomPort: number;
+  /**
+   * The service's credential for an ExoCom with `auth` (`EXOCOM_TOKEN`). Read from the
+   * environment only: a secret on a command line is visible to every user of the machine.
+   */
+  exocomToken: string | undefined;
+  /** The bus's credential (`EXOCOM_BUS_TOKEN`): `POST /run/NAME` without it is refused with 401. */
+  busToken: string | undefined;
   /** The address the relay and the health server bind. */
   host: string;
   /** The relay's port for HTTP delivery; 0 picks a free one. */
@@ -17,8 +24,21 @@ export interface RunnerConfiguration {
   /** `nats` runs the same service over NATS instead of ExoCom. */
   transport: 'exocom' | 'nats';
   natsUrl: string | undefined;
+  /**
+   * NATS credentials and TLS from the environment only (`NATS_TOKEN`, `NATS_USER` and
+   * `NATS_PASSWORD`, `NATS_CA_FILE`, `NATS_CERT_FILE` and `NATS_KEY_FILE`), passed to the nats.js client.
+   */
+  natsConnection: NatsConnectionSettings;
   /** How long shutdown waits for running handlers, in ms. */
   drainTimeout: number;
+}
+
+/** What `EXORELAY_TRANSPORT=nats` hands the nats.js client besides `servers`. */
+export interface NatsConnectionSettings {
+  token?: string;
+  user?: string;
+  pass?: string;
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
 }
 
 /** The command-line flags of `exoservice run`; each overrides its environment variable. */
@@ -44,12 +64,16 @@ export interface RunnerFlags {
  * | --name            | SERVICE_NAME         | the module's |
  * | --exocom-host     | EXOCOM_HOST          | 127.0.0.1   |
  * | --exocom-port     | EXOCOM_PORT          | 3100        |
+ * | (none: a secret)  | EXOCOM_TOKEN         | —           |
+ * | (none: a secret)  | EXOCOM_BUS_TOKEN     | —           |
  * | --host            | HOST                 | 127.0.0.1   |
  * | --port            | PORT                 | 0           |
  * | --health-port     | HEALTH_PORT          | 0           |
  * | --delivery        | EXORELAY_DELIVERY    | http        |
  * | --transport       | EXORELAY_TRANSPORT   | exocom      |
  * | --nats-url        | NATS_URL             | —           |
+ * | (none: secrets)   | NATS_TOKEN, NATS_USER, NATS_PASSWORD | — |
+ * | (none)            | NATS_CA_FILE, NATS_CERT_FILE, NATS_KEY_FILE | — |
  * | --drain-timeout   | DRAIN_TIMEOUT        | 10000       |
  */
 export function resolveConfiguration(
@@ -82,17 +106,42 @@ export function resolveConfiguration(
     serviceName: name?.value,
     exocomHost: setting('exocom-host', 'EXOCOM_HOST')?.value ?? '127.0.0.1',
     exocomPort: port(setting('exocom-port', 'EXOCOM_PORT'), 3100, { allowZero: false }),
+    exocomToken: secret(environment.EXOCOM_TOKEN),
+    busToken: secret(environment.EXOCOM_BUS_TOKEN),
     host: setting('host', 'HOST')?.value ?? '127.0.0.1',
     port: port(setting('port', 'PORT'), 0, { allowZero: true }),
     healthPort: port(setting('health-port', 'HEALTH_PORT'), 0, { allowZero: true }),
     delivery: oneOf(setting('delivery', 'EXORELAY_DELIVERY'), ['http', 'sse'], 'http'),
     transport: transport === 'http' ? 'exocom' : transport,
     natsUrl,
+    natsConnection: natsConnectionOf(environment),
     drainTimeout: milliseconds(setting('drain-timeout', 'DRAIN_TIMEOUT'), 10_000),
   };
 }
 
 type Setting = { value: string; source: string } | undefined;
+
+function natsConnectionOf(environment: Record<string, string | undefined>): NatsConnectionSettings {
+  const token = secret(environment.NATS_TOKEN);
+  const user = secret(environment.NATS_USER);
+  const pass = secret(environment.NATS_PASSWORD);
+  const tlsFiles = {
+    caFile: secret(environment.NATS_CA_FILE),
+    certFile: secret(environment.NATS_CERT_FILE),
+    keyFile: secret(environment.NATS_KEY_FILE),
+  };
+  const tls = Object.fromEntries(Object.entries(tlsFiles).filter(([, file]) => file !== undefined));
+  return {
+    ...(token === undefined ? {} : { token }),
+    ...(user === undefined ? {} : { user }),
+    ...(pass === undefined ? {} : { pass }),
+    ...(Object.keys(tls).length === 0 ? {} : { tls }),
+  };
+}
+
+function secret(value: string | undefined): string | undefined {
+  return value === undefined || value === '' ? undefined : value;
+}
 
 function port(setting: Setting, fallback: number, { allowZero }: { allowZero: boolean }): number {
   if (setting === undefined) return fallback;

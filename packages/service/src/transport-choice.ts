@@ -7,17 +7,17 @@ import { ConfigError } from './errors.js';
  * (`EXORELAY_TRANSPORT=nats`), loaded only then so services that never use it need not install it.
  */
 export async function chooseTransport(configuration: RunnerConfiguration): Promise<Transport> {
-  const { exocomHost, exocomPort, host } = configuration;
+  const { exocomHost, exocomPort, host, exocomToken: token, busToken } = configuration;
   if (configuration.transport === 'nats') {
     const nats = await importNats();
-    return nats.natsTransport({ servers: configuration.natsUrl ?? '' });
+    return nats.natsTransport({ servers: configuration.natsUrl ?? '', connection: configuration.natsConnection });
   }
   if (configuration.delivery === 'sse') {
-    return sseTransport({ exocomHost, exocomPort });
+    return sseTransport({ exocomHost, exocomPort, token });
   }
   // A relay bound to every interface registers as 'localhost', as the HTTP transport does by default.
   const advertisedHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-  return httpTransport({ exocomHost, exocomPort, host, advertisedHost });
+  return httpTransport({ exocomHost, exocomPort, host, advertisedHost, token, inbound: { token: busToken } });
 }
 
 async function importNats(): Promise<typeof import('@exorelay/nats')> {

@@ -28,6 +28,25 @@ describe('configuration from the environment, flags as override', () => {
     expect(configuration).toMatchObject({ exocomPort: 5100, serviceName: 'files', delivery: 'sse' });
   });
 
+  it('reads credentials from the environment only, for ExoCom and for NATS', () => {
+    const configuration = resolveConfiguration(
+      {},
+      {
+        EXOCOM_TOKEN: 'users-secret-0123456789abcdef',
+        EXOCOM_BUS_TOKEN: 'bus-secret-0123456789abcdef',
+        NATS_USER: 'users',
+        NATS_PASSWORD: 'nats-password',
+        NATS_CA_FILE: '/etc/nats/ca.pem',
+      },
+    );
+    expect(configuration).toMatchObject({
+      exocomToken: 'users-secret-0123456789abcdef',
+      busToken: 'bus-secret-0123456789abcdef',
+      natsConnection: { user: 'users', pass: 'nats-password', tls: { caFile: '/etc/nats/ca.pem' } },
+    });
+    expect(resolveConfiguration({}, {}).natsConnection).toEqual({});
+  });
+
   it('switches to NATS with EXORELAY_TRANSPORT=nats and NATS_URL', () => {
     const configuration = resolveConfiguration({}, { EXORELAY_TRANSPORT: 'nats', NATS_URL: 'nats://127.0.0.1:4222' });
     expect(configuration).toMatchObject({ transport: 'nats', natsUrl: 'nats://127.0.0.1:4222' });

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { DEFAULT_BODY_LIMIT, isReservedName } from '@exorelay/protocol';
+import { DEFAULT_BODY_LIMIT, isReservedName, type PushedMessage } from '@exorelay/protocol';
 import type { ExoRelay, MessageMap, MessageName, UntypedMessages } from 'exorelay';
 import { SSEConfigError } from './errors.js';
 import { DEFAULT_HEARTBEAT_INTERVAL } from './sse-format.js';
@@ -9,6 +9,12 @@ import { DEFAULT_HEARTBEAT_INTERVAL } from './sse-format.js';
  * a session, `true`) to let the request in; return nothing to answer 401. A throw answers 500.
  */
 export type AuthorizeHook = (request: IncomingMessage) => unknown;
+
+/**
+ * Decides whether one browser sees one pushed message. `identity` is what `authorize` returned
+ * for its event stream. Return `true` to push; anything else (or a throw) keeps it back.
+ */
+export type PushFilter = (message: PushedMessage, identity: unknown) => boolean;
 
 /** Options of `createFrontendBridge`: the relay it uses, what pages may send and receive, and who may. */
 export interface FrontendBridgeOptions<M extends MessageMap = UntypedMessages> {
@@ -27,6 +33,21 @@ export interface FrontendBridgeOptions<M extends MessageMap = UntypedMessages> {
    * @example authorize: (request) => sessions.get(cookie(request, 'sid'))
    */
   authorize?: AuthorizeHook;
+  /**
+   * Which browser sees which pushed message. Without it every connected browser sees every
+   * `allow.receive` message: give one whenever pushed payloads belong to someone.
+   * @default every browser sees every pushed message
+   * @example filter: (message, user) => (message.payload as { userId?: string }).userId === (user as User).id
+   */
+  filter?: PushFilter;
+  /**
+   * What services see of a browser's identity, as `ctx.auth` of the messages it sends: the
+   * envelope's `auth`, set by the bridge, never taken from the browser's body. Return only what
+   * services need (ids, roles), never a session's secrets; `undefined` sends none.
+   * @default the identity `authorize` returned, unless it is `true`
+   * @example auth: (user) => ({ userId: (user as User).id, roles: (user as User).roles })
+   */
+  auth?: (identity: unknown) => unknown;
   /**
    * Largest accepted body of `POST …/send/NAME`, in bytes; larger ones get 413.
    * @default 1048576 (1 MiB)
@@ -56,6 +77,11 @@ export interface FrontendBridgeOptions<M extends MessageMap = UntypedMessages> {
    */
   replayLimit?: number;
   /**
+   * How many bytes of recent pushed messages are kept for reconnecting browsers, at most.
+   * @default 1048576 (1 MiB)
+   */
+  replayBytes?: number;
+  /**
    * Told about failures that no browser can be told about in full: `authorize` threw, the bus
    * refused a message (the browser got a 5xx), a reply stream failed with a non-ExoRelay error.
    * @default debug output (NODE_DEBUG=exorelay:sse)
@@ -74,6 +100,9 @@ export interface ResolvedBridgeOptions {
   idleTimeout: number;
   heartbeatInterval: number;
   replayLimit: number;
+  replayBytes: number;
+  filter: PushFilter;
+  auth: (identity: unknown) => unknown;
   onError: (error: Error) => void;
 }
 
@@ -99,9 +128,16 @@ export function resolveBridgeOptions<M extends MessageMap>(
       );
     }
   }
+  const sendable = new Set(messageNames('allow.send', options.allow.send));
+  const both = pushed.find((name) => sendable.has(name));
+  if (both !== undefined) {
+    throw new SSEConfigError(
+      `'${both}' is on both allow.send and allow.receive: any page could send it and so push it to every other page; keep it on one list`,
+    );
+  }
   return {
     relay,
-    sendable: new Set(messageNames('allow.send', options.allow.send)),
+    sendable,
     pushed,
     authorize: checkFunction('authorize', options.authorize) ?? (() => true),
     bodyLimit: positive('bodyLimit', options.bodyLimit, DEFAULT_BODY_LIMIT),
@@ -109,6 +145,9 @@ export function resolveBridgeOptions<M extends MessageMap>(
     idleTimeout: positive('idleTimeout', options.idleTimeout, 30_000),
     heartbeatInterval: positive('heartbeatInterval', options.heartbeatInterval, DEFAULT_HEARTBEAT_INTERVAL),
     replayLimit: positive('replayLimit', options.replayLimit, 1000),
+    replayBytes: positive('replayBytes', options.replayBytes, 1024 * 1024),
+    filter: checkFunction('filter', options.filter) ?? (() => true),
+    auth: checkFunction('auth', options.auth) ?? ((identity) => (identity === true ? undefined : identity)),
     onError: checkFunction('onError', options.onError) ?? onErrorFallback,
   };
 }

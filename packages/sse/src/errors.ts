@@ -10,6 +10,7 @@ export const SSEErrorCode = {
   Config: 'EXORELAY_SSE_CONFIG',
   AuthorizeFailed: 'EXORELAY_SSE_AUTHORIZE_FAILED',
   RequestFailed: 'EXORELAY_SSE_REQUEST_FAILED',
+  ReplyFailed: 'EXORELAY_SSE_REPLY_FAILED',
 } as const;
 export type SSEErrorCode = (typeof SSEErrorCode)[keyof typeof SSEErrorCode];
 
@@ -46,6 +47,25 @@ export class BridgeRequestError extends SSEError.withCode(SSEErrorCode.RequestFa
     options: ErrorOptions,
   ) {
     super(`the bridge answered '${messageName}' with ${status}: ${describe(options.cause)}`, options);
+  }
+}
+
+/**
+ * A reply stream the bridge forwarded to a browser failed. The browser got only the code, a
+ * generic text and `correlationId`; this error, with the full failure as `cause`, is for the
+ * server's logs.
+ */
+export class ReplyFailedError extends SSEError.withCode(SSEErrorCode.ReplyFailed, 'ReplyFailedError') {
+  constructor(
+    readonly messageName: string,
+    /** Also in the browser's `error` event. */
+    readonly correlationId: string,
+    options: ErrorOptions,
+  ) {
+    super(
+      `the reply stream of '${messageName}' failed (correlation id ${correlationId}): ${describe(options.cause)}`,
+      options,
+    );
   }
 }
 

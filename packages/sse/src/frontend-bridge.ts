@@ -7,10 +7,11 @@ import {
   InvalidArgumentError,
   type MessageMap,
   RelayClosedError,
+  RemoteError,
 } from 'exorelay';
 import { type FrontendBridgeOptions, type ResolvedBridgeOptions, resolveBridgeOptions } from './bridge-options.js';
 import { debug } from './debug.js';
-import { AuthorizeFailedError, BridgeRequestError } from './errors.js';
+import { AuthorizeFailedError, BridgeRequestError, ReplyFailedError } from './errors.js';
 import { pipeToSSE } from './pipe-to-sse.js';
 import { PushHub } from './push-hub.js';
 import { readJsonBody } from './read-json-body.js';
@@ -96,35 +97,46 @@ async function serve(settings: ResolvedBridgeOptions, hub: PushHub, exchange: Ex
   const { request, response, path } = exchange;
   if (path === '/events') {
     if (request.method !== 'GET') return refuseMethod(exchange, 'GET');
-    if (!(await isAuthorized(settings, exchange))) return;
-    return hub.connect(request, response);
+    const identity = await authorized(settings, exchange);
+    if (identity === undefined) return;
+    return hub.connect(request, response, identity);
   }
   if (path.startsWith('/send/')) {
     if (request.method !== 'POST') return refuseMethod(exchange, 'POST');
     const name = decodeMessageName(path.slice('/send/'.length));
     if (name === undefined) return drainThenAnswer(request, response, 400, 'malformed message name in the path');
-    if (!(await isAuthorized(settings, exchange))) return;
+    const identity = await authorized(settings, exchange);
+    if (identity === undefined) return;
     if (!settings.sendable.has(name)) return drainThenAnswer(request, response, 403, `message '${name}' is not public`);
-    return sendMessage(settings, exchange, name);
+    return sendMessage(settings, exchange, name, identity);
   }
   drainThenAnswer(request, response, 404, `the bridge has no route ${path}`);
 }
 
-async function isAuthorized(settings: ResolvedBridgeOptions, { request, response, path }: Exchange): Promise<boolean> {
+/** The identity `authorize` gave, or `undefined` once the request was refused. */
+async function authorized(
+  settings: ResolvedBridgeOptions,
+  { request, response, path }: Exchange,
+): Promise<{ identity: unknown } | undefined> {
   let identity: unknown;
   try {
     identity = await settings.authorize(request);
   } catch (cause) {
     settings.onError(new AuthorizeFailedError(`${settings.basePath}${path}`, { cause }));
     drainThenAnswer(request, response, 500, 'authorization failed');
-    return false;
+    return undefined;
   }
-  if (identity !== undefined && identity !== null && identity !== false) return true;
+  if (identity !== undefined && identity !== null && identity !== false) return { identity };
   drainThenAnswer(request, response, 401, 'not authenticated');
-  return false;
+  return undefined;
 }
 
-async function sendMessage(settings: ResolvedBridgeOptions, { request, response }: Exchange, name: string) {
+async function sendMessage(
+  settings: ResolvedBridgeOptions,
+  { request, response }: Exchange,
+  name: string,
+  { identity }: { identity: unknown },
+) {
   // Demanding JSON keeps plain HTML forms of other sites out: they cannot send this type
   // without a CORS preflight.
   const contentType = request.headers['content-type'];
@@ -145,15 +157,24 @@ async function sendMessage(settings: ResolvedBridgeOptions, { request, response 
   if (typeof body.json !== 'object' || body.json === null || Array.isArray(body.json)) {
     return answerText(response, 400, 'the body must be a JSON object: { "payload": … }');
   }
+  // Only the payload is the browser's: whatever else the body says (an `auth`, a `sender`) is ignored.
   const { payload } = body.json as { payload?: unknown };
-  const stream = settings.relay.send(name, payload, { keepReplies: true, idleTimeout: settings.idleTimeout });
+  const auth = settings.auth(identity);
+  const stream = settings.relay.send(name, payload, {
+    keepReplies: true,
+    idleTimeout: settings.idleTimeout,
+    ...(auth === undefined ? {} : { auth }),
+  });
   try {
     await stream.sent;
   } catch (error) {
     return refuseSend(settings, response, name, error);
   }
   const result = await pipeToSSE(stream, response, { heartbeatInterval: settings.heartbeatInterval });
-  if (result.error !== undefined && !(result.error instanceof ExoRelayError)) settings.onError(result.error);
+  if (result.error === undefined || result.correlationId === undefined) return;
+  // A timeout or no responders is the browser's to know; a remote or unknown failure is the server's.
+  if (result.error instanceof ExoRelayError && !(result.error instanceof RemoteError)) return;
+  settings.onError(new ReplyFailedError(name, result.correlationId, { cause: result.error }));
 }
 
 /** The relay would not send the message: say why with the matching status. */

@@ -1,8 +1,9 @@
-export type { AuthorizeHook, FrontendBridgeOptions } from './bridge-options.js';
+export type { AuthorizeHook, FrontendBridgeOptions, PushFilter } from './bridge-options.js';
 export {
   AuthorizeFailedError,
   BridgeRequestError,
   isSSEError,
+  ReplyFailedError,
   SSEConfigError,
   SSEError,
   SSEErrorCode,

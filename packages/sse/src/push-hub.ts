@@ -8,6 +8,10 @@ export interface PushHubOptions {
   heartbeatInterval: number;
   /** How many recent events are kept for browsers that reconnect with `Last-Event-ID`. */
   replayLimit: number;
+  /** Most bytes of recent events kept for reconnecting browsers. */
+  replayBytes: number;
+  /** Whether the browser with `identity` (what `authorize` returned) may see `message`. */
+  filter: (message: PushedMessage, identity: unknown) => boolean;
 }
 
 /**
@@ -19,6 +23,7 @@ const MAX_UNREAD_BYTES = 1024 * 1024;
 interface RecentEvent {
   seq: number;
   text: string;
+  message: PushedMessage;
 }
 
 /**
@@ -30,8 +35,10 @@ interface RecentEvent {
 export class PushHub {
   readonly #options: PushHubOptions;
   readonly #epoch = randomUUID().slice(0, 8);
-  readonly #clients = new Set<ServerResponse>();
+  /** Each open stream, with the identity `authorize` gave its browser. */
+  readonly #clients = new Map<ServerResponse, unknown>();
   readonly #recent: RecentEvent[] = [];
+  #recentBytes = 0;
   #seq = 0;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   #closed = false;
@@ -49,13 +56,21 @@ export class PushHub {
     if (this.#closed) return;
     this.#seq += 1;
     const text = formatEvent({ event: BridgeEventType.Message, data: message, id: `${this.#epoch}-${this.#seq}` });
-    this.#recent.push({ seq: this.#seq, text });
-    if (this.#recent.length > this.#options.replayLimit) this.#recent.shift();
-    for (const client of this.#clients) this.#write(client, text);
+    this.#recent.push({ seq: this.#seq, text, message });
+    this.#recentBytes += text.length;
+    while (
+      this.#recent.length > this.#options.replayLimit ||
+      (this.#recentBytes > this.#options.replayBytes && this.#recent.length > 0)
+    ) {
+      this.#recentBytes -= this.#recent.shift()!.text.length;
+    }
+    for (const [client, identity] of this.#clients) {
+      if (this.#maySee(message, identity)) this.#write(client, text);
+    }
   }
 
   /** Opens an event stream on `response`, after the events the browser missed since `Last-Event-ID`. */
-  connect(request: IncomingMessage, response: ServerResponse): void {
+  connect(request: IncomingMessage, response: ServerResponse, { identity }: { identity: unknown }): void {
     // The browser may have left while `authorize` ran; its 'close' event is gone already.
     if (response.destroyed) return;
     if (this.#closed) {
@@ -64,8 +79,10 @@ export class PushHub {
     }
     response.writeHead(200, EVENT_STREAM_HEADERS);
     response.flushHeaders();
-    for (const missed of this.#missedSince(request.headers['last-event-id'])) response.write(missed.text);
-    this.#clients.add(response);
+    for (const missed of this.#missedSince(request.headers['last-event-id'])) {
+      if (this.#maySee(missed.message, identity)) response.write(missed.text);
+    }
+    this.#clients.set(response, identity);
     response.once('close', () => {
       this.#clients.delete(response);
       if (this.#clients.size === 0) this.#stopHeartbeat();
@@ -77,7 +94,7 @@ export class PushHub {
   close(): void {
     this.#closed = true;
     this.#stopHeartbeat();
-    for (const client of this.#clients) client.end();
+    for (const client of this.#clients.keys()) client.end();
     this.#clients.clear();
   }
 
@@ -87,6 +104,16 @@ export class PushHub {
     if (epoch !== this.#epoch) return [];
     const last = Number(seq);
     return Number.isSafeInteger(last) ? this.#recent.filter((event) => event.seq > last) : [];
+  }
+
+  /** A filter that throws shows nothing: an error must not leak a message to the wrong browser. */
+  #maySee(message: PushedMessage, identity: unknown): boolean {
+    try {
+      return this.#options.filter(message, identity) === true;
+    } catch (error) {
+      debug('the push filter threw; the message is not pushed: %s', (error as Error).message);
+      return false;
+    }
   }
 
   #write(client: ServerResponse, text: string): void {
@@ -101,7 +128,7 @@ export class PushHub {
   #startHeartbeat(): void {
     if (this.#heartbeat !== undefined) return;
     this.#heartbeat = setInterval(() => {
-      for (const client of this.#clients) this.#write(client, formatComment('heartbeat'));
+      for (const client of this.#clients.keys()) this.#write(client, formatComment('heartbeat'));
     }, this.#options.heartbeatInterval);
   }
 

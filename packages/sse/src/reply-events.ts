@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BridgeEventType, type EndEventData, type ErrorEventData, type ReplyEventData } from '@exorelay/protocol';
 import { ContractViolationError, ExoRelayError, RemoteError } from 'exorelay';
 import { formatEvent } from './sse-format.js';
@@ -15,8 +16,10 @@ export interface PipeResult {
   ending: 'complete' | 'failed' | 'disconnected';
   /** How many `reply` events were written. */
   replies: number;
-  /** What the stream threw, when `ending` is `'failed'`. */
+  /** What the stream threw, when `ending` is `'failed'`: the full error, for the server's logs only. */
   error?: Error;
+  /** When `ending` is `'failed'`: the id the browser's `error` event carries too, to find `error` in the logs. */
+  correlationId?: string;
 }
 
 /**
@@ -46,8 +49,9 @@ export class ReplyEventFeed {
     try {
       step = await this.#iterator.next();
     } catch (error) {
-      const result: PipeResult = { ending: 'failed', replies: this.#replies, error: asError(error) };
-      return this.#finish(result, BridgeEventType.Error, errorEventData(error));
+      const correlationId = randomUUID();
+      const result: PipeResult = { ending: 'failed', replies: this.#replies, error: asError(error), correlationId };
+      return this.#finish(result, BridgeEventType.Error, errorEventData(error, correlationId));
     }
     if (this.#result !== undefined) return undefined;
     if (step.done === true) {
@@ -87,18 +91,26 @@ function replyEventData(reply: ReplyEventData): ReplyEventData {
   return { outcome, payload, requestId, responseTo, sender, final };
 }
 
-export function errorEventData(error: unknown): ErrorEventData {
+/**
+ * What a browser may learn of a failure. A remote failure's text and details are the remote
+ * handler's exception and the bus's delivery details (addresses, database errors …): the browser
+ * gets the codes, a generic text and `correlationId`; the full error stays on the server.
+ */
+export function errorEventData(error: unknown, correlationId: string): ErrorEventData {
   if (error instanceof RemoteError) {
-    const data: ErrorEventData = { code: error.code, message: error.message, remoteCode: error.remoteCode };
-    if (error.details !== undefined) data.details = error.details;
-    return data;
+    return {
+      code: error.code,
+      message: `the request failed on the server (${error.remoteCode})`,
+      remoteCode: error.remoteCode,
+      correlationId,
+    };
   }
   if (error instanceof ContractViolationError) {
-    return { code: error.code, message: error.message, details: { issues: error.issues } };
+    return { code: error.code, message: error.message, details: { issues: error.issues }, correlationId };
   }
   // Only the relay's own errors, whose texts name no server internals; others stay on the server.
-  if (error instanceof ExoRelayError) return { code: error.code, message: error.message };
-  return { code: STREAM_FAILED_CODE, message: 'the reply stream failed on the server' };
+  if (error instanceof ExoRelayError) return { code: error.code, message: error.message, correlationId };
+  return { code: STREAM_FAILED_CODE, message: 'the reply stream failed on the server', correlationId };
 }
 
 function asError(value: unknown): Error {

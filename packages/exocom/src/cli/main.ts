@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { authFromJson, type ExoComAuthOptions } from '../auth.js';
 import {
   ConfigError,
   formatFlowEvent,
@@ -13,7 +14,10 @@ import {
 } from '../index.js';
 import { canColor } from './colors.js';
 
-const usage = `Usage: exocom [--port 3100] [--host 127.0.0.1] [--config landscape.json] [--quiet]
+const usage = `Usage: exocom [--port 3100] [--host 127.0.0.1] [--config landscape.json] [--tokens tokens.json]
+              [--insecure] [--public-dashboard] [--tls-cert FILE --tls-key FILE [--tls-ca FILE]]
+              [--delivery-tls-ca FILE] [--delivery-tls-cert FILE --delivery-tls-key FILE]
+              [--quiet]
 
 Starts the ExoCom message bus and prints one line per message flow. The live dashboard is at
 GET /dashboard, Prometheus metrics at GET /metrics.
@@ -22,6 +26,24 @@ GET /dashboard, Prometheus metrics at GET /metrics.
       --host ADDRESS   address to listen on                         default 127.0.0.1
   -c, --config FILE    landscape configuration: a JSON array of
                        { name, host, port, sends, receives, translations }
+  -t, --tokens FILE    credentials: { "services": { NAME: SECRET },
+                       "admin": SECRET, "bus": SECRET }; also read
+                       from $EXOCOM_TOKENS_FILE or $EXOCOM_TOKENS (the
+                       JSON itself). Never pass a secret as an option.
+      --insecure       listen on a non-loopback --host without
+                       credentials (anyone who reaches it is trusted)
+      --tls-cert FILE  serve HTTPS with this certificate (PEM) …
+      --tls-key FILE   … and this private key (PEM)
+      --tls-ca FILE    require client certificates signed by this CA (mTLS)
+      --delivery-tls-ca FILE
+                       deliver /run over HTTPS, trusting relays'
+                       certificates this CA signed
+      --delivery-tls-cert FILE, --delivery-tls-key FILE
+                       the client certificate the bus presents to
+                       relays that require it (mTLS)
+      --public-dashboard
+                       serve /dashboard and /metrics without the
+                       admin credential (addresses, no payloads)
       --max-in-flight-per-instance N
                        most deliveries under way to one instance    default 256
       --max-queued-per-instance N
@@ -81,13 +103,30 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const services = args.config === undefined ? undefined : await readLandscape(args.config);
-    const bus = await startExoCom({ port, host: args.host, services, ...limits });
+    const auth = await readAuth(args.tokens);
+    const tls = await readTls(args['tls-cert'], args['tls-key'], args['tls-ca']);
+    const deliveryTls = await readDeliveryTls(
+      args['delivery-tls-ca'],
+      args['delivery-tls-cert'],
+      args['delivery-tls-key'],
+    );
+    const bus = await startExoCom({
+      port,
+      host: args.host,
+      services,
+      auth,
+      insecure: args.insecure,
+      publicDashboard: args['public-dashboard'],
+      tls,
+      deliveryTls,
+      ...limits,
+    });
     if (!args.quiet) {
       const colors = canColor(process.stdout);
       bus.on('flow', (event) => console.log(formatFlowEvent(event, { colors })));
       bus.on('instance', (change) => console.log(formatInstanceChange(change, { colors })));
     }
-    const address = `http://${args.host ?? '127.0.0.1'}:${bus.port}`;
+    const address = `${tls === undefined ? 'http' : 'https'}://${args.host ?? '127.0.0.1'}:${bus.port}`;
     console.log(`ExoCom listening on ${address}`);
     if (!args.quiet) console.log(`Dashboard at ${address}/dashboard, metrics at ${address}/metrics`);
     await Promise.race([once(process, 'SIGINT'), once(process, 'SIGTERM')]);
@@ -107,6 +146,15 @@ function parseOptions(argv: string[]) {
       port: { type: 'string', short: 'p' },
       host: { type: 'string' },
       config: { type: 'string', short: 'c' },
+      tokens: { type: 'string', short: 't' },
+      insecure: { type: 'boolean', default: false },
+      'public-dashboard': { type: 'boolean', default: false },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'tls-ca': { type: 'string' },
+      'delivery-tls-ca': { type: 'string' },
+      'delivery-tls-cert': { type: 'string' },
+      'delivery-tls-key': { type: 'string' },
       'max-in-flight-per-instance': { type: 'string' },
       'max-queued-per-instance': { type: 'string' },
       'max-send-wait': { type: 'string' },
@@ -139,6 +187,62 @@ async function readLandscape(path: string): Promise<ServiceConfig[]> {
   } catch (error) {
     throw new ConfigError(`the landscape configuration ${path} is not valid JSON: ${(error as Error).message}`);
   }
+}
+
+/** HTTPS from `--tls-cert` and `--tls-key`, with `--tls-ca` for client certificates; none without them. */
+async function readTls(
+  cert: string | undefined,
+  key: string | undefined,
+  ca: string | undefined,
+): Promise<{ cert: Buffer; key: Buffer; ca?: Buffer } | undefined> {
+  if (cert === undefined && key === undefined && ca === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new ConfigError('HTTPS needs both --tls-cert and --tls-key');
+  return {
+    cert: await read(cert, 'certificate'),
+    key: await read(key, 'private key'),
+    ...(ca === undefined ? {} : { ca: await read(ca, 'client certificate authority') }),
+  };
+}
+
+/** HTTPS for `/run` from `--delivery-tls-*`; none without them. */
+async function readDeliveryTls(
+  ca: string | undefined,
+  cert: string | undefined,
+  key: string | undefined,
+): Promise<{ ca?: Buffer; cert?: Buffer; key?: Buffer } | undefined> {
+  if (ca === undefined && cert === undefined && key === undefined) return undefined;
+  if ((cert === undefined) !== (key === undefined)) {
+    throw new ConfigError('a client certificate needs both --delivery-tls-cert and --delivery-tls-key');
+  }
+  return {
+    ...(ca === undefined ? {} : { ca: await read(ca, 'relays’ certificate authority') }),
+    ...(cert === undefined ? {} : { cert: await read(cert, 'client certificate') }),
+    ...(key === undefined ? {} : { key: await read(key, 'client private key') }),
+  };
+}
+
+async function read(path: string, what: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new ConfigError(`cannot read the ${what} ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Credentials from `--tokens FILE`, `$EXOCOM_TOKENS_FILE` or `$EXOCOM_TOKENS`; none when none is given. */
+async function readAuth(flag: string | undefined): Promise<ExoComAuthOptions | undefined> {
+  const path = flag ?? process.env.EXOCOM_TOKENS_FILE;
+  if (path !== undefined && path !== '') {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new ConfigError(`cannot read the credentials file ${path}: ${(error as Error).message}`);
+    }
+    return authFromJson(text, `the credentials file ${path}`);
+  }
+  const inline = process.env.EXOCOM_TOKENS;
+  return inline === undefined || inline === '' ? undefined : authFromJson(inline, '$EXOCOM_TOKENS');
 }
 
 process.exitCode = await main(process.argv.slice(2));

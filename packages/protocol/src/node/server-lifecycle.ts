@@ -1,6 +1,21 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+
+/** HTTPS for a server: its certificate and key (PEM); with `ca`, callers must present a client certificate it signed (mTLS). */
+export interface ServerTlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+  ca?: string | Buffer;
+}
+
+/** An HTTP server, or an HTTPS one with `tls`: an https.Server is an http.Server over TLS sockets, so the helpers here serve both. */
+export function createHttpServer(listener: RequestListener, tls?: ServerTlsOptions): Server {
+  if (tls === undefined) return createServer(listener);
+  const clientCertificates = tls.ca === undefined ? {} : { ca: tls.ca, requestCert: true, rejectUnauthorized: true };
+  return createTlsServer({ cert: tls.cert, key: tls.key, ...clientCertificates }, listener) as unknown as Server;
+}
 
 /**
  * Binds `server` and resolves with its port (`port` 0 picks a free one). A taken port rejects

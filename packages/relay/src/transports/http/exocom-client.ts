@@ -1,7 +1,25 @@
 import { BUS_INSTANCE_HEADER, INSTANCE_HEADER, type NamedEnvelope, readReceivers, sendPath } from '@exorelay/protocol';
+import { bearerHeader } from '@exorelay/protocol/node';
 import { type Dispatcher, interceptors, Pool } from 'undici';
 import { ExoComUnreachableError, MessageRejectedError } from '../../errors.js';
 import type { SendReceipt } from '../../transport.js';
+
+/**
+ * How a relay reaches a bus that serves HTTPS: `ca` to trust its certificate (when not a public
+ * one), `cert` and `key` to present a client certificate to a bus that requires one (mTLS). PEM.
+ * @example tls: { ca: readFileSync('ca.pem'), cert: readFileSync('users.pem'), key: readFileSync('users-key.pem') }
+ */
+export interface BusTlsConnection {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+}
+
+/** The bus's origin: `https://` when the relay was given `tls`. */
+export function busOrigin(host: string, port: number, tls: BusTlsConnection | undefined): string {
+  const bracketed = host.includes(':') ? `[${host}]` : host;
+  return `${tls === undefined ? 'http' : 'https'}://${bracketed}:${port}`;
+}
 
 export interface ExoComClientOptions {
   host: string;
@@ -14,6 +32,10 @@ export interface ExoComClientOptions {
   retryDelay: number;
   /** How long to wait for the bus's answer, in ms. */
   requestTimeout: number;
+  /** The service's credential, sent as `authorization: Bearer` with every request. */
+  token: string | undefined;
+  /** HTTPS to the bus; plain HTTP without it. */
+  tls: BusTlsConnection | undefined;
   /** Every answer names the bus instance that gave it; a new name means the bus restarted. */
   onBusInstance(instance: string): void;
   /** A socket to the bus closed with an error: the bus may be gone. */
@@ -54,7 +76,9 @@ export class ExoComClient {
 
   constructor(options: ExoComClientOptions) {
     this.#options = options;
-    this.#pool = new Pool(`http://${options.host}:${options.port}`, {
+    if (options.token !== undefined) this.#headers.authorization = bearerHeader(options.token);
+    this.#pool = new Pool(busOrigin(options.host, options.port, options.tls), {
+      ...(options.tls === undefined ? {} : { connect: options.tls }),
       connections: options.connections,
       headersTimeout: options.requestTimeout,
       bodyTimeout: options.requestTimeout,

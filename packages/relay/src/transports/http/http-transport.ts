@@ -2,8 +2,8 @@ import { DEFAULT_BODY_LIMIT, type NamedEnvelope } from '@exorelay/protocol';
 import { ConfigError } from '../../errors.js';
 import type { ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
 import { BusWatch } from './bus-watch.js';
-import { ExoComClient } from './exocom-client.js';
-import { InboundServer } from './inbound-server.js';
+import { type BusTlsConnection, ExoComClient } from './exocom-client.js';
+import { InboundServer, type InboundTlsOptions } from './inbound-server.js';
 import { ServiceAnnouncer } from './service-announcer.js';
 
 /** Options of the HTTP transport: where the bus is, where this relay listens, retries and registration. */
@@ -15,6 +15,26 @@ export interface HttpTransportOptions {
    * @default 'localhost'
    */
   exocomHost?: string;
+  /**
+   * This service's credential for an ExoCom with `auth`, sent as `authorization: Bearer TOKEN` on
+   * every request to the bus. Read it from the environment or a file, never from a command line.
+   * @example token: process.env.EXOCOM_TOKEN
+   */
+  token?: string | undefined;
+  /**
+   * What `POST /run/NAME` requires of its caller. With `token` (the bus's credential, its
+   * `auth.bus`), a request without `authorization: Bearer TOKEN` gets 401, so only the bus can
+   * run this relay's handlers. With `tls` (`cert`, `key`) it serves HTTPS, and with `tls.ca` only
+   * callers that present a client certificate the CA signed connect: the bus with `deliveryTls`.
+   * @example inbound: { token: process.env.EXOCOM_BUS_TOKEN }
+   */
+  inbound?: { token?: string | undefined; tls?: InboundTlsOptions | undefined } | undefined;
+  /**
+   * HTTPS to a bus started with `tls`: `ca` to trust its certificate, `cert` and `key` for a bus
+   * that requires client certificates (mTLS).
+   * @example tls: { ca: readFileSync('ca.pem') }
+   */
+  tls?: BusTlsConnection | undefined;
   /**
    * Address the relay's own server binds to.
    * @default '127.0.0.1'
@@ -107,6 +127,10 @@ class HttpTransport implements Transport {
       exocomPort: options.exocomPort,
       host,
       advertisedHost: options.advertisedHost ?? (isWildcard(host) ? 'localhost' : host),
+      token: options.token,
+      inboundToken: options.inbound?.token,
+      inboundTls: options.inbound?.tls,
+      tls: options.tls,
     };
     this.#client = new ExoComClient({
       host: this.#options.exocomHost,
@@ -115,6 +139,8 @@ class HttpTransport implements Transport {
       retries: this.#options.retries,
       retryDelay: this.#options.retryDelay,
       requestTimeout: this.#options.requestTimeout,
+      token: this.#options.token,
+      tls: this.#options.tls,
       onBusInstance: (instance) => this.#watch?.busInstanceSeen(instance),
       onDisconnect: () => this.#watch?.check(),
     });
@@ -137,6 +163,8 @@ class HttpTransport implements Transport {
       host: this.#options.host,
       port,
       bodyLimit: this.#options.bodyLimit,
+      busToken: this.#options.inboundToken,
+      tls: this.#options.inboundTls,
       serviceName: context.serviceName,
       deliver: (message) => context.deliver(message),
       handledNames: () => context.handledNames(),
@@ -169,7 +197,7 @@ class HttpTransport implements Transport {
       }
     }
     this.#watch?.start();
-    const address = `http://${this.#options.host}:${bound}`;
+    const address = `${this.#options.inboundTls === undefined ? 'http' : 'https'}://${this.#options.host}:${bound}`;
     context.reportStatus({ type: 'online', address });
     return { port: bound, address };
   }
@@ -212,7 +240,13 @@ class HttpTransport implements Transport {
   }
 }
 
-type ResolvedOptions = Required<Omit<HttpTransportOptions, 'advertisedHost'>> & { advertisedHost: string };
+type ResolvedOptions = Required<Omit<HttpTransportOptions, 'advertisedHost' | 'token' | 'inbound' | 'tls'>> & {
+  tls: BusTlsConnection | undefined;
+  inboundTls: InboundTlsOptions | undefined;
+  advertisedHost: string;
+  token: string | undefined;
+  inboundToken: string | undefined;
+};
 
 /** Longest wait between two attempts to reach a bus that is gone, in ms. */
 const MAX_RETRY_DELAY = 2_000;

@@ -1,14 +1,18 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeMessageName, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
 import {
   answerText,
+  bearerToken,
   closeGracefully,
+  createHttpServer,
   drainThenAnswer,
   isJsonMediaType,
   listenOn,
   readBody,
   refuseOversizedUploads,
+  Secret,
+  type ServerTlsOptions,
 } from '@exorelay/protocol/node';
 import { debug } from '../../debug.js';
 import { PortInUseError } from '../../errors.js';
@@ -18,10 +22,17 @@ export interface InboundServerOptions {
   host: string;
   port: number;
   bodyLimit: number;
+  /** The bus's credential: `/run/NAME` without it gets 401. */
+  busToken: string | undefined;
+  /** Serve HTTPS; with `ca`, only callers with a client certificate it signed (the bus's) connect. */
+  tls: InboundTlsOptions | undefined;
   serviceName: string;
   deliver: (message: NamedEnvelope) => Promise<Delivery>;
   handledNames: () => readonly string[];
 }
+
+/** HTTPS for the relay's `/run`: its certificate and key; `ca` to require the bus's client certificate (mTLS). PEM. */
+export type InboundTlsOptions = ServerTlsOptions;
 
 const deliveryStatus: Record<Delivery['kind'], number> = {
   accepted: 200,
@@ -39,16 +50,19 @@ const deliveryStatus: Record<Delivery['kind'], number> = {
 export class InboundServer {
   readonly #server: Server;
   readonly #options: InboundServerOptions;
+  readonly #busToken: Secret | undefined;
 
   private constructor(options: InboundServerOptions) {
     this.#options = options;
-    this.#server = createServer((request, response) => {
+    this.#busToken = options.busToken === undefined ? undefined : new Secret(options.busToken);
+    const listener: RequestListener = (request, response) => {
       this.#handle(request, response).catch((error: unknown) => {
         debug('answering %s %s failed: %o', request.method, request.url, error);
         if (!response.headersSent) answerText(response, 500, 'internal error');
         else response.destroy();
       });
-    });
+    };
+    this.#server = createHttpServer(listener, options.tls);
   }
 
   static async start(options: InboundServerOptions): Promise<InboundServer> {
@@ -82,6 +96,15 @@ export class InboundServer {
     }
     const name = decodeMessageName(path.slice('/run/'.length));
     if (name === undefined) return drainThenAnswer(request, response, 400, 'malformed message name in the path');
+    if (this.#busToken !== undefined && !this.#busToken.matches(bearerToken(request.headers.authorization))) {
+      response.setHeader('www-authenticate', 'Bearer');
+      return drainThenAnswer(
+        request,
+        response,
+        401,
+        "only the bus may run handlers: send its 'authorization: Bearer TOKEN'",
+      );
+    }
     return this.#run(name, request, response);
   }
 

@@ -1,9 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { eventStreamPath, INSTANCE_HEADER, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
+import { bearerHeader } from '@exorelay/protocol/node';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Client, type Dispatcher } from 'undici';
 import { debug } from '../../debug.js';
 import { ExoComUnreachableError, InvalidArgumentError, MessageRejectedError, RelayClosedError } from '../../errors.js';
+import { type BusTlsConnection, busOrigin } from '../http/exocom-client.js';
 
 /** How errors name the stream request, as they name a message otherwise. */
 export const EVENT_STREAM_REQUEST = 'GET /events';
@@ -12,6 +14,10 @@ export interface EventStreamOptions {
   host: string;
   port: number;
   serviceName: string;
+  /** The service's credential: without it a bus with `auth` neither opens nor resumes the stream. */
+  token: string | undefined;
+  /** HTTPS to the bus; plain HTTP without it. */
+  tls: BusTlsConnection | undefined;
   /** The names to announce in the query of each (re)connect. */
   handledNames(): readonly string[];
   /** How long to wait for the bus to answer a connect, in ms. */
@@ -53,7 +59,9 @@ export class EventStream {
 
   constructor(options: EventStreamOptions) {
     this.#options = options;
-    this.#client = new Client(`http://${formatHost(options.host)}:${options.port}`);
+    this.#client = new Client(busOrigin(options.host, options.port, options.tls), {
+      ...(options.tls === undefined ? {} : { connect: options.tls }),
+    });
   }
 
   /** The id the bus gave this instance, once connected. */
@@ -124,6 +132,7 @@ export class EventStream {
   async #connect(): Promise<Connection> {
     const names = [...this.#options.handledNames()];
     const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (this.#options.token !== undefined) headers.authorization = bearerHeader(this.#options.token);
     if (this.#instance !== undefined) headers['last-event-id'] = String(this.#lastEventId);
     const response = await this.#client.request({
       method: 'GET',
@@ -229,8 +238,4 @@ function parseEvent(event: EventSourceMessage): { ok: true; message: NamedEnvelo
   const parsed = parseEnvelope(json);
   if (!parsed.ok) return { ok: false, error: `${where} ('${name}'): ${parsed.error}` };
   return { ok: true, message: { name, envelope: parsed.envelope } };
-}
-
-function formatHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
 }

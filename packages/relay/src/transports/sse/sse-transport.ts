@@ -3,7 +3,7 @@ import { debug } from '../../debug.js';
 import { ConfigError } from '../../errors.js';
 import type { ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
 import { BusWatch } from '../http/bus-watch.js';
-import { ExoComClient } from '../http/exocom-client.js';
+import { type BusTlsConnection, busOrigin, ExoComClient } from '../http/exocom-client.js';
 import { EventStream } from './event-stream.js';
 
 /** Options of the SSE transport: where the bus is, reconnects, heartbeats and retries. */
@@ -15,6 +15,18 @@ export interface SseTransportOptions {
    * @default 'localhost'
    */
   exocomHost?: string;
+  /**
+   * This service's credential for an ExoCom with `auth`, sent as `authorization: Bearer TOKEN` on
+   * every request to the bus. Read it from the environment or a file, never from a command line.
+   * @example token: process.env.EXOCOM_TOKEN
+   */
+  token?: string | undefined;
+  /**
+   * HTTPS to a bus started with `tls`: `ca` to trust its certificate, `cert` and `key` for a bus
+   * that requires client certificates (mTLS).
+   * @example tls: { ca: readFileSync('ca.pem') }
+   */
+  tls?: BusTlsConnection | undefined;
   /**
    * Most keep-alive connections to the bus for sending (the event stream has its own).
    * @default 32
@@ -55,7 +67,10 @@ export interface SseTransportOptions {
   busCheckInterval?: number;
 }
 
-type ResolvedOptions = Required<SseTransportOptions>;
+type ResolvedOptions = Required<Omit<SseTransportOptions, 'token' | 'tls'>> & {
+  token: string | undefined;
+  tls: BusTlsConnection | undefined;
+};
 
 /**
  * Receives over Server-Sent Events instead of listening on a port: for services behind NAT, in
@@ -92,7 +107,7 @@ class SseTransport implements Transport {
 
   constructor(options: ResolvedOptions) {
     this.#options = options;
-    this.#address = `http://${options.exocomHost}:${options.exocomPort}/events`;
+    this.#address = `${busOrigin(options.exocomHost, options.exocomPort, options.tls)}/events`;
     this.#client = new ExoComClient({
       host: options.exocomHost,
       port: options.exocomPort,
@@ -100,6 +115,8 @@ class SseTransport implements Transport {
       retries: options.retries,
       retryDelay: options.retryDelay,
       requestTimeout: options.requestTimeout,
+      token: options.token,
+      tls: options.tls,
       onBusInstance: (instance) => this.#watch?.busInstanceSeen(instance),
       onDisconnect: () => this.#watch?.check(),
     });
@@ -124,6 +141,8 @@ class SseTransport implements Transport {
       host: options.exocomHost,
       port: options.exocomPort,
       serviceName: context.serviceName,
+      token: options.token,
+      tls: options.tls,
       handledNames: () => this.#receivedNames(),
       connectTimeout: options.requestTimeout,
       heartbeatTimeout: options.heartbeatTimeout,
@@ -260,6 +279,8 @@ function resolveOptions(options: SseTransportOptions): ResolvedOptions {
     busCheckInterval: 2_000,
     ...withoutUndefined(options),
     exocomPort: options.exocomPort,
+    token: options.token,
+    tls: options.tls,
   };
   for (const name of [
     'connections',
