@@ -18,6 +18,8 @@ export type { ConformanceFixture, ConformanceOptions, ConformanceSkip, CreateRel
 export { collect, deferred, rejectionOf } from './support.js';
 export type { ReceivedMessage, TestBus } from './test-bus.js';
 export { startTestBus } from './test-bus.js';
+export type { UploadAnswer } from './upload.js';
+export { postWithNodeHttp } from './upload.js';
 
 /**
  * Registers the relay behaviour suite for one transport. Call it from a transport package's

@@ -1,7 +1,7 @@
+import { postWithNodeHttp } from '@exorelay/conformance';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { listeningRelay } from './support/relay-fixture.js';
-import { postWithNodeHttp } from './support/upload.js';
 
 const limitText = 'message body is larger than the limit of 1048576 bytes';
 const fiveMiB = JSON.stringify({ requestId: 'big', payload: 'x'.repeat(5 * 1024 * 1024) });

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
+import { postWithNodeHttp } from '@exorelay/conformance';
 import { DEFAULT_BODY_LIMIT } from '@exorelay/protocol';
 import { refuseOversizedUploads } from '@exorelay/protocol/node';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { startApiLandscape } from './support/landscape.js';
-import { postWithNodeHttp } from './support/upload.js';
 
 const limitText = 'the body is larger than the limit of 1048576 bytes';
 const fiveMiB = JSON.stringify({ payload: 'x'.repeat(5 * 1024 * 1024) });
