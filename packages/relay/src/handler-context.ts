@@ -25,7 +25,6 @@ export interface ReplyFunction<M extends MessageMap, N extends MessageName<M>> {
   ): Promise<void>;
 }
 
-/** What a handler gets besides the payload. `send` and `request` are the relay's own. */
 /**
  * Declare the shape of `ctx.auth` once for the whole program, by augmenting this interface:
  *
@@ -40,6 +39,7 @@ export interface AuthRegistry {}
 /** The type of `ctx.auth`: what `AuthRegistry` declares, or `unknown`; absent when the sender gave none. */
 export type AuthOf = AuthRegistry extends { auth: infer A } ? A | undefined : unknown;
 
+/** What a handler gets besides the payload. `send` and `request` are the relay's own. */
 export interface HandlerContext<M extends MessageMap, N extends MessageName<M>, Relay> {
   reply: ReplyFunction<M, N>;
   send: Relay extends { send: infer Send } ? Send : never;
