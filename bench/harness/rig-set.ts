@@ -1,20 +1,22 @@
 import { type BenchContext, describe } from './measure.js';
 import type { Rig } from './rig.js';
 
-export type RigStarters = ReadonlyArray<readonly [system: string, start: () => Promise<Rig>]>;
+export type RigStarters<T extends AsyncDisposable = Rig> = ReadonlyArray<
+  readonly [system: string, start: () => Promise<T>]
+>;
 
 /**
  * Starts the rigs of one group of cases, runs `body` with those that started, and disposes
  * them all however `body` ends. A rig that fails to start is recorded as a failure; the others
  * still run, so one broken system does not hide the rest.
  */
-export async function withRigs(
+export async function withRigs<T extends AsyncDisposable>(
   context: BenchContext,
   where: { scenario: string; transport: string },
-  starters: RigStarters,
-  body: (rigs: ReadonlyMap<string, Rig>) => Promise<void>,
+  starters: RigStarters<T>,
+  body: (rigs: ReadonlyMap<string, T>) => Promise<void>,
 ): Promise<void> {
-  const rigs = new Map<string, Rig>();
+  const rigs = new Map<string, T>();
   try {
     for (const [system, start] of starters) {
       try {
