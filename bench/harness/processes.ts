@@ -17,7 +17,7 @@ import type { Sample, Trial } from './measure.js';
 import type { Topology, Wiring } from './rig.js';
 import type { RigStarters } from './rig-set.js';
 import type { Settings } from './settings.js';
-import { kindOf } from './systems.js';
+import { kindOf, moleculerNode } from './systems.js';
 import { countFor, deliveryRate, throughput } from './trials.js';
 
 const roleScript = fileURLToPath(new URL('../roles/role.js', import.meta.url));
@@ -40,8 +40,15 @@ class RoleProcess {
   delivered = 0;
   onDelivered: (() => void) | undefined;
 
-  constructor(readonly label: string) {
-    this.#child = fork(roleScript, [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  constructor(
+    readonly label: string,
+    execPath: string,
+  ) {
+    this.#child = fork(roleScript, [], {
+      execPath,
+      execArgv: ['--expose-gc'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     everyChild.add(this.#child);
     this.#exited = once(this.#child, 'exit');
     this.#child.on('message', (message: Message) => this.#receive(message));
@@ -84,7 +91,8 @@ class RoleProcess {
 }
 
 async function startRole(label: string, start: Omit<Extract<Command, { command: 'start' }>, 'command'>) {
-  const role = new RoleProcess(label);
+  // Moleculer 0.15 needs Node 22: its processes run on the Node `moleculerNode` found.
+  const role = new RoleProcess(label, start.kind === 'moleculer' ? moleculerNode.execPath : process.execPath);
   const timer = new AbortController();
   const late = delay(startTimeoutMs, undefined, { signal: timer.signal }).then(() => {
     throw new Error(`${label} did not start in ${startTimeoutMs} ms`);

