@@ -25,7 +25,7 @@ const width = 760;
 const labelWidth = 300;
 const rowHeight = 24;
 const top = 56;
-const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function renderBarChart(chart: BarChart): string {
   const plotWidth = width - labelWidth - 70;
@@ -34,7 +34,7 @@ export function renderBarChart(chart: BarChart): string {
   const height = top + chart.bars.length * rowHeight + 24;
   const rows = chart.bars.map((bar, index) => {
     const y = top + index * rowHeight;
-    const label = `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end">${escape(bar.label)}</text>`;
+    const label = `<text x="${labelWidth - 8}" y="${y + 16}" text-anchor="end">${escapeXml(bar.label)}</text>`;
     if (bar.ratio === undefined)
       return `${label}<text x="${labelWidth + 4}" y="${y + 16}" fill="#888">not measured</text>`;
     const passes = bar.ratio >= Math.min(...chart.marks.map((mark) => mark.at));
@@ -43,13 +43,13 @@ export function renderBarChart(chart: BarChart): string {
   });
   const marks = chart.marks.map(
     (mark) =>
-      `<line x1="${x(mark.at).toFixed(1)}" y1="${top - 4}" x2="${x(mark.at).toFixed(1)}" y2="${height - 20}" stroke="#333" stroke-dasharray="4 3"/><text x="${x(mark.at).toFixed(1)}" y="${height - 6}" text-anchor="middle" fill="#333">${escape(mark.label)}</text>`,
+      `<line x1="${x(mark.at).toFixed(1)}" y1="${top - 4}" x2="${x(mark.at).toFixed(1)}" y2="${height - 20}" stroke="#333" stroke-dasharray="4 3"/><text x="${x(mark.at).toFixed(1)}" y="${height - 6}" text-anchor="middle" fill="#333">${escapeXml(mark.label)}</text>`,
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="12" y="22" font-size="15" font-weight="bold">${escape(chart.title)}</text>`,
-    `<text x="12" y="40" fill="#555">${escape(chart.subtitle)}</text>`,
+    `<text x="12" y="22" font-size="15" font-weight="bold">${escapeXml(chart.title)}</text>`,
+    `<text x="12" y="40" fill="#555">${escapeXml(chart.subtitle)}</text>`,
     ...rows,
     ...marks,
     '</svg>',
