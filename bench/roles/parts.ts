@@ -1,16 +1,12 @@
 /**
  * The systems the multi-process mode can run, and how each starts one role: the bus (ExoCom,
  * the minimal bus; the NATS systems use the run's nats-server), the client, one echo instance
- * or one listener service. The rigs are the same code as in one-process mode, placed.
+ * or one listener service. The rigs are the same code as in one-process mode, placed. Each
+ * is imported when its role starts, so a process loads only its own system (a loaded machine
+ * starts dozens of these processes).
  */
-import { startExoCom } from 'exocom';
-import { type BusRoutes, startMinimalBus, startMinimalBusParts } from '../baselines/minimal-4hop-bus.js';
-import { startRawNats } from '../baselines/raw-nats.js';
-import { startRawUndiciHttp } from '../baselines/raw-undici-http.js';
+import type { BusRoutes } from '../baselines/minimal-4hop-bus.js';
 import type { Placement, Rig, Wiring } from '../harness/rig.js';
-import { startMoleculer } from '../peers/moleculer.js';
-import { startExoRelayOverExoCom } from '../rigs/exorelay-exocom.js';
-import { startExoRelayOverNats } from '../rigs/exorelay-nats.js';
 
 export const systemKinds = [
   'exorelay-exocom',
@@ -38,8 +34,9 @@ export function hasBusProcess(kind: SystemKind): boolean {
 }
 
 export async function startBusPart(kind: SystemKind): Promise<BusPart> {
-  if (kind === 'minimal-bus') return startMinimalBus();
+  if (kind === 'minimal-bus') return (await import('../baselines/minimal-4hop-bus.js')).startMinimalBus();
   if (kind === 'exorelay-exocom' || kind === 'exorelay-exocom-sse') {
+    const { startExoCom } = await import('exocom');
     const bus = await startExoCom({ port: 0 });
     return { port: bus.port, [Symbol.asyncDispose]: () => bus.close() };
   }
@@ -60,28 +57,42 @@ export function placementOf(role: Role): Placement {
 }
 
 /** Starts the part of `kind` that `placement` names, wired to the rig's other processes. */
-export function startPart(kind: SystemKind, placement: Placement, wiring: Wiring): Promise<Rig> {
+export async function startPart(kind: SystemKind, placement: Placement, wiring: Wiring): Promise<Rig> {
   const { topology, natsUrl, namespace, busPort } = wiring;
   switch (kind) {
-    case 'exorelay-exocom':
+    case 'exorelay-exocom': {
+      const { startExoRelayOverExoCom } = await import('../rigs/exorelay-exocom.js');
       return startExoRelayOverExoCom(topology, { placement, ...(busPort === undefined ? {} : { busPort }) });
-    case 'exorelay-exocom-sse':
+    }
+    case 'exorelay-exocom-sse': {
+      const { startExoRelayOverExoCom } = await import('../rigs/exorelay-exocom.js');
       return startExoRelayOverExoCom(topology, {
         placement,
         delivery: 'sse',
         ...(busPort === undefined ? {} : { busPort }),
       });
-    case 'exorelay-nats':
+    }
+    case 'exorelay-nats': {
+      const { startExoRelayOverNats } = await import('../rigs/exorelay-nats.js');
       return startExoRelayOverNats(natsUrl, topology, { placement, subjectPrefix: namespace });
-    case 'minimal-bus':
+    }
+    case 'minimal-bus': {
+      const { startMinimalBusParts } = await import('../baselines/minimal-4hop-bus.js');
       return startMinimalBusParts(busPort ?? 0, placement);
-    case 'one-hop':
+    }
+    case 'one-hop': {
+      const { startRawUndiciHttp } = await import('../baselines/raw-undici-http.js');
       return startRawUndiciHttp(placement, wiring.servicePorts?.[0]);
+    }
     case 'raw-nats-correlated':
-      return startRawNats(natsUrl, topology, 'correlated', { placement, prefix: namespace });
-    case 'raw-nats-request':
-      return startRawNats(natsUrl, topology, 'request()', { placement, prefix: namespace });
-    case 'moleculer':
+    case 'raw-nats-request': {
+      const { startRawNats } = await import('../baselines/raw-nats.js');
+      const flavour = kind === 'raw-nats-request' ? 'request()' : 'correlated';
+      return startRawNats(natsUrl, topology, flavour, { placement, prefix: namespace });
+    }
+    case 'moleculer': {
+      const { startMoleculer } = await import('../peers/moleculer.js');
       return startMoleculer(natsUrl, topology, { placement, namespace });
+    }
   }
 }
