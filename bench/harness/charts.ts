@@ -41,10 +41,12 @@ export function renderBarChart(chart: BarChart): string {
     const fill = passes ? '#2f855a' : '#c05621';
     return `${label}<rect x="${labelWidth}" y="${y + 4}" width="${(x(bar.ratio) - labelWidth).toFixed(1)}" height="${rowHeight - 8}" fill="${fill}"/><text x="${(x(bar.ratio) + 4).toFixed(1)}" y="${y + 16}">${bar.ratio.toFixed(2)}×</text>`;
   });
-  const marks = chart.marks.map(
-    (mark) =>
-      `<line x1="${x(mark.at).toFixed(1)}" y1="${top - 4}" x2="${x(mark.at).toFixed(1)}" y2="${height - 20}" stroke="#333" stroke-dasharray="4 3"/><text x="${x(mark.at).toFixed(1)}" y="${height - 6}" text-anchor="middle" fill="#333">${escapeXml(mark.label)}</text>`,
-  );
+  // The first mark's label sits left of its line, the others right of theirs, so close marks stay legible.
+  const marks = chart.marks.map((mark, index) => {
+    const at = x(mark.at).toFixed(1);
+    const label = index === 0 ? `x="${x(mark.at) - 3}" text-anchor="end"` : `x="${x(mark.at) + 3}"`;
+    return `<line x1="${at}" y1="${top - 4}" x2="${at}" y2="${height - 20}" stroke="#333" stroke-dasharray="4 3"/><text ${label} y="${height - 6}" fill="#333">${escapeXml(mark.label)}</text>`;
+  });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
