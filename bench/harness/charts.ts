@@ -61,90 +61,72 @@ export function renderBarChart(chart: BarChart): string {
 
 type Find = (query: Pick<Figure, 'scenario' | 'transport' | 'case' | 'system' | 'metric'>) => Figure | undefined;
 
-/** The ratio of two figures of one case (same metric), if both were measured. */
-function ratioOf(
-  find: Find,
-  where: Pick<Figure, 'scenario' | 'transport' | 'case' | 'metric'>,
-  of: string,
-  to: string,
-) {
-  const subject = find({ ...where, system: of });
-  const reference = find({ ...where, system: to });
-  if (subject === undefined || reference === undefined || reference.value === 0) return undefined;
-  return subject.value / reference.value;
+/** One bar per case: `subject` against `reference` in each of `cases` of one scenario and transport. */
+interface BarRow {
+  label: string;
+  scenario: string;
+  transport: string;
+  metric: string;
+  /** Case names as the scenario writes them, with the label each bar gets. */
+  cases: readonly (readonly [caseName: string, label: string])[];
+  subject: string;
+  reference: string;
+}
+
+function barsOf(find: Find, row: BarRow): Bar[] {
+  return row.cases.map(([caseName, label]) => {
+    const where = { scenario: row.scenario, transport: row.transport, case: caseName, metric: row.metric };
+    const subject = find({ ...where, system: row.subject });
+    const reference = find({ ...where, system: row.reference });
+    const measured = subject !== undefined && reference !== undefined && reference.value !== 0;
+    return { label: `${row.label}, ${label}`, ratio: measured ? subject.value / reference.value : undefined };
+  });
 }
 
 /** The charts docs/performance.md shows, by file name. */
 export function benchCharts(find: Find, chunks: string): Map<string, BarChart> {
   const charts = new Map<string, BarChart>();
-  const throughput = 'throughput';
-  const callers = ['1 caller', '16 callers', '256 callers'];
-  const senders = ['1 sender', '64 senders'];
+  const same = (names: readonly string[]) => names.map((name) => [name, name] as const);
+  const callers = same(['1 caller', '16 callers', '256 callers']);
+  const senders = same(['1 sender', '64 senders']);
+  const streams = [
+    [`${chunks} × 1 KiB`, '32 chunks in flight'],
+    [`${chunks} × 1 KiB, every progress awaited`, 'every progress awaited'],
+  ] as const;
+  const rows = (transport: 'http' | 'nats', label: string, subject: string): BarRow[] => {
+    const requestFloor = transport === 'nats' ? systems.natsCorrelated : systems.minimalBus4;
+    const eventFloor = transport === 'nats' ? systems.natsPublish : systems.minimalBus2;
+    const common = { transport, subject, metric: 'throughput' };
+    return [
+      {
+        ...common,
+        label: `${label} request/reply`,
+        scenario: 'request-reply',
+        cases: callers,
+        reference: requestFloor,
+      },
+      {
+        ...common,
+        label: `${label} fire-and-forget`,
+        scenario: 'fire-and-forget',
+        cases: senders,
+        reference: eventFloor,
+      },
+      {
+        ...common,
+        label: `${label} stream`,
+        scenario: 'reply-stream',
+        cases: streams,
+        reference: requestFloor,
+        metric: 'chunk rate',
+      },
+    ];
+  };
   const toFloor: Bar[] = [
-    ...callers.map((each) => ({
-      label: `NATS request/reply, ${each}`,
-      ratio: ratioOf(
-        find,
-        { scenario: 'request-reply', transport: 'nats', case: each, metric: throughput },
-        systems.exoRelayNats,
-        systems.natsCorrelated,
-      ),
-    })),
-    ...senders.map((each) => ({
-      label: `NATS fire-and-forget, ${each}`,
-      ratio: ratioOf(
-        find,
-        { scenario: 'fire-and-forget', transport: 'nats', case: each, metric: throughput },
-        systems.exoRelayNats,
-        systems.natsPublish,
-      ),
-    })),
-    ...['', ', every progress awaited'].map((awaited) => ({
-      label: `NATS stream${awaited === '' ? '' : ', awaited'}`,
-      ratio: ratioOf(
-        find,
-        { scenario: 'reply-stream', transport: 'nats', case: `${chunks} × 1 KiB${awaited}`, metric: 'chunk rate' },
-        systems.exoRelayNats,
-        systems.natsCorrelated,
-      ),
-    })),
-    ...callers.map((each) => ({
-      label: `ExoCom request/reply, ${each}`,
-      ratio: ratioOf(
-        find,
-        { scenario: 'request-reply', transport: 'http', case: each, metric: throughput },
-        systems.exoRelayExoCom,
-        systems.minimalBus4,
-      ),
-    })),
-    ...callers.map((each) => ({
-      label: `ExoCom + SSE request/reply, ${each}`,
-      ratio: ratioOf(
-        find,
-        { scenario: 'request-reply', transport: 'http', case: each, metric: throughput },
-        systems.exoRelayExoComSse,
-        systems.minimalBus4,
-      ),
-    })),
-    ...senders.map((each) => ({
-      label: `ExoCom fire-and-forget, ${each}`,
-      ratio: ratioOf(
-        find,
-        { scenario: 'fire-and-forget', transport: 'http', case: each, metric: throughput },
-        systems.exoRelayExoCom,
-        systems.minimalBus2,
-      ),
-    })),
-    ...['', ', every progress awaited'].map((awaited) => ({
-      label: `ExoCom stream${awaited === '' ? '' : ', awaited'}`,
-      ratio: ratioOf(
-        find,
-        { scenario: 'reply-stream', transport: 'http', case: `${chunks} × 1 KiB${awaited}`, metric: 'chunk rate' },
-        systems.exoRelayExoCom,
-        systems.minimalBus4,
-      ),
-    })),
-  ];
+    ...rows('nats', 'NATS', systems.exoRelayNats),
+    ...rows('http', 'ExoCom', systems.exoRelayExoCom),
+    ...rows('http', 'ExoCom + SSE', systems.exoRelayExoComSse).slice(0, 1),
+  ].flatMap((row) => barsOf(find, row));
   charts.set('vs-floor.svg', {
     title: 'ExoRelay against the floors (throughput ratio, higher is better)',
     subtitle: '1× = the hand-rolled floor of the same transport, measured in the same run',
@@ -157,32 +139,15 @@ export function benchCharts(find: Find, chunks: string): Map<string, BarChart> {
   charts.set('vs-moleculer.svg', {
     title: 'ExoRelay · NATS against Moleculer · NATS (throughput ratio)',
     subtitle: '1× = Moleculer; above 1 ExoRelay is ahead',
-    bars: [
-      ...callers.map((each) => ({
-        label: `request/reply, ${each}`,
-        ratio: ratioOf(
-          find,
-          { scenario: 'request-reply', transport: 'nats', case: each, metric: throughput },
-          systems.exoRelayNats,
-          systems.moleculer,
-        ),
-      })),
-      ...senders.map((each) => ({
-        label: `fire-and-forget, ${each}`,
-        ratio: ratioOf(
-          find,
-          { scenario: 'fire-and-forget', transport: 'nats', case: each, metric: throughput },
-          systems.exoRelayNats,
-          systems.moleculer,
-        ),
-      })),
-    ],
+    bars: rows('nats', 'NATS', systems.exoRelayNats)
+      .slice(0, 2)
+      .flatMap((row) => barsOf(find, { ...row, reference: systems.moleculer })),
     marks: [{ at: 1, label: 'Moleculer' }],
   });
   const instances = ['1 instance', '2 instances', '4 instances'];
   const scalingBars = (transport: string, system: string, label: string): Bar[] =>
     instances.map((each) => {
-      const where = { scenario: 'scaling', transport, metric: throughput, system };
+      const where = { scenario: 'scaling', transport, metric: 'throughput', system };
       const one = find({ ...where, case: 'request/reply, 1 instance' });
       const now = find({ ...where, case: `request/reply, ${each}` });
       return { label: `${label}, ${each}`, ratio: one && now && one.value !== 0 ? now.value / one.value : undefined };

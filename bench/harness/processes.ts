@@ -18,7 +18,7 @@ import type { Topology, Wiring } from './rig.js';
 import type { RigStarters } from './rig-set.js';
 import type { Settings } from './settings.js';
 import { kindOf, moleculerNode } from './systems.js';
-import { countFor, deliveryRate, throughput } from './trials.js';
+import { countFor, eventRates } from './trials.js';
 
 const roleScript = fileURLToPath(new URL('../roles/role.js', import.meta.url));
 /** How long a role may take to start, and to close before it is killed. */
@@ -83,8 +83,11 @@ class RoleProcess {
   async close(): Promise<void> {
     if (this.#child.exitCode !== null || this.#child.signalCode !== null) return;
     const closed = this.ask({ command: 'close' }).catch(() => {});
-    const late = delay(closeTimeoutMs).then(() => this.#child.kill('SIGKILL'));
+    const timer = new AbortController();
+    const late = delay(closeTimeoutMs, undefined, { signal: timer.signal }).catch(() => {});
     await Promise.race([Promise.all([closed, this.#exited]), late]);
+    timer.abort();
+    // Closed by now, or late: either way it goes.
     this.#child.kill('SIGKILL');
     await this.#exited;
   }
@@ -222,8 +225,7 @@ export function processEventTrial(
       const started = performance.now();
       await rig.run({ kind: 'events', count, concurrency: options.concurrency });
       await delivered;
-      const seconds = (performance.now() - started) / 1000;
-      return { [throughput.name]: count / seconds, [deliveryRate.name]: (count * options.receivers) / seconds };
+      return eventRates(count, options.receivers, performance.now() - started);
     },
   };
 }

@@ -38,11 +38,17 @@ export function eventTrial(
       const started = performance.now();
       await sendEvents(rig, count, options.concurrency);
       await delivered;
-      const seconds = (performance.now() - started) / 1000;
+      const sample = eventRates(count, options.receivers, performance.now() - started);
       rig.assertHealthy?.();
-      return { [throughput.name]: count / seconds, [deliveryRate.name]: (count * options.receivers) / seconds };
+      return sample;
     },
   };
+}
+
+/** Events sent and deliveries made per second, over one fire-and-forget round. */
+export function eventRates(count: number, receivers: number, elapsedMs: number): Sample {
+  const seconds = elapsedMs / 1000;
+  return { [throughput.name]: count / seconds, [deliveryRate.name]: (count * receivers) / seconds };
 }
 
 /** The senders' part of a fire-and-forget round: `count` events, then the end of the window. */
