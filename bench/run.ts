@@ -1,15 +1,16 @@
 /**
  * `pnpm bench` runs every scenario of docs/performance.md in one go: progress on stderr, the
  * table (value, and ratio to its case's baseline) and the PASS/FAIL targets on stdout, every
- * figure in results/latest.json. `--quick` runs small counts (CI: proves every scenario still
- * produces numbers) and writes results/quick.json instead. `--only id,id` runs some scenarios.
+ * figure in results/latest.json, the charts in docs/perf/*.svg. `--quick` runs small counts (CI:
+ * proves every scenario still produces numbers) and writes results/quick.json and results/charts/ instead. `--only id,id` runs some scenarios.
  * Exits non-zero when a scenario failed or produced no numbers — never because of a target.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { arch, availableParallelism, cpus, platform, release, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchCharts, renderBarChart } from './harness/charts.js';
 import { type BenchContext, describe, type Scenario } from './harness/measure.js';
 import { startNatsServer } from './harness/nats-server.js';
 import { Report } from './harness/report.js';
@@ -106,6 +107,12 @@ const results = {
 // run.ts runs compiled from dist/, one level below the package's results/ folder.
 const file = new URL(`../results/${quick ? 'quick' : 'latest'}.json`, import.meta.url);
 await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+// The full run's charts are the ones docs/performance.md shows; a quick run's stay in results/.
+const chartFolder = new URL(quick ? '../results/charts/' : '../../docs/perf/', import.meta.url);
+await mkdir(chartFolder, { recursive: true });
+for (const [name, chart] of benchCharts((query) => report.find(query), settings.chunks.toLocaleString('en-US'))) {
+  await writeFile(new URL(name, chartFolder), renderBarChart(chart));
+}
 log(`\n${report.figures.length} figures in ${durationSeconds.toFixed(0)} s → ${file.pathname}`);
 if (report.failures.length > 0) {
   log(`${report.failures.length} failure(s): see the ERROR lines above`);

@@ -3,7 +3,8 @@
  * instance and one for the client, subjects of its own. Services subscribe with a queue group
  * per service, as `@exorelay/nats` does, so instances share the load and every service gets events.
  *
- * - Event: `publish()`, then `flush()` (so the sender knows the server took it, as ExoRelay's `sent`).
+ * - Event: `publish()` alone, the fastest correct use of the client: it buffers and writes on
+ *   its own; one `flush()` at the end of the window (`flush`) proves the server took them all.
  * - Request, `request()` flavour: the client's `request()` (a mux inbox, a timer per request).
  * - Request, correlated flavour, the true floor: `publish()` with a reply subject
  *   `<inbox>.<id>`, one wildcard subscription on `<inbox>.*`, a map of pending ids.
@@ -15,12 +16,25 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Msg, type NatsConnection } from 'nats';
 import { chunk, type OrderPlaced } from '../fixtures/payloads.js';
 import { DeliveryCounter } from '../harness/delivery-counter.js';
-import { REQUEST_TIMEOUT_MS, type Rig, type Topology } from '../harness/rig.js';
+import { type Placement, REQUEST_TIMEOUT_MS, type Rig, type Topology, wholeTopology } from '../harness/rig.js';
 
 export type RawRequestFlavour = 'request()' | 'correlated';
 
-export async function startRawNats(natsUrl: string, topology: Topology, flavour: RawRequestFlavour): Promise<Rig> {
-  const prefix = `raw${randomBytes(4).toString('hex')}`;
+export interface RawNatsOptions {
+  /** Subject prefix shared by the rig's processes; a fresh one by default. */
+  prefix?: string;
+  /** Which parts run here; the whole topology by default. */
+  placement?: Placement;
+}
+
+export async function startRawNats(
+  natsUrl: string,
+  topology: Topology,
+  flavour: RawRequestFlavour,
+  options: RawNatsOptions = {},
+): Promise<Rig> {
+  const placement = options.placement ?? wholeTopology(topology);
+  const prefix = options.prefix ?? `raw${randomBytes(4).toString('hex')}`;
   const subject = (name: string) => `${prefix}.${name}`;
   const deliveries = new DeliveryCounter();
   const connections: NatsConnection[] = [];
@@ -31,7 +45,7 @@ export async function startRawNats(natsUrl: string, topology: Topology, flavour:
   };
 
   const streamChunk = JSON.stringify(chunk());
-  for (let instance = 0; instance < topology.instances; instance += 1) {
+  for (let instance = 0; instance < placement.echoInstances; instance += 1) {
     const service = await open();
     service.subscribe(subject('event'), { queue: 'echo', callback: (_error, msg) => countEvent(msg) });
     service.subscribe(subject('echo'), {
@@ -47,7 +61,7 @@ export async function startRawNats(natsUrl: string, topology: Topology, flavour:
     });
     await service.flush();
   }
-  for (let listener = 1; listener < topology.receivers; listener += 1) {
+  for (const listener of placement.listeners) {
     const service = await open();
     service.subscribe(subject('event'), { queue: `listener-${listener}`, callback: (_error, msg) => countEvent(msg) });
     await service.flush();
@@ -57,32 +71,38 @@ export async function startRawNats(natsUrl: string, topology: Topology, flavour:
     deliveries.add();
   }
 
-  const client = await open();
+  const client = placement.client ? await open() : undefined;
   const inbox = `${prefix}.inbox`;
   const pending = new Map<string, (msg: Msg) => void>();
-  client.subscribe(`${inbox}.*`, {
+  client?.subscribe(`${inbox}.*`, {
     callback: (_error, msg) => pending.get(msg.subject.slice(inbox.length + 1))?.(msg),
   });
-  await client.flush();
+  await client?.flush();
+  const theClient = () => {
+    if (client === undefined) throw new Error('this process runs no client');
+    return client;
+  };
   let nextId = 0;
   const correlated = (name: string, data: string, onReply: (msg: Msg) => boolean) => {
     const id = String(nextId++);
     pending.set(id, (msg) => {
       if (onReply(msg)) pending.delete(id);
     });
-    client.publish(subject(name), data, { reply: `${inbox}.${id}` });
+    theClient().publish(subject(name), data, { reply: `${inbox}.${id}` });
   };
 
   return {
     deliveries,
     async send(payload: OrderPlaced) {
-      client.publish(subject('event'), JSON.stringify(payload));
-      await client.flush();
+      theClient().publish(subject('event'), JSON.stringify(payload));
+    },
+    async flush() {
+      await theClient().flush();
     },
     async request(payload: OrderPlaced) {
       const data = JSON.stringify(payload);
       if (flavour === 'request()')
-        return (await client.request(subject('echo'), data, { timeout: REQUEST_TIMEOUT_MS })).json();
+        return (await theClient().request(subject('echo'), data, { timeout: REQUEST_TIMEOUT_MS })).json();
       return new Promise((resolve) =>
         correlated('echo', data, (msg) => {
           resolve(msg.json());

@@ -5,36 +5,52 @@
  */
 import type { OrderPlaced } from '../fixtures/payloads.js';
 import { DeliveryCounter } from '../harness/delivery-counter.js';
-import type { Rig } from '../harness/rig.js';
+import { type Placement, type Rig, singleService, wholeTopology } from '../harness/rig.js';
 import { closeServer, listen, poolTo, post, readText } from './http-support.js';
 
 /** Same pool size as ExoRelay's HTTP transport. */
 const connections = 32;
 
-export async function startRawUndiciHttp(): Promise<Rig> {
+/**
+ * The server if `placement` has an echo instance, the client if it has the client; a client
+ * without a server here drives the one at `serverPort`.
+ */
+export async function startRawUndiciHttp(
+  placement: Placement = wholeTopology(singleService),
+  serverPort?: number,
+): Promise<Rig> {
   const deliveries = new DeliveryCounter();
-  const { server, port } = await listen(async (request, response) => {
-    const payload: unknown = JSON.parse(await readText(request));
-    if (request.url === '/event') {
-      deliveries.add();
-      response.end();
-      return;
-    }
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify(payload));
-  });
-  const pool = poolTo(port, connections);
+  const server =
+    placement.echoInstances > 0
+      ? await listen(async (request, response) => {
+          const payload: unknown = JSON.parse(await readText(request));
+          if (request.url === '/event') {
+            deliveries.add();
+            response.end();
+            return;
+          }
+          response.setHeader('content-type', 'application/json');
+          response.end(JSON.stringify(payload));
+        })
+      : undefined;
+  const port = server?.port ?? serverPort;
+  const pool = placement.client && port !== undefined ? poolTo(port, connections) : undefined;
+  const thePool = () => {
+    if (pool === undefined) throw new Error('this process runs no client');
+    return pool;
+  };
   return {
     deliveries,
+    ports: server === undefined ? [] : [server.port],
     async send(payload: OrderPlaced) {
-      await post(pool, '/event', JSON.stringify(payload));
+      await post(thePool(), '/event', JSON.stringify(payload));
     },
     async request(payload: OrderPlaced) {
-      return JSON.parse(await post(pool, '/echo', JSON.stringify(payload)));
+      return JSON.parse(await post(thePool(), '/echo', JSON.stringify(payload)));
     },
     async [Symbol.asyncDispose]() {
-      await pool.close();
-      await closeServer(server);
+      await pool?.close();
+      if (server !== undefined) await closeServer(server.server);
     },
   };
 }

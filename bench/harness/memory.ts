@@ -20,11 +20,17 @@ export function readMemory(): MemoryReading {
   return { heapUsedMiB: usage.heapUsed / mebibyte, rssMiB: usage.rss / mebibyte };
 }
 
+export interface PeakMemory {
+  /** Peak heap above the reading after GC before the run: what the run made the process hold. */
+  heapGrowthMiB: number;
+  /** Peak resident size of the whole process during the run. */
+  rssMiB: number;
+}
+
 /**
- * Samples heap and RSS every few ms while a run goes on, from a reading taken after GC: what
- * the run made the process hold at its peak, above where it started.
+ * Samples heap and RSS every few ms while a run goes on, from a reading taken after GC.
  */
-export async function trackPeakMemory(): Promise<{ stop(): MemoryReading }> {
+export async function trackPeakMemory(): Promise<{ stop(): PeakMemory }> {
   await collectGarbage();
   const start = readMemory();
   let peak = start;
@@ -37,7 +43,7 @@ export async function trackPeakMemory(): Promise<{ stop(): MemoryReading }> {
     stop() {
       clearInterval(timer);
       sample();
-      return { heapUsedMiB: peak.heapUsedMiB - start.heapUsedMiB, rssMiB: peak.rssMiB - start.rssMiB };
+      return { heapGrowthMiB: peak.heapUsedMiB - start.heapUsedMiB, rssMiB: peak.rssMiB };
     },
   };
 }

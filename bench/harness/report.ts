@@ -28,6 +28,8 @@ export interface Verdict {
   target: string;
   measured: string;
   pass: boolean;
+  /** Why this run cannot judge the target (it still shows what it measured). */
+  notJudged?: string;
 }
 
 export interface Failure {
@@ -82,6 +84,11 @@ export class Report {
     this.verdicts.push({ target, measured: `${formatNumber(figure.value)} ${figure.unit}`, pass });
   }
 
+  /** A target this run measures but cannot judge fairly, with the reason (not a PASS, not a FAIL). */
+  notJudged(target: string, measured: string, reason: string): void {
+    this.verdicts.push({ target, measured, pass: false, notJudged: reason });
+  }
+
   fail(failure: Failure): void {
     this.failures.push(failure);
   }
@@ -110,6 +117,10 @@ export class Report {
   renderVerdicts(): string {
     const lines = ['### Targets', ''];
     for (const verdict of this.verdicts) {
+      if (verdict.notJudged !== undefined) {
+        lines.push(`- **N/A** ${verdict.target}: ${verdict.measured} (${verdict.notJudged})`);
+        continue;
+      }
       lines.push(`- **${verdict.pass ? 'PASS' : 'FAIL'}** ${verdict.target}: ${verdict.measured}`);
     }
     for (const failure of this.failures) {

@@ -19,6 +19,8 @@ export interface Settings {
    * messages a second here, and a round much shorter than a second is mostly noise.
    */
   natsScale: number;
+  /** Receiving services of the fan-out cases (scenario 5), each in a process of its own. */
+  fanOut: readonly number[];
   /** Chunk replies per streamed request (scenario 3). */
   chunks: number;
   /** Scenario 6, per transport: events, then requests, between the two memory readings. */
@@ -31,12 +33,14 @@ export interface Settings {
 
 export const fullSettings: Settings = {
   mode: 'full',
-  rounds: 3,
+  // Rounds on this shared machine differ by more than 10 %: five give a median worth reading.
+  rounds: 5,
   warmupShare: 0.25,
   events: 10_000,
   requests: 6_000,
   sequentialRequests: 2_000,
   natsScale: 4,
+  fanOut: [1, 4, 16],
   chunks: 10_000,
   // Over HTTP, 1 000 000 events take 4–5 minutes here (docs/performance.md), so the full run
   // sends 200 000: ExoCom's reply routes reach their 100 000 cap long before, which is the plateau to see.
@@ -53,6 +57,7 @@ export const quickSettings: Settings = {
   requests: 500,
   sequentialRequests: 100,
   natsScale: 1,
+  fanOut: [1, 4],
   chunks: 1_000,
   soak: { http: { events: 10_000, requests: 2_000 }, nats: { events: 10_000, requests: 2_000 } },
   roundTimeoutMs: 30_000,

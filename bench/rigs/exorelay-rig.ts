@@ -3,29 +3,25 @@ import { benchContracts } from '../fixtures/contracts.js';
 import { chunk, type OrderPlaced } from '../fixtures/payloads.js';
 import { DeliveryCounter } from '../harness/delivery-counter.js';
 import { pipelined } from '../harness/load.js';
-import { REQUEST_TIMEOUT_MS, type Rig, STREAM_WINDOW, type Topology } from '../harness/rig.js';
+import { type Placement, REQUEST_TIMEOUT_MS, type Rig, STREAM_WINDOW } from '../harness/rig.js';
 
 /** Whether the relays carry the bench's contracts, and check them. */
 export type Validation = 'no contracts' | 'validated' | 'not validated';
 
 export interface ExoRelayRigOptions {
-  topology: Topology;
+  placement: Placement;
   validation: Validation;
   /** Transport options of one relay (each relay needs its own transport). */
   connect(serviceName: string): Pick<RelayOptions<UntypedMessages>, 'exocomPort' | 'exocomHost' | 'transport'>;
-  /** Resolves once the bus routes `names` to this listening relay. */
-  routed(relay: ExoRelay, names: string[]): Promise<void>;
   /** Releases what `connect` needed beyond the relays (the bus). */
   release(): Promise<void>;
   /** Per-message state the bus keeps, if there is a bus in this process. */
   busState?(): Record<string, number>;
 }
 
-const echoNames = ['bench.echo', 'bench.event', 'bench.stream'];
-
 /**
- * ExoRelay as a user writes it: one client relay, `instances` relays of the `echo` service and
- * `receivers - 1` listener services, all in this process, over the transport `connect` gives.
+ * ExoRelay as a user writes it: the client relay, relays of the `echo` service and listener
+ * services — those `placement` puts in this process — over the transport `connect` gives.
  */
 export async function startExoRelayRig(options: ExoRelayRigOptions): Promise<Rig> {
   const deliveries = new DeliveryCounter();
@@ -44,13 +40,11 @@ export async function startExoRelayRig(options: ExoRelayRigOptions): Promise<Rig
     relays.push(relay);
     return relay;
   };
-  const start = async (relay: ExoRelay, names: string[]) => {
-    await relay.listen(0);
-    await options.routed(relay, names);
-  };
+  // listen() resolves once the bus routes the relay's handlers to it (over NATS: the subscriptions are flushed).
+  const start = (relay: ExoRelay) => relay.listen(0);
 
   try {
-    for (let instance = 0; instance < options.topology.instances; instance += 1) {
+    for (let instance = 0; instance < options.placement.echoInstances; instance += 1) {
       const echo = create('echo');
       echo.registerHandler('bench.echo', async (payload, { reply }) => {
         await reply('bench.echoed', payload);
@@ -61,32 +55,43 @@ export async function startExoRelayRig(options: ExoRelayRigOptions): Promise<Rig
         await pipelined(chunks, STREAM_WINDOW, () => reply.progress('bench.chunk', streamChunk));
         await reply('bench.streamed', { chunks });
       });
-      await start(echo, echoNames);
+      echo.registerHandler('bench.stream-awaited', async (payload, { reply }) => {
+        const { chunks } = payload as { chunks: number };
+        for (let index = 0; index < chunks; index += 1) await reply.progress('bench.chunk', streamChunk);
+        await reply('bench.streamed', { chunks });
+      });
+      await start(echo);
     }
-    for (let listener = 1; listener < options.topology.receivers; listener += 1) {
+    for (const listener of options.placement.listeners) {
       const relay = create(`listener-${listener}`);
       relay.registerHandler('bench.event', () => deliveries.add());
-      await start(relay, ['bench.event']);
+      await start(relay);
     }
-    const client = create('bench-client');
-    await start(client, []);
+    const client = options.placement.client ? create('bench-client') : undefined;
+    if (client !== undefined) await start(client);
+    const theClient = () => {
+      if (client === undefined) throw new Error('this process runs no client relay');
+      return client;
+    };
+    const stream = async (name: 'bench.stream' | 'bench.stream-awaited', chunks: number) => {
+      let bytes = 0;
+      for await (const reply of theClient().send(name, { chunks }, { timeout: REQUEST_TIMEOUT_MS })) {
+        if (!reply.final) bytes += (reply.payload as string).length;
+      }
+      return bytes;
+    };
 
     return {
       deliveries,
       async send(payload: OrderPlaced) {
-        await client.send('bench.event', payload).sent;
+        await theClient().send('bench.event', payload).sent;
       },
       async request(payload: OrderPlaced) {
-        const reply = await client.request('bench.echo', payload, { timeout: REQUEST_TIMEOUT_MS });
+        const reply = await theClient().request('bench.echo', payload, { timeout: REQUEST_TIMEOUT_MS });
         return reply.payload;
       },
-      async stream(chunks: number) {
-        let bytes = 0;
-        for await (const reply of client.send('bench.stream', { chunks }, { timeout: REQUEST_TIMEOUT_MS })) {
-          if (!reply.final) bytes += (reply.payload as string).length;
-        }
-        return bytes;
-      },
+      stream: (chunks: number) => stream('bench.stream', chunks),
+      streamAwaited: (chunks: number) => stream('bench.stream-awaited', chunks),
       retainedState() {
         const total = (field: 'pendingReplyStreams' | 'activeHandlers') =>
           relays.reduce((sum, relay) => sum + relay.stats[field], 0);

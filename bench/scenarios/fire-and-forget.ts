@@ -3,28 +3,23 @@
  *
  * How: each sender hands an event to the system and waits until the system took it (ExoRelay's
  * `stream.sent`: the bus answered, or the NATS server confirmed with a flush) before the next; a
- * round ends when the receiving service got every event. Client, bus (ExoCom or the minimal
- * bus) and service run in this process; nats-server is a separate process.
+ * round ends when the receiving service reported every event. Client, bus (ExoCom or the
+ * minimal bus) and service each run in a process of their own; nats-server is a separate process.
  * Baselines: over HTTP the minimal bus in its 2-hop form (client → bus → service, the bus answers
- * before it forwards, as ExoCom does) and the 1-hop floor; over NATS a raw publish + flush, and
- * Moleculer's balanced `emit`.
+ * before it forwards, as ExoCom does) and the 1-hop floor; over NATS the raw client's
+ * `publish()` at full speed (no flush per message: the client buffers and writes as it likes; one
+ * flush ends the window), and Moleculer's balanced `emit`.
  * What it cannot tell: how a service on another machine fares (loopback has no latency, and
- * all the hops share this process's one thread and the machine's two cores).
+ * all the processes share the machine's cores).
  */
-
-import { startMinimalFourHopBus } from '../baselines/minimal-4hop-bus.js';
-import { startRawNats } from '../baselines/raw-nats.js';
-import { startRawUndiciHttp } from '../baselines/raw-undici-http.js';
 import { type BenchContext, measureCase, type Scenario } from '../harness/measure.js';
+import { processEventTrial, processStarters } from '../harness/processes.js';
 import { pick } from '../harness/report.js';
 import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import { roundCount } from '../harness/settings.js';
 import { systems } from '../harness/systems.js';
-import { eventTrial, throughput } from '../harness/trials.js';
-import { startMoleculer } from '../peers/moleculer.js';
-import { startExoRelayOverExoCom } from '../rigs/exorelay-exocom.js';
-import { startExoRelayOverNats } from '../rigs/exorelay-nats.js';
+import { throughput } from '../harness/trials.js';
 
 const id = 'fire-and-forget';
 const concurrencies = [1, 64];
@@ -35,25 +30,18 @@ async function run(context: BenchContext): Promise<void> {
       transport: 'http',
       subject: systems.exoRelayExoCom,
       baseline: systems.minimalBus2,
-      starters: [
-        [systems.exoRelayExoCom, () => startExoRelayOverExoCom(singleService)],
-        [systems.minimalBus2, () => startMinimalFourHopBus(singleService)],
-        [systems.oneHop, () => startRawUndiciHttp()],
-      ],
+      systems: [systems.exoRelayExoCom, systems.minimalBus2, systems.oneHop],
     },
     {
       transport: 'nats',
       subject: systems.exoRelayNats,
       baseline: systems.natsPublish,
-      starters: [
-        [systems.exoRelayNats, () => startExoRelayOverNats(context.natsUrl, singleService)],
-        [systems.natsPublish, () => startRawNats(context.natsUrl, singleService, 'correlated')],
-        [systems.moleculer, () => startMoleculer(context.natsUrl, singleService)],
-      ],
+      systems: [systems.exoRelayNats, systems.natsPublish, systems.moleculer],
     },
   ] as const;
 
-  for (const { transport, subject, baseline, starters } of transports) {
+  for (const { transport, subject, baseline, systems: names } of transports) {
+    const starters = processStarters(context.natsUrl, names, singleService);
     await withRigs(context, { scenario: id, transport }, starters, async (rigs) => {
       for (const concurrency of concurrencies) {
         const figures = await measureCase(context, {
@@ -63,7 +51,7 @@ async function run(context: BenchContext): Promise<void> {
           baseline,
           metrics: [throughput],
           trials: [...rigs].map(([system, rig]) =>
-            eventTrial(system, rig, {
+            processEventTrial(system, rig, {
               settings: context.settings,
               total: roundCount(context.settings, 'events', transport),
               concurrency,

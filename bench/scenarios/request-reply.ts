@@ -3,27 +3,24 @@
  * p50/p99 at 1 caller.
  *
  * How: each caller sends a ~100 B JSON request to the echo service and awaits the reply (checked
- * against the request) before the next. Client, bus and service run in this process;
- * nats-server is a separate process. Latency is per request, `performance.now()` around it.
+ * against the request) before the next. Client, bus and service each run in a process of their
+ * own (`harness/processes.ts`); nats-server is a separate process too. The client process
+ * times the round; latency is per request, `performance.now()` around it.
  * Baselines: over HTTP the minimal 4-hop bus (client → bus → service → bus → client) and the
- * 1-hop floor; over NATS the raw client's hand-rolled correlation (the floor), its `request()`,
- * and Moleculer's `call`.
+ * 1-hop floor; ExoRelay also runs with `delivery: 'sse'` (the bus writes to an SSE stream each
+ * relay opened). Over NATS the raw client's hand-rolled correlation (the floor), its
+ * `request()`, and Moleculer's `call`.
  * What it cannot tell: latency across a real network (loopback adds next to nothing), or
- * throughput with client and service on separate cores or machines.
+ * throughput when the processes do not share two cores.
  */
-import { startMinimalFourHopBus } from '../baselines/minimal-4hop-bus.js';
-import { startRawNats } from '../baselines/raw-nats.js';
-import { startRawUndiciHttp } from '../baselines/raw-undici-http.js';
 import { type BenchContext, measureCase, type Scenario } from '../harness/measure.js';
+import { processRequestTrial, processStarters } from '../harness/processes.js';
 import { pick } from '../harness/report.js';
 import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import { roundCount } from '../harness/settings.js';
 import { systems } from '../harness/systems.js';
-import { latencyP50, latencyP99, requestTrial, throughput } from '../harness/trials.js';
-import { startMoleculer } from '../peers/moleculer.js';
-import { startExoRelayOverExoCom } from '../rigs/exorelay-exocom.js';
-import { startExoRelayOverNats } from '../rigs/exorelay-nats.js';
+import { latencyP50, latencyP99, throughput } from '../harness/trials.js';
 
 const id = 'request-reply';
 const concurrencies = [1, 16, 256];
@@ -35,26 +32,18 @@ async function run(context: BenchContext): Promise<void> {
       transport: 'http',
       subject: systems.exoRelayExoCom,
       baseline: systems.minimalBus4,
-      starters: [
-        [systems.exoRelayExoCom, () => startExoRelayOverExoCom(singleService)],
-        [systems.minimalBus4, () => startMinimalFourHopBus(singleService)],
-        [systems.oneHop, () => startRawUndiciHttp()],
-      ],
+      systems: [systems.exoRelayExoCom, systems.exoRelayExoComSse, systems.minimalBus4, systems.oneHop],
     },
     {
       transport: 'nats',
       subject: systems.exoRelayNats,
       baseline: systems.natsCorrelated,
-      starters: [
-        [systems.exoRelayNats, () => startExoRelayOverNats(context.natsUrl, singleService)],
-        [systems.natsCorrelated, () => startRawNats(context.natsUrl, singleService, 'correlated')],
-        [systems.natsRequest, () => startRawNats(context.natsUrl, singleService, 'request()')],
-        [systems.moleculer, () => startMoleculer(context.natsUrl, singleService)],
-      ],
+      systems: [systems.exoRelayNats, systems.natsCorrelated, systems.natsRequest, systems.moleculer],
     },
   ] as const;
 
-  for (const { transport, subject, baseline, starters } of transports) {
+  for (const { transport, subject, baseline, systems: names } of transports) {
+    const starters = processStarters(context.natsUrl, names, singleService);
     await withRigs(context, { scenario: id, transport }, starters, async (rigs) => {
       for (const concurrency of concurrencies) {
         const sequential = concurrency === 1;
@@ -66,7 +55,7 @@ async function run(context: BenchContext): Promise<void> {
           baseline,
           metrics,
           trials: [...rigs].map(([system, rig]) =>
-            requestTrial(system, rig, {
+            processRequestTrial(system, rig, {
               settings,
               total: roundCount(settings, sequential ? 'sequentialRequests' : 'requests', transport),
               concurrency,
@@ -82,7 +71,15 @@ async function run(context: BenchContext): Promise<void> {
           pick(figures, baseline, throughput),
           0.8,
         );
-        if (transport !== 'nats') continue;
+        if (transport === 'http') {
+          report.judgeRatio(
+            `${systems.exoRelayExoComSse} request/reply, ${concurrency} caller(s), ≥ 1.0× the minimal 4-hop bus`,
+            pick(figures, systems.exoRelayExoComSse, throughput),
+            pick(figures, baseline, throughput),
+            1,
+          );
+          continue;
+        }
         report.judgeRatio(
           `${target} ≥ 0.8× raw nats request()`,
           pick(figures, subject, throughput),

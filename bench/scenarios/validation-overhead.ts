@@ -21,6 +21,7 @@ import { roundCount } from '../harness/settings.js';
 import { requestTrial, throughput } from '../harness/trials.js';
 import { startExoRelayOverExoCom } from '../rigs/exorelay-exocom.js';
 import { startExoRelayOverNats } from '../rigs/exorelay-nats.js';
+import type { Validation } from '../rigs/exorelay-rig.js';
 
 const id = 'validation-overhead';
 const concurrencies = [1, 16, 256];
@@ -32,13 +33,16 @@ const perCall: Metric = { name: 'mean time', unit: 'µs', better: 'lower' };
 async function run(context: BenchContext): Promise<void> {
   const { settings, report } = context;
   const transports = [
-    { transport: 'http', start: startExoRelayOverExoCom },
-    { transport: 'nats', start: startExoRelayOverNats.bind(undefined, context.natsUrl) },
+    { transport: 'http', start: (validation: Validation) => startExoRelayOverExoCom(singleService, { validation }) },
+    {
+      transport: 'nats',
+      start: (validation: Validation) => startExoRelayOverNats(context.natsUrl, singleService, { validation }),
+    },
   ] as const;
   for (const { transport, start } of transports) {
     const starters = [
-      [validated, () => start(singleService, 'validated')],
-      [unvalidated, () => start(singleService, 'not validated')],
+      [validated, () => start('validated')],
+      [unvalidated, () => start('not validated')],
     ] as const;
     await withRigs(context, { scenario: id, transport }, starters, async (rigs) => {
       for (const concurrency of concurrencies) {
