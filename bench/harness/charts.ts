@@ -49,6 +49,8 @@ export function renderBarChart(chart: BarChart): string {
   });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    // What screen readers and image-less views show.
+    `<title>${escapeXml(chart.title)}</title>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="12" y="22" font-size="15" font-weight="bold">${escapeXml(chart.title)}</text>`,
     `<text x="12" y="40" fill="#555">${escapeXml(chart.subtitle)}</text>`,
