@@ -34,7 +34,7 @@ export interface InboundDispatcherOptions {
   /** Whether the relay takes new work (it does not once it is closing). */
   accepting(): boolean;
   /** What a handler may use of the relay besides its reply: the relay's own `send` and `request`. */
-  handlerTools(): { send: unknown; request: unknown };
+  readonly handlerTools: { readonly send: unknown; readonly request: unknown };
   reportError(error: Error): void;
 }
 
@@ -122,7 +122,7 @@ export class InboundDispatcher {
         send: unknown;
         request: unknown;
       } = {
-        ...this.#options.handlerTools(),
+        ...this.#options.handlerTools,
         reply: replier.reply,
         requestId: envelope.requestId,
         sender: envelope.sender,

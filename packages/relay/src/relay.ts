@@ -141,7 +141,8 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       replies: this.#replies,
       answersRefusals: transport.answersRefusals,
       accepting: () => this.#state !== 'closing' && this.#state !== 'closed',
-      handlerTools: () => ({ send: this.send.bind(this), request: this.request.bind(this) }),
+      // Bound once: every handler's context shares them.
+      handlerTools: { send: this.send.bind(this), request: this.request.bind(this) },
       reportError,
     });
     transport.attach({

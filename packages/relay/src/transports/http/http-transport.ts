@@ -1,6 +1,7 @@
 import { DEFAULT_BODY_LIMIT, type NamedEnvelope } from '@exorelay/protocol';
 import { ConfigError } from '../../errors.js';
 import type { ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
+import { withoutUndefined } from '../../without-undefined.js';
 import { BusWatch } from './bus-watch.js';
 import { type BusTlsConnection, ExoComClient } from './exocom-client.js';
 import { InboundServer, type InboundTlsOptions } from './inbound-server.js';
@@ -253,8 +254,4 @@ const MAX_RETRY_DELAY = 2_000;
 
 function isWildcard(host: string): boolean {
   return host === '0.0.0.0' || host === '::' || host === '';
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }

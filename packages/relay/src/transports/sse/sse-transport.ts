@@ -2,6 +2,7 @@ import type { EventStreamDeregistration, EventStreamRegistration, NamedEnvelope 
 import { debug } from '../../debug.js';
 import { ConfigError } from '../../errors.js';
 import type { ListenInfo, SendReceipt, Transport, TransportContext } from '../../transport.js';
+import { withoutUndefined } from '../../without-undefined.js';
 import { BusWatch } from '../http/bus-watch.js';
 import { type BusTlsConnection, busOrigin, ExoComClient } from '../http/exocom-client.js';
 import { EventStream } from './event-stream.js';
@@ -299,10 +300,6 @@ function resolveOptions(options: SseTransportOptions): ResolvedOptions {
     throw new ConfigError(`sse.retries must be 0 or a positive integer, got ${String(resolved.retries)}`);
   }
   return resolved;
-}
-
-function withoutUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
 function sameNames(names: readonly string[], known: readonly string[]): boolean {
