@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Envelope, NamedEnvelope } from '@exorelay/protocol';
+import { InFlight } from './in-flight.js';
 import type { MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
 import { type ReplyStream, ReplyStreamController } from './reply-stream.js';
@@ -25,7 +26,7 @@ export interface OutboxOptions {
 export class Outbox {
   readonly #options: OutboxOptions;
   /** Sends on their way to the transport; `close()` lets them finish before it closes it. */
-  readonly #transmissions = new Set<Promise<void>>();
+  readonly #transmissions = new InFlight();
 
   constructor(options: OutboxOptions) {
     this.#options = options;
@@ -62,7 +63,7 @@ export class Outbox {
 
   /** Resolves once every send handed to the transport so far has settled. */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.#transmissions]);
+    await this.#transmissions.settled();
   }
 
   #transmit(controller: ReplyStreamController, message: NamedEnvelope, signal: AbortSignal | undefined): void {
@@ -78,8 +79,7 @@ export class Outbox {
           return this.#reportUnlessSeen(controller, error);
         },
       );
-    this.#transmissions.add(transmission);
-    void transmission.then(() => this.#transmissions.delete(transmission));
+    void this.#transmissions.track(transmission);
   }
 
   /**

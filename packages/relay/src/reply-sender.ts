@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { deliveryFailedReply, type Envelope, isReservedName, type NamedEnvelope } from '@exorelay/protocol';
 import { debug } from './debug.js';
 import { InvalidArgumentError } from './errors.js';
+import { InFlight } from './in-flight.js';
 import type { MessageMap } from './message-types.js';
 import type { MessageValidator } from './message-validator.js';
 import { Replier, type ReplyWire } from './replier.js';
@@ -21,7 +22,7 @@ export interface ReplySenderOptions {
 export class ReplySender {
   readonly #options: ReplySenderOptions;
   /** Replies on their way to the transport; `close()` lets them go out before it closes it. */
-  readonly #inFlight = new Set<Promise<void>>();
+  readonly #inFlight = new InFlight();
 
   constructor(options: ReplySenderOptions) {
     this.#options = options;
@@ -29,12 +30,12 @@ export class ReplySender {
 
   /** The `reply` function for one handled message: numbers its replies and sends them. */
   replierFor<M extends MessageMap>(request: NamedEnvelope): Replier<M> {
-    return new Replier((outcome, payload, wire) => this.#track(this.#send(request, outcome, payload, wire)));
+    return new Replier((outcome, payload, wire) => this.#inFlight.track(this.#send(request, outcome, payload, wire)));
   }
 
   /** Resolves once every reply handed to the transport so far has settled. */
   async settled(): Promise<void> {
-    await Promise.allSettled([...this.#inFlight]);
+    await this.#inFlight.settled();
   }
 
   /** Sends the final `exo.error` reply of a handled message; failures were reported already. */
@@ -53,7 +54,7 @@ export class ReplySender {
     const { serviceName, transport } = this.#options;
     debug('could not take %s: %s', message.name, reason);
     const failure = { messageName: message.name, requestId: envelope.requestId, service: serviceName, reason, seq: 0 };
-    void this.#track(
+    void this.#inFlight.track(
       transport.send(deliveryFailedReply(failure, randomUUID())).then(
         () => {},
         (error: Error) => debug('could not report the failed delivery of %s: %s', message.name, error.message),
@@ -85,13 +86,6 @@ export class ReplySender {
       this.#options.reportError(error as Error);
       throw error;
     }
-  }
-
-  #track(sending: Promise<void>): Promise<void> {
-    const settled = sending.catch(() => {});
-    this.#inFlight.add(settled);
-    void settled.then(() => this.#inFlight.delete(settled));
-    return sending;
   }
 }
 
