@@ -368,17 +368,15 @@ class NatsTransportImpl implements NatsTransport {
     return this.#outcomeHeaders.get(outcome, () => outcomeHeaders(outcome));
   }
 
-  async #receiveMessage(name: string, msg: Msg): Promise<void> {
+  #receiveMessage(name: string, msg: Msg): void {
     this.#inFlight.enter();
-    try {
-      const delivery = await this.#hand(name, msg.subject, msg.data, msg.reply);
-      // A closing relay takes no new work: let the other instances of the service have it.
-      if (delivery?.kind === 'unavailable' && this.#openLink !== undefined) await this.#leave(this.#openLink);
-    } catch (error) {
-      this.#context?.reportError(error as Error);
-    } finally {
-      this.#inFlight.leave();
-    }
+    this.#hand(name, msg.subject, msg.data, msg.reply)
+      .then(async (delivery) => {
+        // A closing relay takes no new work: let the other instances of the service have it.
+        if (delivery?.kind === 'unavailable' && this.#openLink !== undefined) await this.#leave(this.#openLink);
+      })
+      .catch((error: Error) => this.#context?.reportError(error))
+      .finally(() => this.#inFlight.leave());
   }
 
   /**
@@ -419,7 +417,7 @@ class NatsTransportImpl implements NatsTransport {
   }
 
   /** Decodes a message and gives it to the relay: its verdict, or `undefined` when it was malformed (and reported). */
-  async #hand(
+  #hand(
     name: string,
     subject: string,
     data: Uint8Array,
@@ -429,7 +427,7 @@ class NatsTransportImpl implements NatsTransport {
     const parsed = decodeEnvelope(data);
     if (!parsed.ok) {
       context.reportError(new MalformedMessageError(subject, parsed.error));
-      return undefined;
+      return Promise.resolve(undefined);
     }
     const { envelope } = parsed;
     // Nobody reads the replies of a one-way message: keep no way back for it.
@@ -438,8 +436,8 @@ class NatsTransportImpl implements NatsTransport {
     const message = { name, envelope };
     const backlog = this.#requireBacklog();
     // Behind messages that wait for room already, a message waits too: they keep their order.
-    const delivery = backlog.size === 0 ? await context.deliver(message) : undefined;
-    return delivery === undefined || delivery.kind === 'busy' ? backlog.hand(message) : delivery;
+    if (backlog.size > 0) return backlog.hand(message);
+    return context.deliver(message).then((delivery) => (delivery.kind === 'busy' ? backlog.hand(message) : delivery));
   }
 
   #receiveReply(msg: Msg): void {

@@ -6,7 +6,7 @@
 export interface Envelope {
   /** Name of the sending service; the bus sets it for browser clients. */
   sender?: string;
-  /** Unique id of this message (`crypto.randomUUID()`). */
+  /** Unique id of this message: an opaque string (ExoRelay: a random per-process prefix and a counter; 2016 peers: a UUID). */
   requestId: string;
   /** Any JSON value; the key is absent when the payload is `undefined`. */
   payload?: unknown;

@@ -7,10 +7,11 @@ import type { HandlerResult } from './transport.js';
  * The handlers running now, bounded by `maxConcurrent`: the relay refuses work beyond it (HTTP
  * 503 + `retry-after`), so a burst waits in the bus or at the sender instead of in this process.
  * Every handler gets the one signal that aborts when `close()` stops waiting for the handlers
- * still running — one for all, as they are all given up at once, and no allocation per message.
+ * still running — one for all, as they are all given up at once, and no listener per message.
  */
 export class HandlerPool {
-  readonly #running = new Set<Promise<HandlerResult>>();
+  /** Each running handler, with what to do if `close()` gives up on it. */
+  readonly #running = new Map<Promise<HandlerResult>, () => void>();
   readonly #room = new EventEmitter();
   readonly #givenUp = new AbortController();
 
@@ -31,10 +32,13 @@ export class HandlerPool {
     return this.#running.size >= this.maxConcurrent;
   }
 
-  /** Runs one handler; its settled result is what `HandlerPool` tracks. Never rejects. */
-  run(handler: (signal: AbortSignal) => Promise<HandlerResult>): Promise<HandlerResult> {
+  /**
+   * Runs one handler; its settled result is what `HandlerPool` tracks. Never rejects.
+   * `onGivenUp` runs if `close()` stops waiting for it, just before its signal aborts.
+   */
+  run(handler: (signal: AbortSignal) => Promise<HandlerResult>, onGivenUp: () => void): Promise<HandlerResult> {
     const run = handler(this.#givenUp.signal);
-    this.#running.add(run);
+    this.#running.set(run, onGivenUp);
     if (this.#running.size === this.maxConcurrent) this.onSaturationChange(true);
     void run.then(() => {
       const wasSaturated = this.saturated;
@@ -61,12 +65,13 @@ export class HandlerPool {
     timer.abort();
     if (finished) return;
     debug('close: %d handlers still running after %d ms; aborting their signals', this.#running.size, timeout);
+    for (const onGivenUp of this.#running.values()) onGivenUp();
     this.#givenUp.abort();
   }
 
   /** Resolves once no handler runs, including handlers started while waiting. */
   async #allFinished(): Promise<true> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running]);
+    while (this.#running.size > 0) await Promise.allSettled([...this.#running.keys()]);
     return true;
   }
 }

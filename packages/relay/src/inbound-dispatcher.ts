@@ -12,12 +12,16 @@ import type { AuthOf, HandlerContext } from './handler-context.js';
 import type { HandlerPool } from './handler-pool.js';
 import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
 import type { MessageMap } from './message-types.js';
-import type { MessageValidator } from './message-validator.js';
+import type { Checked, MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
+import type { ReplyStreamController } from './reply-stream.js';
 import type { ReplySender } from './reply-sender.js';
 import { traceHandler, traceHandlerFailure } from './tracing.js';
 import type { Delivery, HandlerResult } from './transport.js';
+
+/** The verdict on a reply: taken, whatever becomes of it (one object for all of them). */
+const ACCEPTED: Promise<Delivery> = Promise.resolve(Object.freeze({ kind: 'accepted' }));
 
 /** What a busy relay suggests to the bus: try again after this many ms (`retry-after`). */
 const BUSY_RETRY_AFTER_MS = 1000;
@@ -50,18 +54,27 @@ export class InboundDispatcher {
     this.#options = options;
   }
 
-  async deliver(message: NamedEnvelope): Promise<Delivery> {
+  deliver(message: NamedEnvelope): Promise<Delivery> {
     const { name, envelope } = message;
     if (isReply(envelope)) return this.#acceptReply(name, envelope);
-    const { handlers, pool, recent, validator, replies } = this.#options;
-    if (!this.#options.accepting())
-      return this.#refuse(message, { kind: 'unavailable', error: 'the relay is closing' });
+    const { handlers, pool, validator } = this.#options;
+    if (!this.#options.accepting()) {
+      return Promise.resolve(this.#refuse(message, { kind: 'unavailable', error: 'the relay is closing' }));
+    }
     const handler = handlers.get(name);
     if (handler === undefined) {
-      return this.#refuse(message, { kind: 'unknown-message', error: `unknown message: '${name}'` });
+      return Promise.resolve(this.#refuse(message, { kind: 'unknown-message', error: `unknown message: '${name}'` }));
     }
-    if (pool.saturated) return this.#busy();
-    const checked = await validator.check(name, undefined, envelope.payload, 'incoming');
+    if (pool.saturated) return Promise.resolve(this.#busy());
+    const checked = validator.check(name, undefined, envelope.payload, 'incoming');
+    if (checked instanceof Promise) return checked.then((settled) => this.#dispatch(message, handler, settled));
+    return Promise.resolve(this.#dispatch(message, handler, checked));
+  }
+
+  /** Runs the handler of a message that passed its contract check, or answers why not. */
+  #dispatch(message: NamedEnvelope, handler: AnyHandler, checked: Checked): Delivery {
+    const { name, envelope } = message;
+    const { pool, recent, replies } = this.#options;
     if (!checked.ok) {
       this.#options.reportError(checked.error);
       replies.replyError(replies.replierFor(message), {
@@ -90,26 +103,41 @@ export class InboundDispatcher {
     return delivery;
   }
 
-  async #acceptReply(outcome: string, envelope: Envelope & { responseTo: string }): Promise<Delivery> {
+  #acceptReply(outcome: string, envelope: Envelope & { responseTo: string }): Promise<Delivery> {
     const controller = this.#options.pending.get(envelope.responseTo);
     if (controller === undefined) {
       debug('reply %s to %s: nobody waits for it any more', outcome, envelope.responseTo);
-      return { kind: 'accepted' };
+      return ACCEPTED;
     }
     const name = controller.messageName;
     if (outcome === ERROR_OUTCOME) {
       controller.pushFailure(toRemoteError(name, envelope), envelope.sender, envelope.seq);
-      return { kind: 'accepted' };
+      return ACCEPTED;
     }
-    const checked = await this.#options.validator.check(name, outcome, envelope.payload, 'incoming');
+    const checked = this.#options.validator.check(name, outcome, envelope.payload, 'incoming');
+    if (checked instanceof Promise) {
+      return checked.then((settled) => {
+        this.#pushReply(controller, outcome, envelope, settled);
+        return { kind: 'accepted' };
+      });
+    }
+    this.#pushReply(controller, outcome, envelope, checked);
+    return ACCEPTED;
+  }
+
+  #pushReply(
+    controller: ReplyStreamController,
+    outcome: string,
+    envelope: Envelope & { responseTo: string },
+    checked: Checked,
+  ): void {
     if (!checked.ok) {
       controller.pushFailure(checked.error, envelope.sender, envelope.seq);
-      return { kind: 'accepted' };
+      return;
     }
-    const final = this.#options.validator.isFinal(name, outcome, envelope.more === true);
+    const final = this.#options.validator.isFinal(controller.messageName, outcome, envelope.more === true);
     const { requestId, responseTo, sender } = envelope;
     controller.push({ outcome, payload: checked.value, requestId, responseTo, sender, final }, envelope.seq);
-    return { kind: 'accepted' };
   }
 
   #run(message: NamedEnvelope, payload: unknown, handler: AnyHandler) {
@@ -131,15 +159,6 @@ export class InboundDispatcher {
         messageName: name,
         signal,
       };
-      // Given up on by close(): the requester gets a final answer now rather than at its timeout.
-      const onAbandoned = () => {
-        if (replier.finalSent) return;
-        replies.replyError(replier, {
-          code: WireErrorCode.HandlerFailed,
-          message: `${name}: the service closed before its handler finished`,
-        });
-      };
-      signal.addEventListener('abort', onAbandoned, { once: true });
       try {
         await (handler as (payload: unknown, context: unknown) => unknown)(payload, context);
         return 'succeeded';
@@ -151,11 +170,17 @@ export class InboundDispatcher {
           replies.replyError(replier, { code: WireErrorCode.HandlerFailed, message: describe(cause) });
         }
         return 'failed';
-      } finally {
-        signal.removeEventListener('abort', onAbandoned);
       }
     };
-    return this.#options.pool.run(traceHandler(message, run));
+    // Given up on by close(): the requester gets a final answer now rather than at its timeout.
+    const onGivenUp = () => {
+      if (replier.finalSent) return;
+      replies.replyError(replier, {
+        code: WireErrorCode.HandlerFailed,
+        message: `${name}: the service closed before its handler finished`,
+      });
+    };
+    return this.#options.pool.run(traceHandler(message, run), onGivenUp);
   }
 }
 

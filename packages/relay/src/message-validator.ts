@@ -1,9 +1,13 @@
-import type { RelayContracts } from './contracts.js';
+import type { RelayContracts, ValidationResult } from './contracts.js';
 import { ContractViolationError } from './errors.js';
 
 export type Checked = { ok: true; value: unknown } | { ok: false; error: ContractViolationError };
 
-/** Checks payloads and replies against the relay's contracts, in both directions. */
+/**
+ * Checks payloads and replies against the relay's contracts, in both directions. Answers
+ * synchronously when there is nothing to check or the schema checks synchronously: the relay
+ * then adds no promise to the message's way.
+ */
 export class MessageValidator {
   constructor(
     private readonly contracts: RelayContracts | undefined,
@@ -15,25 +19,25 @@ export class MessageValidator {
     return this.contracts?.isFinal(name, outcome) ?? !more;
   }
 
-  /** Checks a payload (`outcome` undefined) or a reply; resolves with the parsed value. */
-  async check(
+  /** Checks a payload (`outcome` undefined) or a reply; the parsed value, or the violation. */
+  check(
     name: string,
     outcome: string | undefined,
     payload: unknown,
     direction: 'incoming' | 'outgoing',
-  ): Promise<Checked> {
+  ): Checked | Promise<Checked> {
     const contracts = this.contracts;
     if (contracts === undefined || !this.enabled) return { ok: true, value: payload };
-    const settled = await (outcome === undefined
-      ? contracts.validatePayload(name, payload)
-      : contracts.validateReply(name, outcome, payload));
-    if (settled === undefined || settled.ok) return { ok: true, value: settled?.value ?? payload };
-    return { ok: false, error: new ContractViolationError(name, direction, settled.issues, outcome) };
+    const result =
+      outcome === undefined ? contracts.validatePayload(name, payload) : contracts.validateReply(name, outcome, payload);
+    const toChecked = (settled: ValidationResult | undefined): Checked => {
+      if (settled === undefined || settled.ok) return { ok: true, value: settled?.value ?? payload };
+      return { ok: false, error: new ContractViolationError(name, direction, settled.issues, outcome) };
+    };
+    return isPromiseLike(result) ? Promise.resolve(result).then(toChecked) : toChecked(result);
   }
+}
 
-  /** Like `check`, for what this relay sends: a violation is thrown to the sender. */
-  async checkOutgoing(name: string, outcome: string | undefined, payload: unknown): Promise<void> {
-    const checked = await this.check(name, outcome, payload, 'outgoing');
-    if (!checked.ok) throw checked.error;
-  }
+function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }

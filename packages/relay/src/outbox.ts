@@ -1,13 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import type { Envelope, NamedEnvelope } from '@exorelay/protocol';
 import { InFlight } from './in-flight.js';
-import type { MessageValidator } from './message-validator.js';
+import type { Checked, MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
+import { nextRequestId } from './request-ids.js';
 import { type ReplyStream, ReplyStreamController } from './reply-stream.js';
 import { checkSendArguments, type ReplyCallback } from './send-arguments.js';
 import { sendFailure } from './send-failure.js';
 import { sendTraced } from './tracing.js';
-import type { Transport } from './transport.js';
+import type { SendReceipt, Transport } from './transport.js';
 
 export interface OutboxOptions {
   serviceName: string;
@@ -36,7 +36,7 @@ export class Outbox {
     const checked = checkSendArguments(name, payload, options);
     if (!checked.ok) return this.refuse(String(name), checked.error);
     const { onReply, keepReplies, auth, ...streamOptions } = checked.options;
-    const envelope: Envelope = { sender: this.#options.serviceName, requestId: randomUUID() };
+    const envelope: Envelope = { sender: this.#options.serviceName, requestId: nextRequestId() };
     if (payload !== undefined) envelope.payload = payload;
     if (auth !== undefined) envelope.auth = auth;
     const controller = this.#options.pending.open(name as string, envelope.requestId, streamOptions);
@@ -66,20 +66,41 @@ export class Outbox {
     await this.#transmissions.settled();
   }
 
+  /**
+   * Validates the message, decides whether it travels one-way, and hands it to the transport.
+   * A claimed message whose check is synchronous goes out at once, with no promise before it.
+   */
   #transmit(controller: ReplyStreamController, message: NamedEnvelope, signal: AbortSignal | undefined): void {
-    const transmission = this.#options.validator
-      .checkOutgoing(message.name, undefined, message.envelope.payload)
-      .then(() => this.#markOneWay(controller, message))
-      .then(() => sendTraced(this.#options.transport, message, { signal }, controller))
-      .then(
-        (receipt) => controller.markSent(receipt),
-        (failure: unknown) => {
-          const error = sendFailure(message.name, failure);
-          controller.markSendFailed(error);
-          return this.#reportUnlessSeen(controller, error);
-        },
-      );
+    const send = (checked: Checked) => this.#sendChecked(controller, message, signal, checked);
+    const checked = this.#options.validator.check(message.name, undefined, message.envelope.payload, 'outgoing');
+    let sent: Promise<SendReceipt>;
+    try {
+      sent = checked instanceof Promise ? checked.then(send) : send(checked);
+    } catch (error) {
+      sent = Promise.reject(error);
+    }
+    const transmission = sent.then(
+      (receipt) => controller.markSent(receipt),
+      (failure: unknown) => {
+        const error = sendFailure(message.name, failure);
+        controller.markSendFailed(error);
+        return this.#reportUnlessSeen(controller, error);
+      },
+    );
     void this.#transmissions.track(transmission);
+  }
+
+  #sendChecked(
+    controller: ReplyStreamController,
+    message: NamedEnvelope,
+    signal: AbortSignal | undefined,
+    checked: Checked,
+  ): Promise<SendReceipt> {
+    if (!checked.ok) return Promise.reject(checked.error);
+    if (controller.isClaimed) return sendTraced(this.#options.transport, message, { signal }, controller);
+    return this.#markOneWay(controller, message).then(() =>
+      sendTraced(this.#options.transport, message, { signal }, controller),
+    );
   }
 
   /**
@@ -88,7 +109,6 @@ export class Outbox {
    * bus, the transport and the receiver keep no way back for replies nobody will read.
    */
   async #markOneWay(controller: ReplyStreamController, message: NamedEnvelope): Promise<void> {
-    if (controller.isClaimed) return;
     if (!(await controller.claimDecided)) message.envelope.oneWay = true;
   }
 

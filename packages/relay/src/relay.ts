@@ -287,7 +287,8 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     options: RequestOptions<ReplyOf<M, N>> = {},
   ): Promise<FinalReplyOf<M, N>> {
     const { onProgress, timeout, signal } = options;
-    const stream = this.send(name, payload, { timeout: timeout ?? this.#defaultTimeout, signal });
+    // Claimed from the start (read below): it goes out without waiting for the end of the tick.
+    const stream = this.send(name, payload, { timeout: timeout ?? this.#defaultTimeout, signal, keepReplies: true });
     for await (const reply of stream) {
       if (reply.final) return reply as FinalReplyOf<M, N>;
       onProgress?.(reply);

@@ -1,11 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { deliveryFailedReply, type Envelope, isReservedName, type NamedEnvelope } from '@exorelay/protocol';
 import { debug } from './debug.js';
 import { InvalidArgumentError } from './errors.js';
 import { InFlight } from './in-flight.js';
 import type { MessageMap } from './message-types.js';
-import type { MessageValidator } from './message-validator.js';
-import { Replier, type ReplyWire } from './replier.js';
+import type { Checked, MessageValidator } from './message-validator.js';
+import { Replier, type ReplyKind, type ReplyNumbering } from './replier.js';
+import { nextRequestId } from './request-ids.js';
 import { sendFailure } from './send-failure.js';
 import { sendReplyTraced } from './tracing.js';
 import type { Transport } from './transport.js';
@@ -30,7 +30,9 @@ export class ReplySender {
 
   /** The `reply` function for one handled message: numbers its replies and sends them. */
   replierFor<M extends MessageMap>(request: NamedEnvelope): Replier<M> {
-    return new Replier((outcome, payload, wire) => this.#inFlight.track(this.#send(request, outcome, payload, wire)));
+    return new Replier((outcome, payload, kind, replier) =>
+      this.#inFlight.track(this.#send(request, outcome, payload, kind, replier)),
+    );
   }
 
   /** Resolves once every reply handed to the transport so far has settled. */
@@ -55,7 +57,7 @@ export class ReplySender {
     debug('could not take %s: %s', message.name, reason);
     const failure = { messageName: message.name, requestId: envelope.requestId, service: serviceName, reason, seq: 0 };
     void this.#inFlight.track(
-      transport.send(deliveryFailedReply(failure, randomUUID())).then(
+      transport.send(deliveryFailedReply(failure, nextRequestId())).then(
         () => {},
         (error: Error) => debug('could not report the failed delivery of %s: %s', message.name, error.message),
       ),
@@ -63,35 +65,62 @@ export class ReplySender {
   }
 
   /** Checks and validates one reply, then numbers it and hands it to the transport. */
-  async #send(request: NamedEnvelope, outcome: string, payload: unknown, wire: ReplyWire): Promise<void> {
+  #send(
+    request: NamedEnvelope,
+    outcome: string,
+    payload: unknown,
+    kind: ReplyKind,
+    replier: ReplyNumbering,
+  ): Promise<void> {
     try {
-      checkReply(outcome, payload, wire);
-      await this.#options.validator.checkOutgoing(request.name, outcome, payload);
-      if (request.envelope.oneWay === true) {
-        debug('not replying %s to %s: its sender reads no replies', outcome, request.envelope.requestId);
-        return;
-      }
-      const envelope: Envelope = {
-        sender: this.#options.serviceName,
-        requestId: randomUUID(),
-        responseTo: request.envelope.requestId,
-      };
-      if (payload !== undefined) envelope.payload = payload;
-      envelope.seq = wire.claimSeq();
-      if (wire.more) envelope.more = true;
-      await sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }).catch((error: unknown) => {
-        throw sendFailure(outcome, error);
-      });
+      checkReply(outcome, payload, kind);
+      const checked = this.#options.validator.check(request.name, outcome, payload, 'outgoing');
+      const reply = { request, outcome, payload, kind, replier };
+      if (checked instanceof Promise) return checked.then((settled) => this.#sendChecked(reply, settled));
+      return this.#sendChecked(reply, checked);
     } catch (error) {
-      this.#options.reportError(error as Error);
-      throw error;
+      return this.#failed(error as Error);
     }
+  }
+
+  #sendChecked(reply: OutgoingReply, checked: Checked): Promise<void> {
+    const { request, outcome, payload, kind, replier } = reply;
+    if (!checked.ok) return this.#failed(checked.error);
+    if (request.envelope.oneWay === true) {
+      debug('not replying %s to %s: its sender reads no replies', outcome, request.envelope.requestId);
+      return Promise.resolve();
+    }
+    const envelope: Envelope = {
+      sender: this.#options.serviceName,
+      requestId: nextRequestId(),
+      responseTo: request.envelope.requestId,
+    };
+    if (payload !== undefined) envelope.payload = payload;
+    envelope.seq = replier.claimSeq(kind);
+    if (kind.more) envelope.more = true;
+    return sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }).then(
+      () => {},
+      (error: unknown) => this.#failed(sendFailure(outcome, error)),
+    );
+  }
+
+  #failed(error: Error): Promise<never> {
+    this.#options.reportError(error);
+    return Promise.reject(error);
   }
 }
 
-function checkReply(outcome: string, payload: unknown, wire: ReplyWire): void {
+interface OutgoingReply {
+  request: NamedEnvelope;
+  outcome: string;
+  payload: unknown;
+  kind: ReplyKind;
+  replier: ReplyNumbering;
+}
+
+function checkReply(outcome: string, payload: unknown, kind: ReplyKind): void {
   if (typeof outcome !== 'string' || outcome === '') throw new InvalidArgumentError('a reply needs an outcome name');
-  if (!wire.isErrorReply && isReservedName(outcome)) {
+  if (!kind.isErrorReply && isReservedName(outcome)) {
     throw new InvalidArgumentError(
       `cannot reply '${outcome}': names starting with 'exo.' are reserved for the protocol`,
     );

@@ -19,6 +19,11 @@ export class ReplySequencer<T> {
    */
   accept(seq: number | undefined, item: T): T[] {
     if (seq === undefined) return [item];
+    // The usual case: the next reply, with none held back.
+    if (seq === this.#next && this.#held.size === 0) {
+      this.#next += 1;
+      return [item];
+    }
     if (seq < this.#next || this.#held.has(seq)) return [];
     this.#held.set(seq, item);
     const ready: T[] = [];

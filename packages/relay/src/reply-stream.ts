@@ -80,45 +80,58 @@ export class ReplyStream<R extends Reply = Reply> implements AsyncIterable<R> {
 export class ReplyStreamController {
   readonly messageName: string;
   readonly requestId: string;
-  readonly sent: Promise<SendReceipt>;
   readonly stream: ReplyStream;
-  #resolveSent!: (receipt: SendReceipt) => void;
-  #rejectSent!: (error: Error) => void;
   readonly #settings: StreamSettings;
-  // Each replier numbers its replies from 0, so order is restored per sender.
-  readonly #sequencers = new Map<string, ReplySequencer<QueuedItem>>();
+  // Each replier numbers its replies from 0, so order is restored per sender. Most streams
+  // hear from one sender: its sequencer needs no map.
+  #firstSender: { sender: string; sequencer: ReplySequencer<QueuedItem> } | undefined;
+  #otherSequencers: Map<string, ReplySequencer<QueuedItem>> | undefined;
   readonly #buffer: QueuedItem[] = [];
   /** Told once how the stream ended (the tracing ends the request's span with it). */
   onEnded: ((failure: Error | undefined, finalReply: Reply | undefined) => void) | undefined;
   #state: State = 'open';
   #failure: Error | undefined;
-  #sendError: Error | undefined;
+  // `sent` and `claimDecided` are made only when someone asks: most sends never do.
+  #sendOutcome: { receipt: SendReceipt } | { error: Error } | undefined;
+  #sent: Deferred<SendReceipt> | undefined;
   #sentObserved = false;
   #claimed = false;
+  #claimDecision: boolean | undefined;
+  #claimDecided: Deferred<boolean> | undefined;
   #iterated = false;
-  #decideClaim!: (claimed: boolean) => void;
-  /** Resolves `true` once someone claims the stream, `false` when it is detached unclaimed. */
-  readonly claimDecided = new Promise<boolean>((resolve) => {
-    this.#decideClaim = resolve;
-  });
   #waiter: { resolve: (result: IteratorResult<Reply>) => void; reject: (error: Error) => void } | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
-  readonly #onAbort = () =>
-    this.fail(new AbortedError(this.messageName, this.requestId, { cause: this.#settings.signal?.reason }));
+  #onAbort: (() => void) | undefined;
 
   constructor(settings: StreamSettings) {
     this.#settings = settings;
     this.messageName = settings.messageName;
     this.requestId = settings.requestId;
-    this.sent = new Promise<SendReceipt>((resolve, reject) => {
-      this.#resolveSent = resolve;
-      this.#rejectSent = reject;
-    });
-    // Nobody has to look at `sent`: a refusal is also emitted as `error` and fails the stream.
-    this.sent.catch(() => {});
     this.stream = new ReplyStream(this);
     this.#armEndings();
+  }
+
+  /** Settles when the transport has taken the message, or has finally refused it. */
+  get sent(): Promise<SendReceipt> {
+    if (this.#sent === undefined) {
+      this.#sent = deferred();
+      // Nobody has to look at `sent`: a refusal is also emitted as `error` and fails the stream.
+      this.#sent.promise.catch(() => {});
+      const outcome = this.#sendOutcome;
+      if (outcome !== undefined) {
+        if ('receipt' in outcome) this.#sent.resolve(outcome.receipt);
+        else this.#sent.reject(outcome.error);
+      }
+    }
+    return this.#sent.promise;
+  }
+
+  /** Resolves `true` once someone claims the stream, `false` when it is detached unclaimed. */
+  get claimDecided(): Promise<boolean> {
+    if (this.#claimDecision !== undefined) return Promise.resolve(this.#claimDecision);
+    this.#claimDecided ??= deferred();
+    return this.#claimDecided.promise;
   }
 
   /** Whether the stream still takes replies. */
@@ -145,6 +158,12 @@ export class ReplyStreamController {
     this.#decideClaim(true);
   }
 
+  #decideClaim(claimed: boolean): void {
+    if (this.#claimDecision !== undefined) return;
+    this.#claimDecision = claimed;
+    this.#claimDecided?.resolve(claimed);
+  }
+
   claimForIteration(): void {
     if (this.#iterated)
       throw new InvalidArgumentError(`the reply stream of '${this.messageName}' can be iterated only once`);
@@ -161,18 +180,20 @@ export class ReplyStreamController {
   }
 
   markSent(receipt: SendReceipt): void {
-    this.#resolveSent(receipt);
+    this.#sendOutcome ??= { receipt };
+    this.#sent?.resolve(receipt);
     if (receipt.receivers === 0 && this.#claimed) this.fail(new NoRespondersError(this.messageName, this.requestId));
   }
 
   /** Why the message could not be sent, if it could not. */
   get sendError(): Error | undefined {
-    return this.#sendError;
+    const outcome = this.#sendOutcome;
+    return outcome !== undefined && 'error' in outcome ? outcome.error : undefined;
   }
 
   markSendFailed(error: Error): void {
-    this.#sendError = error;
-    this.#rejectSent(error);
+    this.#sendOutcome ??= { error };
+    this.#sent?.reject(error);
     this.fail(error);
   }
 
@@ -257,17 +278,23 @@ export class ReplyStreamController {
   }
 
   #sequencerOf(sender: string): ReplySequencer<QueuedItem> {
-    let sequencer = this.#sequencers.get(sender);
+    if (this.#firstSender === undefined) {
+      this.#firstSender = { sender, sequencer: new ReplySequencer() };
+      return this.#firstSender.sequencer;
+    }
+    if (this.#firstSender.sender === sender) return this.#firstSender.sequencer;
+    this.#otherSequencers ??= new Map();
+    let sequencer = this.#otherSequencers.get(sender);
     if (sequencer === undefined) {
       sequencer = new ReplySequencer();
-      this.#sequencers.set(sender, sequencer);
+      this.#otherSequencers.set(sender, sequencer);
     }
     return sequencer;
   }
 
   #checkBound(): void {
-    let unread = this.#buffer.length;
-    for (const sequencer of this.#sequencers.values()) unread += sequencer.heldCount;
+    let unread = this.#buffer.length + (this.#firstSender?.sequencer.heldCount ?? 0);
+    for (const sequencer of this.#otherSequencers?.values() ?? []) unread += sequencer.heldCount;
     if (unread > this.#settings.maxBufferedReplies) {
       this.fail(new BufferOverflowError(this.messageName, this.requestId, this.#settings.maxBufferedReplies));
     }
@@ -275,11 +302,15 @@ export class ReplyStreamController {
 
   #armEndings(): void {
     const { timeout, signal } = this.#settings;
-    if (signal?.aborted) {
-      queueMicrotask(this.#onAbort);
-      return;
+    if (signal !== undefined) {
+      const onAbort = () => this.fail(new AbortedError(this.messageName, this.requestId, { cause: signal.reason }));
+      if (signal.aborted) {
+        queueMicrotask(onAbort);
+        return;
+      }
+      this.#onAbort = onAbort;
+      signal.addEventListener('abort', onAbort, { once: true });
     }
-    signal?.addEventListener('abort', this.#onAbort, { once: true });
     if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
       this.#timeoutTimer = setTimeout(
         () => this.fail(new TimeoutError(this.messageName, this.requestId, timeout)),
@@ -302,8 +333,24 @@ export class ReplyStreamController {
   #settle(failure?: Error, finalReply?: Reply): void {
     clearTimeout(this.#timeoutTimer);
     clearTimeout(this.#idleTimer);
-    this.#settings.signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#onAbort !== undefined) this.#settings.signal?.removeEventListener('abort', this.#onAbort);
     this.#settings.onSettled();
     this.onEnded?.(failure, finalReply);
   }
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: Error) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: Error) => void;
+  const promise = new Promise<T>((done, fail) => {
+    resolve = done;
+    reject = fail;
+  });
+  return { promise, resolve, reject };
 }

@@ -9,7 +9,8 @@ import type { HandlerResult, SendReceipt, Transport } from './transport.js';
 /**
  * OpenTelemetry tracing of sends, handlers and replies, following the messaging semantic
  * conventions. `@opentelemetry/api` is an optional peer dependency, loaded once: until it is
- * loaded, or when it is not installed, every hook here is a plain call through.
+ * loaded, when it is not installed, and while the application registered no tracer provider,
+ * every hook here is a plain call through.
  *
  * - `send`/`request`: a `PRODUCER` span (one-way) or a `CLIENT` span (someone reads the
  *   replies) named `send NAME`; its context travels in the envelope (`traceparent`,
@@ -28,7 +29,7 @@ const MESSAGING_SYSTEM = 'exosphere';
 const OUTCOME_ATTRIBUTE = 'exorelay.outcome';
 
 /** The loaded API and the relay's tracer; `undefined` makes every hook a plain call through. */
-let otel: { api: Api; tracer: OpenTelemetry.Tracer } | undefined;
+let loaded: { api: Api; tracer: OpenTelemetry.Tracer; isRecording: () => boolean } | undefined;
 let loading: Promise<void> | undefined;
 /** The span of each running handler, by the envelope it handles: its replies are its children. */
 const handlerSpans = new WeakMap<Envelope, OpenTelemetry.Span>();
@@ -54,11 +55,27 @@ export function loadTracing(): Promise<void> {
   loading ??= import('@opentelemetry/api').then(
     (api) => {
       // A proxy tracer: it traces with whichever provider the application registers, even later.
-      otel = { api, tracer: api.trace.getTracer('exorelay') };
+      loaded = { api, tracer: api.trace.getTracer('exorelay'), isRecording: providerRegistered(api) };
     },
     () => debug('@opentelemetry/api is not installed: messages are not traced'),
   );
   return loading;
+}
+
+/**
+ * Whether an application registered a tracer provider. Until one does, spans record nothing,
+ * and making them would cost every message time for nothing.
+ */
+function providerRegistered(api: Api): () => boolean {
+  const provider = api.trace.getTracerProvider();
+  if (!(provider instanceof api.ProxyTracerProvider)) return () => true;
+  const none = new api.ProxyTracerProvider().getDelegate();
+  return () => provider.getDelegate() !== none;
+}
+
+/** The API while something records spans, else `undefined`. */
+function tracing(): typeof loaded {
+  return loaded?.isRecording() === true ? loaded : undefined;
 }
 
 /**
@@ -71,6 +88,7 @@ export function sendTraced(
   options: { signal?: AbortSignal | undefined },
   controller: ReplyStreamController,
 ): Promise<SendReceipt> {
+  const otel = tracing();
   if (otel === undefined) return transport.send(message, options);
   const { tracer, api } = otel;
   const { context, propagation, trace, SpanKind } = api;
@@ -95,6 +113,7 @@ export function traceHandler(
   message: NamedEnvelope,
   run: (signal: AbortSignal) => Promise<HandlerResult>,
 ): (signal: AbortSignal) => Promise<HandlerResult> {
+  const otel = tracing();
   if (otel === undefined) return run;
   const { tracer, api } = otel;
   const { context, propagation, trace, SpanKind, SpanStatusCode } = api;
@@ -127,7 +146,7 @@ export function traceHandler(
 
 /** Records what a handler threw on its span. */
 export function traceHandlerFailure(envelope: Envelope, cause: unknown): void {
-  if (otel === undefined) return;
+  if (tracing() === undefined) return;
   handlerSpans.get(envelope)?.recordException(cause instanceof Error ? cause : String(cause));
 }
 
@@ -140,6 +159,7 @@ export function sendReplyTraced(
   request: NamedEnvelope,
   reply: NamedEnvelope,
 ): Promise<SendReceipt> {
+  const otel = tracing();
   if (otel === undefined) return transport.send(reply);
   const { tracer, api } = otel;
   const { context, propagation, trace, SpanKind, ROOT_CONTEXT } = api;
@@ -184,10 +204,10 @@ function messageAttributes(message: NamedEnvelope, operation: string, operationT
 
 function setOutcome(span: OpenTelemetry.Span, reply: NamedEnvelope): void {
   span.setAttribute(OUTCOME_ATTRIBUTE, reply.name);
-  if (reply.name !== ERROR_OUTCOME || otel === undefined) return;
+  if (reply.name !== ERROR_OUTCOME || loaded === undefined) return;
   const payload = reply.envelope.payload;
   span.setStatus({
-    code: otel.api.SpanStatusCode.ERROR,
+    code: loaded.api.SpanStatusCode.ERROR,
     message: isErrorReplyPayload(payload) ? `${payload.code}: ${payload.message}` : 'the message failed',
   });
 }
@@ -207,9 +227,9 @@ function endWhenSent(span: OpenTelemetry.Span, sent: Promise<SendReceipt>): void
 
 function endSpan(span: OpenTelemetry.Span, failure: Error | undefined, finalReply: Reply | undefined): void {
   if (finalReply !== undefined) span.setAttribute(OUTCOME_ATTRIBUTE, finalReply.outcome);
-  if (failure !== undefined && otel !== undefined) {
+  if (failure !== undefined && loaded !== undefined) {
     span.recordException(failure);
-    span.setStatus({ code: otel.api.SpanStatusCode.ERROR, message: failure.message });
+    span.setStatus({ code: loaded.api.SpanStatusCode.ERROR, message: failure.message });
     if (failure instanceof RemoteError)
       span.setAttributes({ [OUTCOME_ATTRIBUTE]: ERROR_OUTCOME, 'error.type': failure.remoteCode });
     else span.setAttribute('error.type', failure instanceof ExoRelayError ? failure.code : failure.name);

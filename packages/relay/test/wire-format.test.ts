@@ -17,7 +17,10 @@ describe('what a relay puts on the wire', () => {
       payload: { name: 'Jean-Luc' },
       oneWay: true, // nobody reads its replies
     });
-    expect(recorded?.envelope.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    // A random per-process prefix and a counter: unique, short, and safe in URLs and NATS subjects.
+    expect(recorded?.envelope.requestId).toMatch(/^[A-Za-z0-9_-]{17,}$/);
+    await relay.send('users.create', { name: 'Beverly' }).sent;
+    expect(bus.requests[1]?.envelope.requestId).not.toBe(recorded?.envelope.requestId);
   });
 
   it('names the sending instance (host:port) in a header once it listens', async () => {
