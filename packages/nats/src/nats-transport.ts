@@ -63,6 +63,8 @@ type State = 'idle' | 'listening' | 'stopping' | 'closing' | 'closed';
 class NatsTransportImpl implements NatsTransport {
   readonly kind = 'nats';
   readonly answersRefusals = false;
+  /** Core NATS delivers a message once or drops it; JetStream may deliver a durable one again. */
+  readonly deliversOnce: boolean;
   readonly #options: ResolvedNatsTransportOptions;
   readonly #routes: ReplyRoutes;
   /** Message name → its subject: encoding a name costs more than a lookup. */
@@ -89,6 +91,7 @@ class NatsTransportImpl implements NatsTransport {
   constructor(options: ResolvedNatsTransportOptions) {
     this.#options = options;
     this.#routes = new ReplyRoutes(options.replyRouteTtl);
+    this.deliversOnce = !options.hasDurableNames;
   }
 
   get replyRoutes(): number {

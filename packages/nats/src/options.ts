@@ -62,6 +62,8 @@ export interface ResolvedNatsTransportOptions {
   replyRouteTtl: number;
   connection: Omit<ConnectionOptions, 'servers' | 'port'>;
   isDurable: (name: string) => boolean;
+  /** Whether any name may be durable: JetStream redelivers what was not acknowledged in time. */
+  hasDurableNames: boolean;
   durableAckWait: number;
 }
 
@@ -84,6 +86,7 @@ export function resolveNatsTransportOptions(options: NatsTransportOptions): Reso
     replyRouteTtl: positive('replyRouteTtl', options.replyRouteTtl, 120_000),
     connection: { maxReconnectAttempts: -1, ...options.connection },
     isDurable: durablePredicate(options.durable),
+    hasDurableNames: options.durable !== undefined,
     durableAckWait: positive('durableAckWait', options.durableAckWait, 30_000),
   };
 }

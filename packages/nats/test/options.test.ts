@@ -30,4 +30,10 @@ describe('options', () => {
       'nats',
     );
   });
+
+  it('tells the relay that core NATS never delivers a message twice, and JetStream may', () => {
+    // Without durable names the relay keeps no memory of recent deliveries: nothing can repeat.
+    expect(natsTransport({ servers: 'nats://127.0.0.1:4222' }).deliversOnce).toBe(true);
+    expect(natsTransport({ servers: 'nats://127.0.0.1:4222', durable: ['user signed up'] }).deliversOnce).toBe(false);
+  });
 });

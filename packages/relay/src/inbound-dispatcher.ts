@@ -15,8 +15,8 @@ import type { MessageMap } from './message-types.js';
 import type { Checked, MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
-import type { ReplyStreamController } from './reply-stream.js';
 import type { ReplySender } from './reply-sender.js';
+import type { ReplyStreamController } from './reply-stream.js';
 import { traceHandler, traceHandlerFailure } from './tracing.js';
 import type { Delivery, HandlerResult } from './transport.js';
 
@@ -30,7 +30,8 @@ export interface InboundDispatcherOptions {
   handlers: HandlerRegistry;
   pool: HandlerPool;
   pending: PendingReplies;
-  recent: RecentDeliveries;
+  /** The messages taken recently, to take a repeat only once; none when the transport never repeats one. */
+  recent: RecentDeliveries | undefined;
   validator: MessageValidator;
   replies: ReplySender;
   /** Whether the transport's peer answers refusals itself (HTTP status codes to the bus). */
@@ -86,7 +87,7 @@ export class InboundDispatcher {
     }
     // Messages that arrived together all passed the first check before any handler started.
     if (pool.saturated) return this.#busy();
-    if (recent.isRepeat(envelope.sender, envelope.requestId)) {
+    if (recent?.isRepeat(envelope.sender, envelope.requestId) === true) {
       debug('%s %s came again: answered without running its handler twice', name, envelope.requestId);
       return { kind: 'accepted' };
     }

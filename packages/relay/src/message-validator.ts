@@ -29,7 +29,9 @@ export class MessageValidator {
     const contracts = this.contracts;
     if (contracts === undefined || !this.enabled) return { ok: true, value: payload };
     const result =
-      outcome === undefined ? contracts.validatePayload(name, payload) : contracts.validateReply(name, outcome, payload);
+      outcome === undefined
+        ? contracts.validatePayload(name, payload)
+        : contracts.validateReply(name, outcome, payload);
     const toChecked = (settled: ValidationResult | undefined): Checked => {
       if (settled === undefined || settled.ok) return { ok: true, value: settled?.value ?? payload };
       return { ok: false, error: new ContractViolationError(name, direction, settled.issues, outcome) };

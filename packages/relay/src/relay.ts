@@ -136,7 +136,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
       handlers: this.#handlers,
       pool: this.#pool,
       pending: this.#pending,
-      recent: new RecentDeliveries(RECENT_DELIVERIES),
+      recent: transport.deliversOnce === true ? undefined : new RecentDeliveries(RECENT_DELIVERIES),
       validator,
       replies: this.#replies,
       answersRefusals: transport.answersRefusals,

@@ -18,7 +18,12 @@ export interface ReplyNumbering {
   claimSeq(kind: ReplyKind): number;
 }
 
-export type SendReply = (outcome: string, payload: unknown, kind: ReplyKind, numbering: ReplyNumbering) => Promise<void>;
+export type SendReply = (
+  outcome: string,
+  payload: unknown,
+  kind: ReplyKind,
+  numbering: ReplyNumbering,
+) => Promise<void>;
 
 /** Numbers the replies to one handled message (`seq`) and remembers whether a final one went out. */
 export class Replier<M extends MessageMap> implements ReplyNumbering {

@@ -104,6 +104,15 @@ export interface Transport {
    * the sender for a message it cannot take (unknown name, closing).
    */
   readonly answersRefusals: boolean;
+  /**
+   * `true` when this transport never hands the relay the same message twice (core NATS: a
+   * message is delivered once or dropped, never retried). The relay then keeps no memory of
+   * recent deliveries. Leave it unset when a message may come again — a retried POST, a
+   * replayed event stream, a redelivery — and the relay answers a repeat without running its
+   * handler twice.
+   * @default false
+   */
+  readonly deliversOnce?: boolean;
   /** Called once by the relay's constructor. */
   attach(context: TransportContext): void;
   /**
