@@ -272,6 +272,11 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         `refusing to listen on ${settings.host} without credentials: configure auth (EXOCOM_TOKENS_FILE) or pass --insecure`,
       );
     }
+    if (auth.certificatesAuthenticate && settings.tls?.ca === undefined) {
+      throw new ConfigError(
+        'auth.clientCertificates needs tls.ca: without it the bus asks for no client certificate (CLI: --tls-ca)',
+      );
+    }
     const landscape = parseLandscape(settings.services);
     const busInstance = randomUUID();
     let bus: ExoCom | undefined;
@@ -340,7 +345,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         bodyLimit: settings.bodyLimit,
         tls: settings.tls,
         busInstance,
-        identify: (authorization) => auth.identify(authorization),
+        identify: (credentials) => auth.identify(credentials),
         endpoints: {
           ...endpoints({ table, router, streams, auth, status: () => bus!.status() }),
           views: dashboardViews({ dashboard, metrics }),
@@ -568,7 +573,7 @@ function endpoints(bus: {
 
 /** A caller with any credential (or any caller of an open bus) sees instances; others see counts. */
 function mayInspect(caller: Caller): boolean {
-  return caller.kind !== 'anonymous';
+  return caller.kind !== 'anonymous' && caller.kind !== 'contradictory';
 }
 
 function publicStatus(status: ExoComStatus): ExoComPublicStatus {

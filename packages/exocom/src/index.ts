@@ -1,4 +1,4 @@
-export type { ExoComAuthOptions } from './auth.js';
+export type { ClientCertificateOptions, ExoComAuthOptions } from './auth.js';
 export type { DeliveryTlsOptions } from './delivery.js';
 export {
   ConfigError,
