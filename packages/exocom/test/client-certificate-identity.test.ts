@@ -1,5 +1,6 @@
 import { Client } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
+import { authFromJson } from '../src/auth.js';
 import { subjectAltUris } from '../src/client-certificate.js';
 import { ConfigError, type ExoComOptions, startExoCom } from '../src/index.js';
 import { type KeyPair, makeAuthority } from './support/certificates.js';
@@ -182,6 +183,18 @@ describe('a service identified by its client certificate', () => {
     await using forged = connect(bus, certificates.forged);
     await expect(forged.post('/send/orders.create', envelope('users'))).rejects.toThrow();
     expect(bus.counters.received).toBe(0);
+  });
+
+  it('reads clientCertificates from a credentials file, and names what is wrong in it', () => {
+    const file = '{ "clientCertificates": { "uris": { "spiffe://example.org/users": "users" } } }';
+    expect(authFromJson(file, 'tokens.json')).toEqual({
+      services: {},
+      clientCertificates: { uris: { 'spiffe://example.org/users': 'users' } },
+    });
+    expect(() => authFromJson('{ "clientCertificates": { "uris": { "spiffe://x": "" } } }', 'tokens.json')).toThrow(
+      'tokens.json.clientCertificates.uris.spiffe://x must be a service name',
+    );
+    expect(() => authFromJson('{ "clientCertificates": true }', 'tokens.json')).toThrow(ConfigError);
   });
 
   it('needs tls.ca to authenticate by certificate', async () => {

@@ -1,6 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExoRelay, type RelayOptions, type UntypedMessages } from 'exorelay';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, type ExoComOptions, startExoCom } from '../src/index.js';
 import { makeAuthority } from './support/certificates.js';
+import { startCli, startListening } from './support/cli-process.js';
 import { startBus, startService } from './support/landscape.js';
 
 /** The bus's own CA: its client certificate, and the relays the bus-wide deliveryTls trusts. */
@@ -94,5 +99,24 @@ describe('deliveryTls per service', () => {
         { name: 'users', host: '127.0.0.1', port: 4002, deliveryTls: { ca: usersCa } },
       ]),
     ).rejects.toThrow(/different deliveryTls/);
+  });
+
+  it('from the CLI: a --config entry reads its CA from caFile, relative to the file', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'exocom-delivery-tls-'));
+    await using _directory = { [Symbol.asyncDispose]: () => rm(directory, { recursive: true, force: true }) };
+    await writeFile(join(directory, 'users-ca.pem'), usersAuthority.ca);
+    const config = join(directory, 'landscape.json');
+    await writeFile(config, JSON.stringify([{ name: 'users', deliveryTls: { caFile: 'users-ca.pem' } }]));
+    await using cli = startCli(['--port', '0', '--quiet', '--config', config]);
+    const port = await startListening(cli);
+    const relayOn = async (serviceName: string, options: Partial<RelayOptions<UntypedMessages>> = {}) => {
+      const relay = new ExoRelay({ serviceName, exocomPort: port, exocomHost: '127.0.0.1', ...options });
+      relay.registerHandlers(serviceName === 'users' ? handlers.users : {});
+      await relay.listen(0);
+      return Object.assign(relay, { [Symbol.asyncDispose]: () => relay.close() });
+    };
+    await using _users = await relayOn('users', { http: { inbound: { tls: certificates.users } } });
+    await using web = await relayOn('web');
+    expect((await web.request('users.create', 1)).outcome).toBe('users.created');
   });
 });
