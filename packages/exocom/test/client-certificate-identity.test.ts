@@ -4,7 +4,7 @@ import { authFromJson } from '../src/auth.js';
 import { subjectAltUris } from '../src/client-certificate.js';
 import { ConfigError, type ExoComOptions, startExoCom } from '../src/index.js';
 import { type KeyPair, makeAuthority } from './support/certificates.js';
-import { startBus, startService } from './support/landscape.js';
+import { startBus, startService, startSseService } from './support/landscape.js';
 
 const authority = makeAuthority('exorelay-ca');
 const stranger = makeAuthority('stranger-ca');
@@ -82,6 +82,24 @@ describe('a service identified by its client certificate', () => {
       outcome: 'orders.created',
       payload: { id: 7 },
     });
+  });
+
+  it('receives over its event stream with its certificate and no token', async () => {
+    await using bus = await startCertificateBus();
+    const tls = { ca: authority.ca, ...certificates.orders };
+    await using _orders = await startSseService(
+      bus,
+      'orders',
+      { 'orders.create': async (payload, { reply }) => reply('orders.created', payload) },
+      { http: { tls }, sse: { tls } },
+    );
+    await using users = await startService(
+      bus,
+      'users',
+      {},
+      { http: { tls: { ca: authority.ca, ...certificates.users } } },
+    );
+    expect((await users.request('orders.create', 1)).outcome).toBe('orders.created');
   });
 
   it('is nobody when the configuration does not say certificates authenticate', async () => {
