@@ -39,7 +39,7 @@ export interface PresentedCredentials {
 }
 
 /** The URI prefix by which a client certificate names its service. */
-export const SERVICE_URI_PREFIX = 'exorelay:service/';
+const SERVICE_URI_PREFIX = 'exorelay:service/';
 
 /** Who made a request, as far as its credential tells. */
 export type Caller =

@@ -236,7 +236,7 @@ const authenticationFailures = new Set([
   ErrorCode.BadAuthentication,
 ]);
 
-/** Refused credentials are not an outage: they get an error of their own, so callers stop retrying. */
+/** Refused credentials are not an outage: they get an error of their own, which says what to fix. */
 function connectionFailure(servers: readonly string[], cause: unknown): NatsAuthenticationError | NatsUnreachableError {
   const code = (cause as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && authenticationFailures.has(code as ErrorCode)) {

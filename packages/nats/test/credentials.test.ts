@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { NatsAuthenticationError, type NatsTransportOptions } from '@exorelay/nats';
+import { NatsAuthenticationError, type NatsTransportOptions, NatsUnreachableError } from '@exorelay/nats';
 import { BusUnreachableError } from 'exorelay';
 import { nkeyAuthenticator, nkeys } from 'nats';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,7 @@ function expectNoSecret(errors: unknown[], secret: string): void {
 function expectAuthenticationFailure(error: unknown): void {
   expect(error).toBeInstanceOf(NatsAuthenticationError);
   expect(error).toBeInstanceOf(BusUnreachableError);
+  expect(error).not.toBeInstanceOf(NatsUnreachableError);
   expect(error).toMatchObject({ code: 'EXORELAY_NATS_AUTHENTICATION_FAILED', reason: 'AUTHORIZATION_VIOLATION' });
   expect((error as Error).message).toContain("refused this relay's credentials");
 }
