@@ -56,8 +56,11 @@ export interface HttpChannelOptions {
   timeout: number;
   /** The bus's credential, presented to the instance on every request. */
   token?: string | undefined;
-  /** Deliver over HTTPS: `ca` to trust the instances' certificates, `cert`/`key` for those that require the bus's (mTLS). */
-  tls?: DeliveryTlsOptions | undefined;
+  /**
+   * Deliver over HTTPS: `ca` to trust the instance's certificate, `cert`/`key` for one that
+   * requires the bus's (mTLS), `servername` to check its certificate against instead of `host`.
+   */
+  tls?: (DeliveryTlsOptions & { servername?: string }) | undefined;
 }
 
 /** How the bus reaches relays that serve HTTPS (`inbound.tls`); PEM. */

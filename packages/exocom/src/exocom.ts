@@ -13,7 +13,7 @@ import type { FlowEvent } from './flow-log.js';
 import { HealthMonitor } from './health-monitor.js';
 import { type BusEndpoints, BusHttpServer, type BusTlsOptions, type EndpointAnswer } from './http-server.js';
 import { type InstanceSnapshot, instanceKey } from './instance.js';
-import { isPort, parseLandscape, type ServiceConfig } from './landscape.js';
+import { isPort, parseLandscape, type ServiceConfig, type ServiceDeliveryTls } from './landscape.js';
 import { LoadBalancer, type LoadBalancing } from './load-balancer.js';
 import { type ExoComCounters, MessageRouter, type UnknownSenders } from './message-router.js';
 import { BusMetrics } from './metrics.js';
@@ -172,7 +172,9 @@ export interface ExoComOptions {
   /**
    * Deliver `POST /run/NAME` (and health checks) over HTTPS, to relays that serve it
    * (`http: { inbound: { tls } }`): `ca` to trust their certificates, `cert` and `key` to present
-   * to relays that require the bus's client certificate (mTLS). Applies to every HTTP instance.
+   * to relays that require the bus's client certificate (mTLS). Applies to every HTTP instance
+   * whose service's landscape entry does not give its own `deliveryTls` (`false` for plain HTTP,
+   * or `{ ca, servername }`).
    * @example deliveryTls: { ca: readFileSync('ca.pem'), cert: readFileSync('bus.pem'), key: readFileSync('bus-key.pem') }
    */
   deliveryTls?: DeliveryTlsOptions;
@@ -272,6 +274,11 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         `refusing to listen on ${settings.host} without credentials: configure auth (EXOCOM_TOKENS_FILE) or pass --insecure`,
       );
     }
+    if (auth.certificatesAuthenticate && settings.tls?.ca === undefined) {
+      throw new ConfigError(
+        'auth.clientCertificates needs tls.ca: without it the bus asks for no client certificate (CLI: --tls-ca)',
+      );
+    }
     const landscape = parseLandscape(settings.services);
     const busInstance = randomUUID();
     let bus: ExoCom | undefined;
@@ -279,14 +286,14 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
     let dispatcher: Dispatcher | undefined;
     const table = new RoutingTable({
       failureThreshold: settings.failureThreshold,
-      createChannel: (host, port) =>
+      createChannel: ({ host, port, deliveryTls }) =>
         new HttpInstanceChannel({
           host,
           port,
           connections: settings.connectionsPerInstance,
           timeout: settings.deliveryTimeout,
           token: auth.bus,
-          tls: settings.deliveryTls,
+          tls: deliveryTlsOf(deliveryTls, settings.deliveryTls),
         }),
       onChange: (change) => {
         router?.instanceChanged(change, describeForgetting(change.reason, settings));
@@ -340,7 +347,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
         bodyLimit: settings.bodyLimit,
         tls: settings.tls,
         busInstance,
-        identify: (authorization) => auth.identify(authorization),
+        identify: (credentials) => auth.identify(credentials),
         endpoints: {
           ...endpoints({ table, router, streams, auth, status: () => bus!.status() }),
           views: dashboardViews({ dashboard, metrics }),
@@ -568,7 +575,7 @@ function endpoints(bus: {
 
 /** A caller with any credential (or any caller of an open bus) sees instances; others see counts. */
 function mayInspect(caller: Caller): boolean {
-  return caller.kind !== 'anonymous';
+  return caller.kind !== 'anonymous' && caller.kind !== 'contradictory';
 }
 
 function publicStatus(status: ExoComStatus): ExoComPublicStatus {
@@ -640,6 +647,19 @@ function refuseRegistration(
     status: 403,
     text: `'${serviceName}' may not receive '${refused}': the configuration's receives for it does not list it`,
   };
+}
+
+/**
+ * How one service's instances are reached: its own setting from the landscape, else the bus's.
+ * Its own HTTPS keeps the bus's client certificate and, unless it names one, the bus's CA.
+ */
+function deliveryTlsOf(
+  service: ServiceDeliveryTls | undefined,
+  bus: DeliveryTlsOptions | undefined,
+): (DeliveryTlsOptions & { servername?: string }) | undefined {
+  if (service === undefined) return bus;
+  if (service === false) return undefined;
+  return { ...bus, ...service };
 }
 
 function matches(instance: InstanceSnapshot, query: InstanceQuery): boolean {

@@ -19,7 +19,8 @@ import {
   refuseOversizedUploads,
   type ServerTlsOptions,
 } from '@exorelay/protocol/node';
-import type { Caller } from './auth.js';
+import type { Caller, PresentedCredentials } from './auth.js';
+import { certificateUris } from './client-certificate.js';
 import { debug } from './debug.js';
 import { PortInUseError } from './errors.js';
 
@@ -64,8 +65,8 @@ export interface BusHttpServerOptions {
   endpoints: BusEndpoints;
   /** Serve HTTPS with these; with `ca`, clients must present a certificate it signed (mTLS). */
   tls?: BusTlsOptions | undefined;
-  /** Who sent a request, from its `authorization` header. */
-  identify(authorization: string | string[] | undefined): Caller;
+  /** Who sent a request, from its `authorization` header and its client certificate. */
+  identify(credentials: PresentedCredentials): Caller;
 }
 
 /**
@@ -141,7 +142,10 @@ export class BusHttpServer {
         text: `use ${allowed[0]!.method} for ${path}, not ${request.method}`,
       });
     }
-    const caller = this.#options.identify(request.headers.authorization);
+    const caller = this.#options.identify({
+      authorization: request.headers.authorization,
+      certificateUris: () => certificateUris(request.socket),
+    });
     if ('stream' in match) {
       request.resume();
       const refusal = match.stream(request, response, caller);

@@ -1,4 +1,4 @@
-export type { ExoComAuthOptions } from './auth.js';
+export type { ClientCertificateOptions, ExoComAuthOptions } from './auth.js';
 export type { DeliveryTlsOptions } from './delivery.js';
 export {
   ConfigError,
@@ -17,7 +17,7 @@ export type { FlowEvent, FlowReceiver, FormatOptions } from './flow-log.js';
 export { formatFlowEvent, formatInstanceChange } from './flow-log.js';
 export type { BusTlsOptions } from './http-server.js';
 export type { InstanceSnapshot, InstanceSource } from './instance.js';
-export type { ServiceConfig } from './landscape.js';
+export type { ServiceConfig, ServiceDeliveryTls } from './landscape.js';
 export type { LoadBalancing } from './load-balancer.js';
 export type { ExoComCounters, UnknownSenders } from './message-router.js';
 export type { InstanceChange, InstanceChangeReason, ServiceSnapshot } from './routing-table.js';

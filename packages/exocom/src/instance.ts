@@ -33,7 +33,7 @@ export class Instance {
   /** Updated when an event-stream instance reconnects from another address. */
   host: string;
   readonly port: number;
-  readonly channel: InstanceChannel;
+  #channel: InstanceChannel;
   /** Set when the instance receives over an event stream instead of `POST /run/NAME`. */
   readonly eventStream: EventStreamChannel | undefined;
   /** What the configuration says it handles; `undefined` when it is not configured. */
@@ -56,8 +56,20 @@ export class Instance {
     this.serviceName = serviceName;
     this.host = host;
     this.port = port;
-    this.channel = channel;
+    this.#channel = channel;
     this.eventStream = eventStream;
+  }
+
+  /** How the bus reaches it; replaced when its service's delivery setting changes. */
+  get channel(): InstanceChannel {
+    return this.#channel;
+  }
+
+  /** Delivers through `channel` from now on; returns the previous one, for the caller to retire. */
+  replaceChannel(channel: InstanceChannel): InstanceChannel {
+    const previous = this.#channel;
+    this.#channel = channel;
+    return previous;
   }
 
   /** A registration knows the handlers that exist now, so it wins over the configuration. */

@@ -22,7 +22,18 @@ export interface ServiceConfig {
   receives?: string[];
   /** Renamings between the landscape's names and the service's own. */
   translations?: Translation[];
+  /**
+   * How the bus reaches this service's instances (`POST /run/NAME`), instead of the bus's
+   * `deliveryTls`: `false` for plain HTTP, or HTTPS trusting `ca` (PEM text; default: the bus's
+   * `deliveryTls.ca`) and checking the certificate against `servername` (default: the instance's
+   * host). The bus presents the client certificate of its own `deliveryTls`.
+   * @example deliveryTls: { ca: '-----BEGIN CERTIFICATE-----\n…', servername: 'users.internal' }
+   */
+  deliveryTls?: ServiceDeliveryTls;
 }
+
+/** A service's own delivery setting: `false` for plain HTTP, or HTTPS with its own CA and server name. */
+export type ServiceDeliveryTls = false | { ca?: string; servername?: string };
 
 /** A checked service configuration, with every list present. */
 export interface ParsedServiceConfig {
@@ -31,6 +42,8 @@ export interface ParsedServiceConfig {
   sends: string[];
   receives: string[];
   translator: NameTranslator;
+  /** `undefined`: the bus's `deliveryTls`. */
+  deliveryTls: ServiceDeliveryTls | undefined;
 }
 
 /**
@@ -61,6 +74,33 @@ function parseService(value: unknown, path: string): ParsedServiceConfig {
       parseTranslations(fields.translations, `${path}.translations`),
       `${path}.translations`,
     ),
+    deliveryTls: parseDeliveryTls(fields.deliveryTls, `${path}.deliveryTls`),
+  };
+}
+
+function parseDeliveryTls(value: unknown, path: string): ServiceDeliveryTls | undefined {
+  if (value === undefined || value === false) return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError('must be false (plain HTTP) or { ca?, servername? }', path);
+  }
+  const { ca, servername, ...rest } = value as Record<string, unknown>;
+  const unknown = Object.keys(rest)[0];
+  if (unknown !== undefined) {
+    // A private key has no place in a landscape that travels over POST /services.
+    throw new ConfigError(
+      `takes only ca and servername, not '${unknown}': the bus's client certificate is its own deliveryTls`,
+      path,
+    );
+  }
+  if (ca !== undefined && !(typeof ca === 'string' && ca.includes('-----BEGIN CERTIFICATE-----'))) {
+    throw new ConfigError('must be PEM text: -----BEGIN CERTIFICATE----- …', `${path}.ca`);
+  }
+  if (servername !== undefined && !(typeof servername === 'string' && servername !== '')) {
+    throw new ConfigError('must be a non-empty host name', `${path}.servername`);
+  }
+  return {
+    ...(ca === undefined ? {} : { ca: ca as string }),
+    ...(servername === undefined ? {} : { servername: servername as string }),
   };
 }
 

@@ -3,7 +3,7 @@ import type { InstanceChannel } from './delivery.js';
 import { ConfigError } from './errors.js';
 import type { EventStreamChannel } from './event-stream-channel.js';
 import { Instance, type InstanceSnapshot, instanceKey } from './instance.js';
-import type { ParsedServiceConfig } from './landscape.js';
+import type { ParsedServiceConfig, ServiceDeliveryTls } from './landscape.js';
 import { NameTranslator, type Translation } from './translation.js';
 
 /** A service the bus knows, from the configuration, from registrations, or both. */
@@ -14,6 +14,8 @@ export interface Service {
   configured: boolean;
   /** What the configuration says the service receives, over all its entries. */
   configuredReceives: string[];
+  /** How its instances are reached; `undefined`: the bus's `deliveryTls`. */
+  deliveryTls: ServiceDeliveryTls | undefined;
   readonly instances: Map<string, Instance>;
 }
 
@@ -55,7 +57,8 @@ export interface ServiceSnapshot {
 }
 
 export interface RoutingTableOptions {
-  createChannel(host: string, port: number): InstanceChannel;
+  /** `deliveryTls` is the service's own setting, `undefined` when it has none. */
+  createChannel(instance: { host: string; port: number; deliveryTls: ServiceDeliveryTls | undefined }): InstanceChannel;
   /** An instance counts as down (configured) or is forgotten (registered) after this many failures in a row. */
   failureThreshold: number;
   onChange(change: InstanceChange): void;
@@ -110,21 +113,27 @@ export class RoutingTable {
   /** Replaces the configured part of the landscape; registrations stay. Throws before changing anything. */
   configure(services: readonly ParsedServiceConfig[]): void {
     const plan = planConfiguration(services);
+    const deliveryBefore = new Map([...this.#services.values()].map((service) => [service, service.deliveryTls]));
     for (const service of this.#services.values()) {
       service.configured = false;
       service.translator = noTranslations;
       service.sends = [];
       service.configuredReceives = [];
+      service.deliveryTls = undefined;
     }
     for (const instance of this.#instances.values()) {
       if (instance.isConfigured && !plan.instances.has(instance.key)) this.#unconfigure(instance);
     }
-    for (const [name, { translator, sends, receives }] of plan.services) {
+    for (const [name, { translator, sends, receives, deliveryTls }] of plan.services) {
       const service = this.#serviceNamed(name);
       service.translator = translator;
       service.sends = sends;
       service.configuredReceives = receives;
+      service.deliveryTls = deliveryTls;
       service.configured = true;
+    }
+    for (const [service, before] of deliveryBefore) {
+      if (!sameDelivery(before, service.deliveryTls)) this.#reconnect(service);
     }
     for (const [key, wanted] of plan.instances) this.#configureInstance(key, wanted);
     this.#dropEmptyServices();
@@ -291,6 +300,7 @@ export class RoutingTable {
         sends: [],
         configured: false,
         configuredReceives: [],
+        deliveryTls: undefined,
         instances: new Map(),
       };
       this.#services.set(name, service);
@@ -299,9 +309,22 @@ export class RoutingTable {
   }
 
   #add(serviceName: string, host: string, port: number): Instance {
-    const instance = new Instance(serviceName, host, port, this.#options.createChannel(host, port));
+    const deliveryTls = this.#services.get(serviceName)?.deliveryTls;
+    const instance = new Instance(serviceName, host, port, this.#options.createChannel({ host, port, deliveryTls }));
     this.#insert(instance);
     return instance;
+  }
+
+  /** The service's delivery setting changed: new connections for its instances; deliveries under way finish on the old ones. */
+  #reconnect(service: Service): void {
+    for (const instance of service.instances.values()) {
+      if (instance.eventStream !== undefined) continue;
+      const { host, port } = instance;
+      const previous = instance.replaceChannel(
+        this.#options.createChannel({ host, port, deliveryTls: service.deliveryTls }),
+      );
+      void previous.retire();
+    }
   }
 
   #insert(instance: Instance): void {
@@ -349,6 +372,13 @@ export class RoutingTable {
   }
 }
 
+interface PlannedService {
+  translator: NameTranslator;
+  sends: string[];
+  receives: string[];
+  deliveryTls: ServiceDeliveryTls | undefined;
+}
+
 interface PlannedInstance {
   service: string;
   host: string;
@@ -361,13 +391,32 @@ interface PlannedInstance {
  * their lists. Building every translator here makes a conflict throw before the table changes.
  */
 function planConfiguration(services: readonly ParsedServiceConfig[]): {
-  services: Map<string, { translator: NameTranslator; sends: string[]; receives: string[] }>;
+  services: Map<string, PlannedService>;
   instances: Map<string, PlannedInstance>;
 } {
-  const lists = new Map<string, { translations: Translation[]; sends: Set<string>; receives: Set<string> }>();
+  const lists = new Map<
+    string,
+    {
+      translations: Translation[];
+      sends: Set<string>;
+      receives: Set<string>;
+      deliveryTls: ServiceDeliveryTls | undefined;
+    }
+  >();
   const instances = new Map<string, PlannedInstance>();
   for (const config of services) {
-    const list = lists.get(config.name) ?? { translations: [], sends: new Set<string>(), receives: new Set<string>() };
+    const list = lists.get(config.name) ?? {
+      translations: [],
+      sends: new Set<string>(),
+      receives: new Set<string>(),
+      deliveryTls: undefined,
+    };
+    if (config.deliveryTls !== undefined) {
+      if (list.deliveryTls !== undefined && !sameDelivery(list.deliveryTls, config.deliveryTls)) {
+        throw new ConfigError(`the entries of '${config.name}' give different deliveryTls: give it once`);
+      }
+      list.deliveryTls = config.deliveryTls;
+    }
     for (const translation of config.translator.translations) {
       const known = list.translations.some(
         (t) => t.public === translation.public && t.internal === translation.internal,
@@ -386,10 +435,10 @@ function planConfiguration(services: readonly ParsedServiceConfig[]): {
     for (const name of config.receives) planned.receives.add(name);
     instances.set(key, planned);
   }
-  const merged = new Map<string, { translator: NameTranslator; sends: string[]; receives: string[] }>();
-  for (const [name, { translations, sends, receives }] of lists) {
+  const merged = new Map<string, PlannedService>();
+  for (const [name, { translations, sends, receives, deliveryTls }] of lists) {
     const translator = new NameTranslator(translations, `translations of '${name}'`);
-    merged.set(name, { translator, sends: [...sends], receives: [...receives] });
+    merged.set(name, { translator, sends: [...sends], receives: [...receives], deliveryTls });
   }
   return { services: merged, instances };
 }
@@ -398,4 +447,9 @@ function sameNames(known: ReadonlySet<string> | undefined, names: ReadonlySet<st
   if (known === undefined || known.size !== names.size) return false;
   for (const name of names) if (!known.has(name)) return false;
   return true;
+}
+
+function sameDelivery(a: ServiceDeliveryTls | undefined, b: ServiceDeliveryTls | undefined): boolean {
+  if (a === undefined || a === false || b === undefined || b === false) return a === b;
+  return a.ca === b.ca && a.servername === b.servername;
 }

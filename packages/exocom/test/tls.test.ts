@@ -1,76 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ExoRelay } from 'exorelay';
 import { Client } from 'undici';
 import { afterAll, describe, expect, it } from 'vitest';
+import { makeCertificates } from './support/certificates.js';
 import { startBus, startService } from './support/landscape.js';
-
-/** A CA, a certificate for 127.0.0.1 it signed, and a client certificate it signed; made now, with openssl. */
-function makeCertificates() {
-  const folder = mkdtempSync(join(tmpdir(), 'exocom-tls-'));
-  const file = (name: string) => join(folder, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'ignore' });
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=test-ca',
-    '-keyout',
-    file('ca-key.pem'),
-    '-out',
-    file('ca.pem'),
-  );
-  const signed = (name: string, extensions: string) => {
-    openssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      `/CN=${name}`,
-      '-keyout',
-      file(`${name}-key.pem`),
-      '-out',
-      file(`${name}.csr`),
-    );
-    execFileSync('sh', ['-c', `printf '%s' '${extensions}' > ${file(`${name}.ext`)}`]);
-    openssl(
-      'x509',
-      '-req',
-      '-in',
-      file(`${name}.csr`),
-      '-CA',
-      file('ca.pem'),
-      '-CAkey',
-      file('ca-key.pem'),
-      '-CAcreateserial',
-      '-days',
-      '1',
-      '-extfile',
-      file(`${name}.ext`),
-      '-out',
-      file(`${name}.pem`),
-    );
-    return { cert: readFileSync(file(`${name}.pem`)), key: readFileSync(file(`${name}-key.pem`)) };
-  };
-  const bus = signed('bus', 'subjectAltName=IP:127.0.0.1');
-  const client = signed('users', 'extendedKeyUsage=clientAuth');
-  const relay = signed('relay', 'subjectAltName=IP:127.0.0.1');
-  return {
-    ca: readFileSync(file('ca.pem')),
-    bus,
-    client,
-    relay,
-    remove: () => rmSync(folder, { recursive: true, force: true }),
-  };
-}
 
 const certificates = makeCertificates();
 afterAll(() => certificates.remove());

@@ -15,6 +15,7 @@ export const NatsErrorCode = {
   ServerError: 'EXORELAY_NATS_SERVER_ERROR',
   JetStreamUnavailable: 'EXORELAY_NATS_JETSTREAM_UNAVAILABLE',
   ConnectionLost: 'EXORELAY_NATS_CONNECTION_LOST',
+  AuthenticationFailed: 'EXORELAY_NATS_AUTHENTICATION_FAILED',
 } as const;
 export type NatsErrorCode = (typeof NatsErrorCode)[keyof typeof NatsErrorCode];
 
@@ -31,14 +32,44 @@ export class NatsUnreachableError extends NatsTransportError.withCode(
   'NatsUnreachableError',
   BusUnreachableError,
 ) {
-  constructor(
-    readonly servers: readonly string[],
-    options?: ErrorOptions,
-  ) {
+  /** The servers, without credentials a URL may carry (`nats://***@host:4222`). */
+  readonly servers: readonly string[];
+
+  constructor(servers: readonly string[], options?: ErrorOptions) {
+    const shown = servers.map(withoutCredentials);
     super(
-      `cannot connect to NATS at ${servers.join(', ')}: ${describeCause(options?.cause)}; is nats-server running there?`,
+      `cannot connect to NATS at ${shown.join(', ')}: ${describeCause(options?.cause)}; is nats-server running there?`,
       options,
     );
+    this.servers = shown;
+  }
+}
+
+/**
+ * The NATS server refused this relay's credentials (token, user and password, nkey or creds
+ * file): it is running, but trying again with the same credentials will not help. Neither the
+ * message nor `servers` shows the credentials; `reason` is the server's verdict
+ * (`AUTHORIZATION_VIOLATION`, `AUTHENTICATION_EXPIRED` …).
+ */
+export class NatsAuthenticationError extends NatsTransportError.withCode(
+  NatsErrorCode.AuthenticationFailed,
+  'NatsAuthenticationError',
+  BusUnreachableError,
+) {
+  /** The servers, without credentials a URL may carry (`nats://***@host:4222`). */
+  readonly servers: readonly string[];
+
+  constructor(
+    servers: readonly string[],
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    const shown = servers.map(withoutCredentials);
+    super(
+      `NATS at ${shown.join(', ')} refused this relay's credentials (${reason}): check the token, user and password, or authenticator passed in natsTransport's connection option`,
+      options,
+    );
+    this.servers = shown;
   }
 }
 
@@ -104,6 +135,14 @@ export class NatsServerError extends NatsTransportError.withCode(NatsErrorCode.S
   }
 }
 
+/** A server URL without the user and password it may carry: they must not reach a log. */
+export function withoutCredentials(server: string): string {
+  return server.replace(
+    /^([a-z][a-z0-9+.-]*:\/\/)?[^@/]*@/i,
+    (_whole, scheme: string | undefined) => `${scheme ?? ''}***@`,
+  );
+}
+
 function describeCause(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
@@ -133,14 +172,19 @@ export class NatsConnectionLostError extends NatsTransportError.withCode(
   NatsErrorCode.ConnectionLost,
   'NatsConnectionLostError',
 ) {
+  /** The servers, without credentials a URL may carry (`nats://***@host:4222`). */
+  readonly servers: readonly string[];
+
   constructor(
-    readonly servers: readonly string[],
+    servers: readonly string[],
     readonly lostForMs: number,
     options?: ErrorOptions,
   ) {
+    const shown = servers.map(withoutCredentials);
     super(
-      `the connection to NATS at ${servers.join(', ')} has been lost for ${lostForMs} ms: replies to messages sent before may never arrive (the messages may or may not have been handled); raise reconnectWait to wait longer`,
+      `the connection to NATS at ${shown.join(', ')} has been lost for ${lostForMs} ms: replies to messages sent before may never arrive (the messages may or may not have been handled); raise reconnectWait to wait longer`,
       options,
     );
+    this.servers = shown;
   }
 }

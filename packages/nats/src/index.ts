@@ -4,6 +4,7 @@ export {
   DurabilityUnavailableError,
   isNatsTransportError,
   MalformedMessageError,
+  NatsAuthenticationError,
   NatsConnectionLostError,
   NatsDisconnectedError,
   NatsErrorCode,

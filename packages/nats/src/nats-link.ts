@@ -5,6 +5,7 @@ import {
   connect,
   createInbox,
   DebugEvents,
+  ErrorCode,
   Events,
   type Msg,
   type MsgHdrs,
@@ -12,7 +13,7 @@ import {
   type Status,
 } from 'nats';
 import { debug } from './debug.js';
-import { NatsConnectionLostError, NatsServerError, NatsUnreachableError } from './errors.js';
+import { NatsAuthenticationError, NatsConnectionLostError, NatsServerError, NatsUnreachableError } from './errors.js';
 import { subjectToken } from './subjects.js';
 import { isNoRespondersStatus } from './wire.js';
 
@@ -60,7 +61,7 @@ export class NatsLink {
       });
       return new NatsLink(connection, options);
     } catch (cause) {
-      throw new NatsUnreachableError(options.servers, { cause });
+      throw connectionFailure(options.servers, cause);
     }
   }
 
@@ -199,7 +200,7 @@ export class NatsLink {
     this.#endOutage();
     if (this.#closing) return;
     // The client gave up reconnecting (maxReconnectAttempts) or the server refused it for good.
-    const lost = new NatsUnreachableError(this.#options.servers, { cause: error ?? new Error('connection closed') });
+    const lost = connectionFailure(this.#options.servers, error ?? new Error('connection closed'));
     this.#options.onStatus({ type: 'offline', error: lost });
     this.#options.onError(lost);
     this.#options.onRepliesLost(lost);
@@ -225,4 +226,21 @@ export class NatsLink {
     this.#outage?.end();
     this.#outage = undefined;
   }
+}
+
+/** What the server answers to credentials it does not take (nats.js `ErrorCode`). */
+const authenticationFailures = new Set([
+  ErrorCode.AuthorizationViolation,
+  ErrorCode.AuthenticationExpired,
+  ErrorCode.AuthenticationTimeout,
+  ErrorCode.BadAuthentication,
+]);
+
+/** Refused credentials are not an outage: they get an error of their own, which says what to fix. */
+function connectionFailure(servers: readonly string[], cause: unknown): NatsAuthenticationError | NatsUnreachableError {
+  const code = (cause as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && authenticationFailures.has(code as ErrorCode)) {
+    return new NatsAuthenticationError(servers, code, { cause });
+  }
+  return new NatsUnreachableError(servers, { cause });
 }

@@ -2,6 +2,7 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { authFromJson, type ExoComAuthOptions } from '../auth.js';
 import {
@@ -25,11 +26,18 @@ GET /dashboard, Prometheus metrics at GET /metrics.
   -p, --port PORT      port to listen on (0 = any free port)       default 3100
       --host ADDRESS   address to listen on                         default 127.0.0.1
   -c, --config FILE    landscape configuration: a JSON array of
-                       { name, host, port, sends, receives, translations }
+                       { name, host, port, sends, receives, translations,
+                       deliveryTls }; deliveryTls: false (plain HTTP) or
+                       { caFile, servername } overrides --delivery-tls-ca
+                       for that service (caFile relative to FILE)
   -t, --tokens FILE    credentials: { "services": { NAME: SECRET },
-                       "admin": SECRET, "bus": SECRET }; also read
-                       from $EXOCOM_TOKENS_FILE or $EXOCOM_TOKENS (the
-                       JSON itself). Never pass a secret as an option.
+                       "admin": SECRET, "bus": SECRET,
+                       "clientCertificates": { "uris": { URI: NAME } } };
+                       also read from $EXOCOM_TOKENS_FILE or
+                       $EXOCOM_TOKENS (the JSON itself). Never pass a
+                       secret as an option. With clientCertificates
+                       (needs --tls-ca), a client certificate with the
+                       URI exorelay:service/NAME acts as service NAME.
       --insecure       listen on a non-loopback --host without
                        credentials (anyone who reaches it is trusted)
       --tls-cert FILE  serve HTTPS with this certificate (PEM) …
@@ -37,7 +45,8 @@ GET /dashboard, Prometheus metrics at GET /metrics.
       --tls-ca FILE    require client certificates signed by this CA (mTLS)
       --delivery-tls-ca FILE
                        deliver /run over HTTPS, trusting relays'
-                       certificates this CA signed
+                       certificates this CA signed (every service
+                       without its own deliveryTls in --config)
       --delivery-tls-cert FILE, --delivery-tls-key FILE
                        the client certificate the bus presents to
                        relays that require it (mTLS)
@@ -182,11 +191,25 @@ async function readLandscape(path: string): Promise<ServiceConfig[]> {
   } catch (error) {
     throw new ConfigError(`cannot read the landscape configuration ${path}: ${(error as Error).message}`);
   }
+  let services: unknown;
   try {
-    return JSON.parse(text) as ServiceConfig[];
+    services = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(`the landscape configuration ${path} is not valid JSON: ${(error as Error).message}`);
   }
+  return (
+    Array.isArray(services) ? await Promise.all(services.map((service) => readCaFile(service, path))) : services
+  ) as ServiceConfig[];
+}
+
+/** A service's `deliveryTls.caFile`, relative to the configuration file, becomes its `deliveryTls.ca`: PEM inside JSON is unwieldy. */
+async function readCaFile(service: unknown, configPath: string): Promise<unknown> {
+  const deliveryTls = (service as { deliveryTls?: unknown } | null)?.deliveryTls;
+  if (typeof deliveryTls !== 'object' || deliveryTls === null) return service;
+  const { caFile, ...rest } = deliveryTls as Record<string, unknown>;
+  if (typeof caFile !== 'string') return service;
+  const ca = (await read(resolve(dirname(configPath), caFile), 'certificate authority')).toString('utf8');
+  return { ...(service as object), deliveryTls: { ...rest, ca } };
 }
 
 /** HTTPS from `--tls-cert` and `--tls-key`, with `--tls-ca` for client certificates; none without them. */

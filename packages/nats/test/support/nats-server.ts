@@ -30,6 +30,8 @@ export interface NatsServerOptions {
   jetstream?: boolean;
   /** Join a cluster: `routes` are the route URLs of servers started before. */
   cluster?: { name: string; routes: string[] };
+  /** A configuration file (`-c`): authorization, say. The options above win over what it says. */
+  configFile?: string;
   /** The executable to run. @default the one the test set-up found (`EXORELAY_NATS_SERVER`), else 'nats-server' */
   binary?: string;
 }
@@ -81,6 +83,7 @@ async function spawnServer(
 ): Promise<RunningServer> {
   const binary = options.binary ?? process.env.EXORELAY_NATS_SERVER ?? 'nats-server';
   const args = ['-a', '127.0.0.1', '-p', wanted.client === 0 ? '-1' : String(wanted.client), '-n', name];
+  if (options.configFile !== undefined) args.push('-c', options.configFile);
   if (storeDir !== undefined) args.push('-js', '-sd', storeDir);
   if (options.cluster !== undefined) {
     const routePort = wanted.route === 0 ? '-1' : String(wanted.route);
