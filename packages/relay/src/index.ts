@@ -42,6 +42,7 @@ export type {
 export type { ListenOptions, RelayEvents, RelayStats, RequestOptions } from './relay.js';
 export { ExoRelay } from './relay.js';
 export type { RelayOptions, TypedRelayContracts } from './relay-options.js';
+export { PROGRESS_WINDOW } from './replier.js';
 export type { ReplyStreamOptions } from './reply-stream.js';
 export { ReplyStream } from './reply-stream.js';
 export type { ReplyCallback, SendOptions } from './send-arguments.js';

@@ -16,6 +16,10 @@ const ERROR: ReplyKind = { more: false, isErrorReply: true };
 /** Numbers the replies to one message: called once a reply passed its checks, so a refused reply leaves no gap. */
 export interface ReplyNumbering {
   claimSeq(kind: ReplyKind): number;
+  /** What the handler awaits for a progress reply on its way (`sent`): see `Replier#pipeline`. */
+  pipeline(sent: Promise<void>): Promise<void>;
+  /** The reply could not be sent; told before the failure is reported. */
+  lost(error: Error): void;
 }
 
 export type SendReply = (
@@ -25,10 +29,26 @@ export type SendReply = (
   numbering: ReplyNumbering,
 ) => Promise<void>;
 
-/** Numbers the replies to one handled message (`seq`) and remembers whether a final one went out. */
+/**
+ * How many progress replies of one handler may be on their way at once before an awaited
+ * `reply.progress()` waits for the transport: enough to keep a connection busy, few enough to
+ * push back on a handler that produces faster than the bus takes.
+ */
+export const PROGRESS_WINDOW = 64;
+
+const HANDED_OVER = Promise.resolve();
+
+/**
+ * Numbers the replies to one handled message (`seq`), remembers whether a final one went out,
+ * and pipelines its progress replies (see `pipeline`).
+ */
 export class Replier<M extends MessageMap> implements ReplyNumbering {
   #seq = 0;
   #finalSent = false;
+  /** Progress replies resolved for the handler but still on their way. */
+  #progressOnTheirWay = 0;
+  /** The failure of a reply that could not be sent: later replies reject with it. */
+  #lostReply: Error | undefined;
   readonly reply: ReplyFunction<M, MessageName<M>>;
 
   constructor(private readonly sendReply: SendReply) {
@@ -55,8 +75,35 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
     return seq;
   }
 
+  /**
+   * A progress reply that passed its checks resolves for the handler as soon as the transport
+   * has it, while fewer than `PROGRESS_WINDOW` are on their way; beyond that, once it is sent.
+   * So a handler that awaits each chunk streams at the transport's pace, not one round trip
+   * per chunk, and still feels backpressure. Ordering is the `seq`'s job.
+   */
+  pipeline(sent: Promise<void>): Promise<void> {
+    if (this.#progressOnTheirWay >= PROGRESS_WINDOW) return sent;
+    this.#progressOnTheirWay += 1;
+    const arrived = () => {
+      this.#progressOnTheirWay -= 1;
+    };
+    sent.then(arrived, arrived);
+    return HANDED_OVER;
+  }
+
+  /**
+   * A reply could not be sent: the replies after it cannot arrive in order, so every later
+   * reply of this handler rejects with the same failure (reported once, as `error`).
+   */
+  lost(error: Error): void {
+    this.#lostReply ??= error;
+  }
+
   #send(outcome: string, payload: unknown, kind: ReplyKind): Promise<void> {
-    const sent = this.sendReply(outcome, payload, kind, this);
+    const lost = this.#lostReply;
+    // A reply after one that failed, maybe unseen: the handler learns of it now (it was emitted as 'error' already).
+    const sent =
+      lost === undefined || kind.isErrorReply ? this.sendReply(outcome, payload, kind, this) : Promise.reject(lost);
     // A handler need not await its replies: a failure is emitted as 'error' by the relay.
     sent.catch(() => {});
     return sent;

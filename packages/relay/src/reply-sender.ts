@@ -30,9 +30,7 @@ export class ReplySender {
 
   /** The `reply` function for one handled message: numbers its replies and sends them. */
   replierFor<M extends MessageMap>(request: NamedEnvelope): Replier<M> {
-    return new Replier((outcome, payload, kind, replier) =>
-      this.#inFlight.track(this.#send(request, outcome, payload, kind, replier)),
-    );
+    return new Replier((outcome, payload, kind, replier) => this.#send(request, outcome, payload, kind, replier));
   }
 
   /** Resolves once every reply handed to the transport so far has settled. */
@@ -98,10 +96,17 @@ export class ReplySender {
     if (payload !== undefined) envelope.payload = payload;
     envelope.seq = replier.claimSeq(kind);
     if (kind.more) envelope.more = true;
-    return sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }).then(
-      () => {},
-      (error: unknown) => this.#failed(sendFailure(outcome, error)),
+    const sent = this.#inFlight.track(
+      sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }).then(
+        () => {},
+        (error: unknown) => {
+          const failure = sendFailure(outcome, error);
+          replier.lost(failure);
+          return this.#failed(failure);
+        },
+      ),
     );
+    return kind.more ? replier.pipeline(sent) : sent;
   }
 
   #failed(error: Error): Promise<never> {
