@@ -373,13 +373,23 @@ class NatsTransportImpl implements NatsTransport {
 
   #receiveMessage(name: string, msg: Msg): void {
     this.#inFlight.enter();
-    this.#hand(name, msg.subject, msg.data, msg.reply)
-      .then(async (delivery) => {
+    // One reaction per message: this runs for every message a service takes.
+    this.#hand(name, msg.subject, msg.data, msg.reply).then(
+      (delivery) => {
         // A closing relay takes no new work: let the other instances of the service have it.
-        if (delivery?.kind === 'unavailable' && this.#openLink !== undefined) await this.#leave(this.#openLink);
-      })
-      .catch((error: Error) => this.#context?.reportError(error))
-      .finally(() => this.#inFlight.leave());
+        if (delivery?.kind === 'unavailable' && this.#openLink !== undefined) {
+          this.#leave(this.#openLink)
+            .catch((error: Error) => this.#context?.reportError(error))
+            .finally(() => this.#inFlight.leave());
+          return;
+        }
+        this.#inFlight.leave();
+      },
+      (error: Error) => {
+        this.#inFlight.leave();
+        this.#context?.reportError(error);
+      },
+    );
   }
 
   /**

@@ -1,20 +1,35 @@
 /** Promises on their way to the transport, so that `close()` can let them settle before it closes it. */
 export class InFlight {
-  readonly #pending = new Set<Promise<void>>();
+  readonly #pending = new Set<Promise<unknown>>();
 
-  /** Tracks `work` until it settles and returns it as it is. */
-  track<T>(work: Promise<T>): Promise<T> {
-    // One derived promise per tracked one: this runs for every send and every reply.
-    const forget = () => {
-      this.#pending.delete(settled);
-    };
-    const settled = work.then(forget, forget);
-    this.#pending.add(settled);
-    return work;
+  /**
+   * `work.then(onDone, onFailed)`, tracked until it settles, including a promise the callbacks
+   * return: one reaction does both where the callbacks are synchronous, as this runs for every
+   * send and every reply.
+   */
+  follow<T, R>(work: Promise<T>, onDone: (value: T) => R, onFailed: (error: unknown) => R | Promise<R>): Promise<R> {
+    const followed: Promise<R> = work.then(
+      (value) => this.#forgetOnceSettled(followed, onDone(value)),
+      (error: unknown) => this.#forgetOnceSettled(followed, onFailed(error)),
+    );
+    this.#pending.add(followed);
+    return followed;
   }
 
   /** Resolves once everything tracked so far has settled. */
   async settled(): Promise<void> {
-    await Promise.all([...this.#pending]);
+    await Promise.allSettled([...this.#pending]);
+  }
+
+  #forgetOnceSettled<R>(followed: Promise<unknown>, result: R | Promise<R>): R | Promise<R> {
+    if (!(result instanceof Promise)) {
+      this.#pending.delete(followed);
+      return result;
+    }
+    const forget = () => {
+      this.#pending.delete(followed);
+    };
+    result.then(forget, forget);
+    return result;
   }
 }

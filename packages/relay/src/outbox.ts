@@ -79,7 +79,8 @@ export class Outbox {
     } catch (error) {
       sent = Promise.reject(error);
     }
-    const transmission = sent.then(
+    void this.#transmissions.follow(
+      sent,
       (receipt) => controller.markSent(receipt),
       (failure: unknown) => {
         const error = sendFailure(message.name, failure);
@@ -87,7 +88,6 @@ export class Outbox {
         return this.#reportUnlessSeen(controller, error);
       },
     );
-    void this.#transmissions.track(transmission);
   }
 
   #sendChecked(

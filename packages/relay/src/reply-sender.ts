@@ -54,11 +54,11 @@ export class ReplySender {
     const { serviceName, transport } = this.#options;
     debug('could not take %s: %s', message.name, reason);
     const failure = { messageName: message.name, requestId: envelope.requestId, service: serviceName, reason, seq: 0 };
-    void this.#inFlight.track(
-      transport.send(deliveryFailedReply(failure, nextRequestId())).then(
-        () => {},
-        (error: Error) => debug('could not report the failed delivery of %s: %s', message.name, error.message),
-      ),
+    void this.#inFlight.follow(
+      transport.send(deliveryFailedReply(failure, nextRequestId())),
+      () => {},
+      (error: unknown) =>
+        debug('could not report the failed delivery of %s: %s', message.name, (error as Error).message),
     );
   }
 
@@ -96,15 +96,14 @@ export class ReplySender {
     if (payload !== undefined) envelope.payload = payload;
     envelope.seq = replier.claimSeq(kind);
     if (kind.more) envelope.more = true;
-    const sent = this.#inFlight.track(
-      sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }).then(
-        () => {},
-        (error: unknown) => {
-          const failure = sendFailure(outcome, error);
-          replier.lost(failure);
-          return this.#failed(failure);
-        },
-      ),
+    const sent = this.#inFlight.follow(
+      sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }),
+      () => {},
+      (error: unknown) => {
+        const failure = sendFailure(outcome, error);
+        replier.lost(failure);
+        return this.#failed(failure);
+      },
     );
     return kind.more ? replier.pipeline(sent) : sent;
   }
