@@ -33,9 +33,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // Most tests wait on sockets, timers and child processes, not on the CPU: with more forks
-    // than cores those waits overlap. Vitest's default is one fork fewer than cores (one on two).
-    maxWorkers: 2 * availableParallelism(),
+    // One fork a core. Vitest's default is one fewer than cores: a single fork on two cores, which
+    // ran the files one after another and left a core idle while a file waited on its servers and
+    // child processes. Not more: those child processes need the cores too; four forks on two busy
+    // cores took 16 % more CPU time and starved the flood test's sender (packages/exocom subset).
+    maxWorkers: availableParallelism(),
     // A worker runs many test files: loading the packages once per worker, not once per file,
     // halves the suite's CPU time. Every test builds its own servers and relays (AsyncDisposable
     // fixtures on port 0), and setupFiles still run before each file.
