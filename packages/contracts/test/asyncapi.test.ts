@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { defineContracts, toAsyncAPI } from '../src/index.js';
-import { asyncAPIProblems } from './support/asyncapi.js';
+import { startAsyncAPIParser } from './support/asyncapi.js';
 import { contracts } from './support/contracts.js';
 
 const bank = defineContracts({
@@ -19,10 +19,13 @@ const bank = defineContracts({
 });
 
 describe('toAsyncAPI', () => {
+  const parser = startAsyncAPIParser();
+  afterAll(() => parser[Symbol.asyncDispose]());
+
   it('writes a valid AsyncAPI 3.0 document for every message, reply and event', async () => {
     const document = toAsyncAPI(contracts, { title: 'Users and files', version: '2.1.0' });
     expect(document).toMatchObject({ asyncapi: '3.0.0', info: { title: 'Users and files', version: '2.1.0' } });
-    expect(await asyncAPIProblems(document)).toEqual([]);
+    expect(await parser.problems(document)).toEqual([]);
     expect(Object.keys(document.operations)).toEqual(['users.create', 'users.list', 'file.copy', 'users.deleted']);
     expect(document.channels['file.copy']).toMatchObject({ address: 'file.copy' });
   });
@@ -76,7 +79,7 @@ describe('toAsyncAPI', () => {
 
   it('keeps names with spaces as message names and derives unique ids for them', async () => {
     const document = toAsyncAPI(bank);
-    expect(await asyncAPIProblems(document)).toEqual([]);
+    expect(await parser.problems(document)).toEqual([]);
     const ids = [
       'transfer_transferred',
       'transfer_insufficient_funds',
@@ -114,6 +117,6 @@ describe('toAsyncAPI', () => {
       '"#/components/schemas/catalog.import',
     );
     // The parser resolves every $ref, so a reference left pointing at the old root fails here.
-    expect(await asyncAPIProblems(document)).toEqual([]);
+    expect(await parser.problems(document)).toEqual([]);
   });
 });

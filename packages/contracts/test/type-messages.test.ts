@@ -8,6 +8,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 const testDirectory = import.meta.dirname;
 const snippetFile = join(testDirectory, `type-messages-snippet-${process.pid}.ts`);
 afterAll(() => rmSync(snippetFile, { force: true }));
+// One registry for every compile: the packages' sources, zod and the lib files are parsed once
+// for the file, not once per snippet. Each snippet is a new version of the snippet file.
+const documents = ts.createDocumentRegistry();
+let snippetVersion = 0;
 
 const header = `
 import { ExoRelay } from 'exorelay';
@@ -20,6 +24,7 @@ declare const relay: ExoRelay<NonNullable<(typeof contracts)['~messages']>>;
 function compile(body: string): { diagnostics: string[]; hover: (marker: string) => string } {
   const text = header + body;
   writeFileSync(snippetFile, text);
+  const version = String(++snippetVersion);
   const options: ts.CompilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.NodeNext,
@@ -33,7 +38,7 @@ function compile(body: string): { diagnostics: string[]; hover: (marker: string)
   const host: ts.LanguageServiceHost = {
     getCompilationSettings: () => options,
     getScriptFileNames: () => [snippetFile],
-    getScriptVersion: () => '1',
+    getScriptVersion: (file) => (file === snippetFile ? version : '1'),
     getScriptSnapshot: (file) => {
       const content = ts.sys.readFile(file);
       return content === undefined ? undefined : ts.ScriptSnapshot.fromString(content);
@@ -46,7 +51,7 @@ function compile(body: string): { diagnostics: string[]; hover: (marker: string)
     directoryExists: ts.sys.directoryExists,
     getDirectories: ts.sys.getDirectories,
   };
-  const service = ts.createLanguageService(host);
+  const service = ts.createLanguageService(host, documents);
   const diagnostics = service
     .getSemanticDiagnostics(snippetFile)
     .map((diagnostic) => ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
