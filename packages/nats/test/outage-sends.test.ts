@@ -57,6 +57,8 @@ describe('fire-and-forget across a server restart', () => {
     }, 2);
     await expect.poll(() => resolved.length).toBeGreaterThanOrEqual(200);
     const lost = status(web, 'reconnecting');
+    // Events from here on may be written into the dying connection.
+    const stoppedAt = n;
     await server.stop();
     await lost;
     phase = 'sender down';
@@ -84,7 +86,12 @@ describe('fire-and-forget across a server restart', () => {
       inPhase('sender down').filter((event) => !received.has(event)),
       summary,
     ).toEqual([]);
-    // Core NATS is at most once: what was written in the instant the server died is lost with it.
-    expect(missing.length, summary).toBeLessThanOrEqual(20);
+    // Core NATS is at most once: what was written in the instant the server died is lost with it
+    // (the last few events before the stop, and those until the client saw the connection drop,
+    // however long that takes on a loaded machine) — nothing written well before.
+    expect(
+      missing.filter((event) => event < stoppedAt - 20),
+      summary,
+    ).toEqual([]);
   });
 });
