@@ -17,4 +17,4 @@ export type { NatsTransport } from './nats-transport.js';
 export { natsTransport } from './nats-transport.js';
 export type { NatsTransportOptions } from './options.js';
 export { encodeName, messageSubject } from './subjects.js';
-export { OUTCOME_HEADER } from './wire.js';
+export { OUTCOME_FIELD } from './wire.js';

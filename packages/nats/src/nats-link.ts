@@ -8,7 +8,6 @@ import {
   ErrorCode,
   Events,
   type Msg,
-  type MsgHdrs,
   type NatsConnection,
   type Status,
 } from 'nats';
@@ -92,12 +91,12 @@ export class NatsLink {
    * connection's protocol in order, so by the PONG its no-responders status, if any, is here.
    * Resolves whether a subscription matched. Costs a round trip: for the path after an outage only.
    */
-  async publishProbed(subject: string, data: Uint8Array, requestId: string, headers?: MsgHdrs): Promise<boolean> {
+  async publishProbed(subject: string, data: Uint8Array, requestId: string): Promise<boolean> {
     const token = subjectToken(requestId);
     const probe = { noResponders: false };
     this.#probes.set(token, probe);
     try {
-      this.connection.publish(subject, data, { reply: `${this.#inbox}.${token}`, headers });
+      this.connection.publish(subject, data, { reply: `${this.#inbox}.${token}` });
       await this.connection.flush();
     } finally {
       this.#probes.delete(token);

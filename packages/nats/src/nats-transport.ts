@@ -11,7 +11,7 @@ import {
   type Transport,
   type TransportContext,
 } from 'exorelay';
-import { type JsMsg, type Msg, type MsgHdrs, ErrorCode as NatsClientErrorCode, NatsError } from 'nats';
+import { type JsMsg, type Msg, ErrorCode as NatsClientErrorCode, NatsError } from 'nats';
 import { BusyBacklog } from './busy-backlog.js';
 import { debug } from './debug.js';
 import { DurableChannel, REPLY_TO_HEADER } from './durable.js';
@@ -26,7 +26,7 @@ import {
 import { QueueSubscriptions } from './queue-subscriptions.js';
 import { ReplyRoutes } from './reply-routes.js';
 import { messageSubject, subjectToken } from './subjects.js';
-import { decodeEnvelope, encodeEnvelope, outcomeHeaders, readOutcome } from './wire.js';
+import { decodeEnvelope, decodeReply, encodeEnvelope, encodeReply } from './wire.js';
 
 /** The NATS transport, with a count of its state for leak checks and monitoring. */
 export interface NatsTransport extends Transport {
@@ -69,8 +69,6 @@ class NatsTransportImpl implements NatsTransport {
   readonly #routes: ReplyRoutes;
   /** Message name → its subject: encoding a name costs more than a lookup. */
   readonly #subjects = new BoundedCache<string>();
-  /** Outcome → the headers its replies carry. */
-  readonly #outcomeHeaders = new BoundedCache<MsgHdrs>();
   /** Messages being handed to the relay, so that close() can wait for their answers. */
   readonly #inFlight = new InFlight();
   #context: TransportContext | undefined;
@@ -302,11 +300,10 @@ class NatsTransportImpl implements NatsTransport {
   ): Promise<SendReceipt> {
     const { name, envelope } = message;
     const outgoing = isReply(envelope)
-      ? { subject: this.#takeRoute(name, envelope), headers: this.#headersOf(name) }
-      : { subject: this.#subject(name), headers: undefined };
-    const data = encodeEnvelope(envelope);
+      ? { subject: this.#takeRoute(name, envelope), data: encodeReply(name, envelope) }
+      : { subject: this.#subject(name), data: encodeEnvelope(envelope) };
     for (let pause = 25; ; pause = Math.min(pause * 2, 500)) {
-      if (await link.publishProbed(outgoing.subject, data, envelope.requestId, outgoing.headers)) return SENT;
+      if (await link.publishProbed(outgoing.subject, outgoing.data, envelope.requestId)) return SENT;
       if (performance.now() + pause > giveUpAt) return { receivers: 0 };
       await delay(pause, undefined, { signal });
       if (!(await link.whenConnected(Math.max(0, giveUpAt - performance.now()), signal))) {
@@ -351,7 +348,7 @@ class NatsTransportImpl implements NatsTransport {
 
   #publishReply(link: NatsLink, outcome: string, envelope: Envelope & { responseTo: string }): void {
     const route = this.#takeRoute(outcome, envelope);
-    link.connection.publish(route, encodeEnvelope(envelope), { headers: this.#headersOf(outcome) });
+    link.connection.publish(route, encodeReply(outcome, envelope));
   }
 
   /** The reply subject a reply goes to; a final reply forgets it. */
@@ -365,10 +362,6 @@ class NatsTransportImpl implements NatsTransport {
 
   #subject(name: string): string {
     return this.#subjects.get(name, () => messageSubject(this.#options.subjectPrefix, name));
-  }
-
-  #headersOf(outcome: string): MsgHdrs {
-    return this.#outcomeHeaders.get(outcome, () => outcomeHeaders(outcome));
   }
 
   #receiveMessage(name: string, msg: Msg): void {
@@ -455,18 +448,13 @@ class NatsTransportImpl implements NatsTransport {
 
   #receiveReply(msg: Msg): void {
     const context = this.#requireContext();
-    const outcome = readOutcome(msg);
-    if (outcome === undefined) {
-      context.reportError(new MalformedMessageError(msg.subject, 'a reply without a readable Exo-Outcome header'));
-      return;
-    }
-    const parsed = decodeEnvelope(msg.data);
+    const parsed = decodeReply(msg.data);
     if (!parsed.ok) {
       context.reportError(new MalformedMessageError(msg.subject, parsed.error));
       return;
     }
     // Never rejects; a reply's verdict changes nothing here.
-    void context.deliver({ name: outcome, envelope: parsed.envelope });
+    void context.deliver({ name: parsed.outcome, envelope: parsed.envelope });
   }
 
   #requireBacklog(): BusyBacklog {

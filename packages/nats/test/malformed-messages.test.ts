@@ -1,5 +1,5 @@
-import { MalformedMessageError, OUTCOME_HEADER } from '@exorelay/nats';
-import { connect, headers } from 'nats';
+import { MalformedMessageError, OUTCOME_FIELD } from '@exorelay/nats';
+import { connect } from 'nats';
 import { pEvent } from 'p-event';
 import { describe, expect, it } from 'vitest';
 import { startNatsServer } from './support/nats-server.js';
@@ -25,27 +25,50 @@ describe('malformed messages', () => {
     expect((await relay.request('echo', 'still here')).payload).toBe('still here');
   });
 
-  it('drops a reply without its outcome header', async () => {
+  it('drops a reply without its outcome', async () => {
     await using server = await startNatsServer();
     await using relay = await startNatsRelay(server.url, 'relay', {
       setup: (relay) => relay.registerHandler('ask', () => {}),
     });
     const stranger = await connect({ servers: server.url });
-    // Answer the relay's request the plain NATS way, without the header ExoRelay needs.
+    // Answer the relay's request the plain NATS way, without the outcome field ExoRelay needs.
     stranger.subscribe('exorelay.ask', {
       callback: (_error, msg) => {
-        const carried = headers();
-        carried.set(`Not-${OUTCOME_HEADER}`, 'x');
-        msg.respond(new TextEncoder().encode(JSON.stringify({ requestId: 'r1', responseTo: 'x' })), {
-          headers: carried,
-        });
+        msg.respond(
+          new TextEncoder().encode(JSON.stringify({ requestId: 'r1', responseTo: 'x', [`not-${OUTCOME_FIELD}`]: 'x' })),
+        );
       },
     });
     await stranger.flush();
     const reported = pEvent<'error', Error>(relay, 'error');
     // A stream that is read: only those carry a reply subject.
     relay.send('ask', undefined, { keepReplies: true });
-    expect(await reported).toMatchObject({ code: 'EXORELAY_NATS_MALFORMED_MESSAGE' });
+    expect(await reported).toMatchObject({
+      code: 'EXORELAY_NATS_MALFORMED_MESSAGE',
+      message: expect.stringContaining(`a reply without an outcome`),
+    });
+    await stranger.close();
+  });
+
+  it('takes a reply from a plain NATS client that names its outcome in the envelope', async () => {
+    await using server = await startNatsServer();
+    await using relay = await startNatsRelay(server.url, 'relay');
+    const stranger = await connect({ servers: server.url });
+    stranger.subscribe('exorelay.ask', {
+      callback: (_error, msg) => {
+        const { requestId } = JSON.parse(new TextDecoder().decode(msg.data)) as { requestId: string };
+        const reply = {
+          [OUTCOME_FIELD]: 'answered',
+          sender: 'stranger',
+          requestId: 'r2',
+          responseTo: requestId,
+          payload: 42,
+        };
+        msg.respond(new TextEncoder().encode(JSON.stringify(reply)));
+      },
+    });
+    await stranger.flush();
+    expect(await relay.request('ask')).toMatchObject({ outcome: 'answered', payload: 42, sender: 'stranger' });
     await stranger.close();
   });
 });
