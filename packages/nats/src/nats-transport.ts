@@ -24,6 +24,7 @@ import {
   resolveNatsTransportOptions,
 } from './options.js';
 import { QueueSubscriptions } from './queue-subscriptions.js';
+import { ReplyBatch } from './reply-batch.js';
 import { ReplyRoutes } from './reply-routes.js';
 import { messageSubject, subjectToken } from './subjects.js';
 import { decodeEnvelope, decodeReply, encodeEnvelope, encodeReply } from './wire.js';
@@ -69,6 +70,8 @@ class NatsTransportImpl implements NatsTransport {
   readonly #routes: ReplyRoutes;
   /** Message name → its subject: encoding a name costs more than a lookup. */
   readonly #subjects = new BoundedCache<string>();
+  /** Progress replies waiting for the end of the event loop's turn, to go out in one write. */
+  readonly #replyBatch = new ReplyBatch((message) => this.#sendNow(message));
   /** Messages being handed to the relay, so that close() can wait for their answers. */
   readonly #inFlight = new InFlight();
   #context: TransportContext | undefined;
@@ -120,6 +123,11 @@ class NatsTransportImpl implements NatsTransport {
   }
 
   send(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
+    if (isReply(message.envelope) && this.#replyBatch.takes(message)) return this.#replyBatch.add(message);
+    return this.#sendNow(message, options);
+  }
+
+  #sendNow(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
     const link = this.#openLink;
     if (link === undefined || !link.connected || this.#state === 'closed') {
       return this.#sendWhenConnected(message, options);
