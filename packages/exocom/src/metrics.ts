@@ -111,7 +111,10 @@ export class BusMetrics {
       if (receivers.findIndex((earlier) => earlier.service === receiver) < index) return;
       this.#routedCounts.add(`${kind}\n${name}\n${receiver}`, () => ({ name, kind, receiver }));
     });
-    if (event.kind === 'message' && event.receivers.length > 0) this.#latencies.requestSeen(event.requestId, name);
+    // A one-way message gets no reply: timing it would only fill the latency table.
+    if (event.kind === 'message' && receivers.length > 0 && event.oneWay !== true) {
+      this.#latencies.requestSeen(event.requestId, name);
+    }
     if (event.kind === 'reply' && event.final) {
       const timed = this.#latencies.finalReplySeen(event.responseTo);
       if (timed !== undefined) this.#latency.observe({ name: timed.name, outcome: name }, timed.seconds);
