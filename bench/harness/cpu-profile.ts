@@ -41,6 +41,12 @@ function print(title: string, times: Map<string, number>, top: number): void {
   }
 }
 
+// Piped into `head`, the rest of the table has nobody to read it.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 const { values, positionals } = parseArgs({
   options: { top: { type: 'string', default: '30' } },
   allowPositionals: true,
