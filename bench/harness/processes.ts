@@ -24,6 +24,12 @@ const roleScript = fileURLToPath(new URL('../roles/role.js', import.meta.url));
 /** How long a role may take to start, and to close before it is killed. */
 const startTimeoutMs = 30_000;
 const closeTimeoutMs = 5_000;
+/**
+ * `BENCH_CPU_PROF=dir`: every role process writes a V8 CPU profile into `dir` when it exits
+ * (`--cpu-prof`), so the bus and the services can be profiled as they run in the bench.
+ */
+const cpuProfileDir = process.env.BENCH_CPU_PROF;
+const roleExecArgv = ['--expose-gc', ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])];
 
 const everyChild = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -46,7 +52,7 @@ class RoleProcess {
   ) {
     this.#child = fork(roleScript, [], {
       execPath,
-      execArgv: ['--expose-gc'],
+      execArgv: roleExecArgv,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     everyChild.add(this.#child);
@@ -103,6 +109,8 @@ async function startRole(label: string, start: Omit<Extract<Command, { command: 
   late.catch(() => {});
   try {
     const started = await Promise.race([role.ask<Started>({ command: 'start', ...start }), late]);
+    // The profile's file name carries only the pid: say whose it is.
+    if (cpuProfileDir) process.stderr.write(`cpu profile of ${label}: pid ${started.pid}\n`);
     return { role, started };
   } catch (error) {
     await role.close();

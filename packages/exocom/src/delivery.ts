@@ -1,5 +1,5 @@
 import { type Envelope, runPath } from '@exorelay/protocol';
-import { bearerHeader } from '@exorelay/protocol/node';
+import { bearerHeader, postText } from '@exorelay/protocol/node';
 import { Pool } from 'undici';
 
 /** A message on its way to one instance, under the name that instance knows it by. */
@@ -77,10 +77,13 @@ export interface DeliveryTlsOptions {
 export class HttpInstanceChannel implements InstanceChannel {
   readonly #pool: Pool;
   readonly #headers: Record<string, string>;
+  readonly #postHeaders: Record<string, string>;
   #retired = false;
 
   constructor(options: HttpChannelOptions) {
     this.#headers = options.token === undefined ? {} : { authorization: bearerHeader(options.token) };
+    // Built once: every delivery sends the same headers.
+    this.#postHeaders = { ...this.#headers, 'content-type': 'application/json' };
     const scheme = options.tls === undefined ? 'http' : 'https';
     this.#pool = new Pool(`${scheme}://${formatHost(options.host)}:${options.port}`, {
       ...(options.tls === undefined ? {} : { connect: options.tls }),
@@ -120,18 +123,14 @@ export class HttpInstanceChannel implements InstanceChannel {
 
   async #post(message: OutgoingMessage): Promise<DeliveryOutcome> {
     try {
-      const response = await this.#pool.request({
-        method: 'POST',
+      const { status, headers, text } = await postText(this.#pool, {
         path: runPath(message.name),
         body: message.json,
-        headers: { ...this.#headers, 'content-type': 'application/json' },
+        headers: this.#postHeaders,
       });
-      // Always read the body: an unread body keeps its connection out of the pool.
-      const text = await response.body.text();
-      const status = response.statusCode;
       if (status >= 200 && status < 300) return { kind: 'delivered' };
       const reason = text === '' ? `status ${status}` : `status ${status}: ${text}`;
-      if (status === 503) return { kind: 'busy', retryAfter: parseRetryAfter(response.headers['retry-after']), reason };
+      if (status === 503) return { kind: 'busy', retryAfter: parseRetryAfter(headers['retry-after']), reason };
       if (status >= 500) return { kind: 'failed', status, reason };
       return { kind: 'refused', status, reason };
     } catch (cause) {

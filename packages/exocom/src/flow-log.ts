@@ -23,6 +23,8 @@ export type FlowEvent =
       requestId: string;
       /** Empty when nobody receives the name. */
       receivers: FlowReceiver[];
+      /** The sender reads no replies to it (`oneWay` in the envelope): nothing will answer it. */
+      oneWay?: true;
     }
   | {
       kind: 'reply';

@@ -263,7 +263,12 @@ export class MessageRouter {
       this.#deliver(instance, outgoing, { publicName: name, sender, reply: false, oneWay }, siblings);
     }
     if (flow !== undefined) {
-      this.#options.emitFlow({ kind: 'message', name, sender, requestId: envelope.requestId, receivers: flow });
+      const { requestId } = envelope;
+      this.#options.emitFlow(
+        oneWay
+          ? { kind: 'message', name, sender, requestId, receivers: flow, oneWay }
+          : { kind: 'message', name, sender, requestId, receivers: flow },
+      );
     }
     return { ok: true, receivers: receivers.length };
   }

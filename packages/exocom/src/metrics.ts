@@ -20,27 +20,35 @@ const latencyBuckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
  */
 export class BusMetrics {
   readonly registry = new Registry();
-  readonly #received: Counter<'name' | 'kind'>;
-  readonly #routed: Counter<'name' | 'kind' | 'receiver'>;
   readonly #unrouted: Counter<'name' | 'kind'>;
   readonly #failed: Counter<'name' | 'receiver'>;
   readonly #latency: Histogram<'name' | 'outcome'>;
   readonly #instanceChanges: Counter<'service' | 'type' | 'reason'>;
   readonly #latencies = new ReplyLatencies(100_000);
+  readonly #receivedCounts = new DeferredCounts<'name' | 'kind'>();
+  readonly #routedCounts = new DeferredCounts<'name' | 'kind' | 'receiver'>();
 
   constructor(sources: BusMetricsSources) {
     const registers = [this.registry];
-    this.#received = new Counter({
+    const receivedCounts = this.#receivedCounts;
+    const routedCounts = this.#routedCounts;
+    new Counter({
       name: 'exocom_messages_received_total',
       help: "Messages and replies taken at POST /send, per public name and kind ('message' or 'reply'; a reply's name is its outcome)",
       labelNames: ['name', 'kind'],
       registers,
+      collect() {
+        receivedCounts.flushInto(this);
+      },
     });
-    this.#routed = new Counter({
+    new Counter({
       name: 'exocom_messages_routed_total',
       help: 'Messages and replies handed to a receiving service, per name, kind and receiving service',
       labelNames: ['name', 'kind', 'receiver'],
       registers,
+      collect() {
+        routedCounts.flushInto(this);
+      },
     });
     this.#unrouted = new Counter({
       name: 'exocom_messages_unrouted_total',
@@ -95,13 +103,18 @@ export class BusMetrics {
       this.#failed.inc({ name, receiver: event.receiver.service });
       return;
     }
-    const { kind } = event;
-    this.#received.inc({ name, kind });
-    if (event.receivers.length === 0) this.#unrouted.inc({ name, kind });
-    for (const receiver of new Set(event.receivers.map((candidate) => candidate.service))) {
-      this.#routed.inc({ name, kind, receiver });
+    const { kind, receivers } = event;
+    this.#receivedCounts.add(`${kind}\n${name}`, () => ({ name, kind }));
+    if (receivers.length === 0) this.#unrouted.inc({ name, kind });
+    receivers.forEach(({ service: receiver }, index) => {
+      // A reply may go to several instances of one service: the service counts once.
+      if (receivers.findIndex((earlier) => earlier.service === receiver) < index) return;
+      this.#routedCounts.add(`${kind}\n${name}\n${receiver}`, () => ({ name, kind, receiver }));
+    });
+    // A one-way message gets no reply: timing it would only fill the latency table.
+    if (event.kind === 'message' && receivers.length > 0 && event.oneWay !== true) {
+      this.#latencies.requestSeen(event.requestId, name);
     }
-    if (event.kind === 'message' && event.receivers.length > 0) this.#latencies.requestSeen(event.requestId, name);
     if (event.kind === 'reply' && event.final) {
       const timed = this.#latencies.finalReplySeen(event.responseTo);
       if (timed !== undefined) this.#latency.observe({ name: timed.name, outcome: name }, timed.seconds);
@@ -206,6 +219,30 @@ export class BusMetrics {
           reported = current;
         },
       });
+    }
+  }
+}
+
+/**
+ * Per-message counts as plain numbers, one per label set, handed to a prom-client counter when
+ * it is scraped: `counter.inc(labels)` hashes its labels on every call, which would cost each
+ * message more than an increment.
+ */
+class DeferredCounts<L extends string> {
+  readonly #counts = new Map<string, { labels: Record<L, string>; count: number }>();
+
+  /** Counts one under `key`, which names the label set that `labels` builds (called once per key). */
+  add(key: string, labels: () => Record<L, string>): void {
+    const entry = this.#counts.get(key);
+    if (entry === undefined) this.#counts.set(key, { labels: labels(), count: 1 });
+    else entry.count += 1;
+  }
+
+  flushInto(counter: Counter<L>): void {
+    for (const entry of this.#counts.values()) {
+      if (entry.count === 0) continue;
+      counter.inc(entry.labels, entry.count);
+      entry.count = 0;
     }
   }
 }

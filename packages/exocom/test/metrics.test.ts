@@ -47,6 +47,30 @@ describe('GET /metrics', () => {
     expect(sample(metrics, 'exocom_instance_changes_total', { service: 'users', type: 'added' })?.value).toBe('1');
   });
 
+  it('does not count one-way messages as requests in flight', async () => {
+    await using bus = await startExoCom({ port: 0, healthCheckInterval: 0 });
+    await using users = relayOn(bus.port, 'users');
+    let delivered = 0;
+    users.registerHandler('users.created', () => {
+      delivered += 1;
+    });
+    await users.listen(0);
+    await bus.waitForInstance({ service: 'users', receives: ['users.created'] });
+    await using web = relayOn(bus.port, 'web');
+    await web.listen(0);
+
+    await web.send('users.created', { id: 1 }).sent;
+    await web.send('users.created', { id: 2 }).sent;
+    await expect.poll(() => delivered).toBe(2);
+
+    const metrics = parseMetrics(await (await fetch(`http://127.0.0.1:${bus.port}/metrics`)).text());
+    expect(
+      sample(metrics, 'exocom_messages_routed_total', { name: 'users.created', kind: 'message', receiver: 'users' })
+        ?.value,
+    ).toBe('2');
+    expect(sample(metrics, 'exocom_in_flight_requests')?.value).toBe('0');
+  });
+
   it('answers 404 when the bus runs without metrics', async () => {
     await using bus = await startExoCom({ port: 0, healthCheckInterval: 0, metrics: false });
     expect((await fetch(`http://127.0.0.1:${bus.port}/metrics`)).status).toBe(404);

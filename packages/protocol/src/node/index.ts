@@ -6,6 +6,8 @@
 export { bearerHeader, bearerToken, Secret } from './bearer.js';
 export { answerJson, answerText, drainThenAnswer } from './http-answers.js';
 export { isJsonMediaType } from './json-media-type.js';
+export type { PostTextOptions, RequestDispatcher, TextAnswer } from './post-text.js';
+export { postText } from './post-text.js';
 export type { BodyResult, ReadBodyOptions } from './read-body.js';
 export { readBody, refuseOversizedUploads } from './read-body.js';
 export type { ServerTlsOptions } from './server-lifecycle.js';

@@ -1,5 +1,5 @@
 import { BUS_INSTANCE_HEADER, INSTANCE_HEADER, type NamedEnvelope, readReceivers, sendPath } from '@exorelay/protocol';
-import { bearerHeader } from '@exorelay/protocol/node';
+import { bearerHeader, postText } from '@exorelay/protocol/node';
 import { type Dispatcher, interceptors, Pool } from 'undici';
 import { ExoComUnreachableError, MessageRejectedError } from '../../errors.js';
 import type { SendReceipt } from '../../transport.js';
@@ -166,10 +166,9 @@ export class ExoComClient {
   }
 
   async #post(dispatcher: Dispatcher, path: string, body: string, signal?: AbortSignal): Promise<BusAnswer> {
-    const response = await dispatcher.request({ method: 'POST', path, body, headers: this.#headers, signal });
-    this.#noteBusInstance(response.headers);
-    // The body is always read: an unread body keeps its connection out of the pool.
-    return { status: response.statusCode, text: await response.body.text() };
+    const answer = await postText(dispatcher, { path, body, headers: this.#headers, signal });
+    this.#noteBusInstance(answer.headers);
+    return { status: answer.status, text: answer.text };
   }
 
   #noteBusInstance(headers: Record<string, string | string[] | undefined>): void {

@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import type { AddressInfo } from 'node:net';
 import { decodeMessageName, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
 import {
+  answerJson,
   answerText,
   bearerToken,
   closeGracefully,
@@ -140,8 +141,7 @@ export class InboundServer {
       return;
     }
     const status = { status: 'online', serviceName: this.#options.serviceName, handles: this.#options.handledNames() };
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(request.method === 'HEAD' ? undefined : JSON.stringify(status));
+    answerJson(response, 200, status);
   }
 }
 
