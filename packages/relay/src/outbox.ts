@@ -35,7 +35,9 @@ export class Outbox {
   send(name: unknown, payload: unknown, options: unknown): ReplyStream {
     const checked = checkSendArguments(name, payload, options);
     if (!checked.ok) return this.refuse(String(name), checked.error);
-    const { onReply, keepReplies, auth, ...streamOptions } = checked.options;
+    // The stream reads its own options (timeout, idleTimeout, signal) from the caller's object.
+    const streamOptions = checked.options;
+    const { onReply, keepReplies, auth } = streamOptions;
     const envelope: Envelope = { sender: this.#options.serviceName, requestId: nextRequestId() };
     if (payload !== undefined) envelope.payload = payload;
     if (auth !== undefined) envelope.auth = auth;

@@ -20,13 +20,15 @@ export class PendingReplies {
   }
 
   open(messageName: string, requestId: string, options: ReplyStreamOptions): ReplyStreamController {
-    const controller = new ReplyStreamController({
-      ...options,
-      messageName,
-      requestId,
-      maxBufferedReplies: this.maxBufferedReplies,
-      onSettled: () => this.#streams.delete(requestId),
-    });
+    const controller = new ReplyStreamController(
+      {
+        messageName,
+        requestId,
+        maxBufferedReplies: this.maxBufferedReplies,
+        onSettled: () => this.#streams.delete(requestId),
+      },
+      options,
+    );
     this.#streams.set(requestId, controller);
     this.#unclaimed.push(controller);
     this.#scheduleSweep();

@@ -20,7 +20,7 @@ export interface ReplyStreamOptions {
   signal?: AbortSignal;
 }
 
-interface StreamSettings extends ReplyStreamOptions {
+interface StreamSettings {
   messageName: string;
   requestId: string;
   maxBufferedReplies: number;
@@ -82,6 +82,7 @@ export class ReplyStreamController {
   readonly requestId: string;
   readonly stream: ReplyStream;
   readonly #settings: StreamSettings;
+  readonly #options: ReplyStreamOptions;
   // Each replier numbers its replies from 0, so order is restored per sender. Most streams
   // hear from one sender: its sequencer needs no map.
   #firstSender: { sender: string; sequencer: ReplySequencer<QueuedItem> } | undefined;
@@ -104,8 +105,10 @@ export class ReplyStreamController {
   #idleTimer: NodeJS.Timeout | undefined;
   #onAbort: (() => void) | undefined;
 
-  constructor(settings: StreamSettings) {
+  /** `options` is read, not kept apart: a caller's `SendOptions` serve as they are. */
+  constructor(settings: StreamSettings, options: ReplyStreamOptions = {}) {
     this.#settings = settings;
+    this.#options = options;
     this.messageName = settings.messageName;
     this.requestId = settings.requestId;
     this.stream = new ReplyStream(this);
@@ -301,7 +304,7 @@ export class ReplyStreamController {
   }
 
   #armEndings(): void {
-    const { timeout, signal } = this.#settings;
+    const { timeout, signal } = this.#options;
     if (signal !== undefined) {
       const onAbort = () => this.fail(new AbortedError(this.messageName, this.requestId, { cause: signal.reason }));
       if (signal.aborted) {
@@ -321,7 +324,7 @@ export class ReplyStreamController {
   }
 
   #restartIdleTimer(): void {
-    const { idleTimeout } = this.#settings;
+    const { idleTimeout } = this.#options;
     if (idleTimeout === undefined || idleTimeout === Number.POSITIVE_INFINITY || this.#state !== 'open') return;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = setTimeout(
@@ -333,7 +336,7 @@ export class ReplyStreamController {
   #settle(failure?: Error, finalReply?: Reply): void {
     clearTimeout(this.#timeoutTimer);
     clearTimeout(this.#idleTimer);
-    if (this.#onAbort !== undefined) this.#settings.signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#onAbort !== undefined) this.#options.signal?.removeEventListener('abort', this.#onAbort);
     this.#settings.onSettled();
     this.onEnded?.(failure, finalReply);
   }
