@@ -41,8 +41,14 @@ export type UntypedMessages = Record<string, { payload: unknown; replies: Record
  */
 export type MessageName<M extends MessageMap> = keyof M & string;
 
-/** The payload of message `N` as its handler receives it. */
-export type PayloadOf<M extends MessageMap, N extends MessageName<M>> = M[N]['payload'];
+/**
+ * The payload of message `N` as its handler receives it. Read with `infer`, like
+ * {@link PayloadInputOf}, so that a handler's payload is not typed against every message's
+ * payload while the call's `N` is still being inferred.
+ */
+export type PayloadOf<M extends MessageMap, N extends MessageName<M>> = M[N] extends { payload: infer Payload }
+  ? Payload
+  : never;
 
 /**
  * The payload `send`/`request` accept for message `N`. Both branches `infer`, so that the
