@@ -30,3 +30,4 @@ for (const [name, cost] of [
   );
 }
 console.log(`check time ratio: ${(contracts.checkSeconds / plain.checkSeconds).toFixed(2)}×`);
+console.log(`instantiations ratio: ${(contracts.instantiations / plain.instantiations).toFixed(2)}×`);

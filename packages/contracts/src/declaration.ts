@@ -7,13 +7,16 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 export type ReplySchema = StandardSchemaV1 | null;
 
 /**
- * A schema as a declaration's type sees it: marked as a Standard Schema v1. Checking it against
- * the whole `StandardSchemaV1` interface makes the compiler relate every schema's input and
- * output types where it is declared, the largest part of a big contracts module's check time
- * (docs/performance.md). `defineContracts` checks at run time that each schema can validate.
+ * A schema as a declaration's type sees it: anything with a `~standard` key, of any type.
+ * Relating a schema to anything about that property's type, even `{ version: 1 }`, makes the
+ * compiler work out the type, and Zod spells it with the schema's input and output types: that
+ * worked out both for every schema of a contracts module where it is declared, used or not, the
+ * largest part of its check time (docs/performance.md). Against `unknown` the compiler checks
+ * that the key is there and looks no further. `defineContracts` checks at run time that each
+ * schema can validate.
  */
 export interface DeclaredSchema {
-  readonly '~standard': { readonly version: 1 };
+  readonly '~standard': unknown;
 }
 
 /** What one message name promises: its payload, the replies it may get, and how they flow. */
@@ -53,13 +56,20 @@ type OutcomesDeclaredIn<Declaration> = Declaration extends { replies?: infer Rep
   ? keyof NonNullable<Replies> & string
   : never;
 
-type ReservedOutcomesIn<Declaration> = Extract<OutcomesDeclaredIn<Declaration>, `exo.${string}`>;
-
-type UndeclaredProgressIn<Declaration> = Declaration extends { progress: readonly (infer Outcome)[] }
-  ? Exclude<Outcome, OutcomesDeclaredIn<Declaration>>
-  : never;
-
-type UnknownKeysIn<Declaration> = Exclude<keyof Declaration, keyof MessageDeclaration>;
+/**
+ * Whether a declaration has none of the problems `CheckedDeclarations` names. One relation per
+ * question, not a union of the offending keys built by distributing over them: for a sound
+ * declaration, which most are, that is all the checking costs.
+ */
+type IsSound<Declaration> = keyof Declaration extends keyof MessageDeclaration
+  ? [OutcomesDeclaredIn<Declaration> & `exo.${string}`] extends [never]
+    ? Declaration extends { progress: readonly (infer Outcome)[] }
+      ? [Outcome] extends [OutcomesDeclaredIn<Declaration>]
+        ? true
+        : false
+      : true
+    : false
+  : false;
 
 /**
  * Compile-time checks `defineContracts` adds to its argument: no `exo.` names or outcomes, only
@@ -71,7 +81,7 @@ type UnknownKeysIn<Declaration> = Exclude<keyof Declaration, keyof MessageDeclar
 export type CheckedDeclarations<D extends ContractDeclarations> = {
   [N in keyof D]: N extends `exo.${string}`
     ? 'Error: message names starting with exo. are reserved for the protocol'
-    : [UnknownKeysIn<D[N]> | ReservedOutcomesIn<D[N]> | UndeclaredProgressIn<D[N]>] extends [never]
+    : IsSound<D[N]> extends true
       ? unknown
       : CheckedDeclaration<D[N]>;
 };

@@ -11,18 +11,20 @@ import type {
 } from 'exorelay';
 import type { ContractDeclarations } from './declaration.js';
 
-// Read straight from `~standard.types` (what StandardSchemaV1.InferOutput does) instead of first
-// checking `Schema extends StandardSchemaV1`: that check works out the whole schema interface.
-type Output<Schema> = Schema extends {
-  readonly '~standard': { readonly types?: { readonly output: infer O } | undefined };
-}
+// A Zod 4 schema's types are read from `_zod`, as `z.output`/`z.input` do: its `~standard` type
+// is spelled with both the input and the output type, so reading either there works out both.
+// Any other schema: straight from `~standard.types` (what StandardSchemaV1.InferOutput does),
+// without first checking `Schema extends StandardSchemaV1`, which works out the whole interface.
+type Output<Schema> = Schema extends { readonly _zod: { readonly output: infer O } }
   ? O
-  : undefined;
-type Input<Schema> = Schema extends {
-  readonly '~standard': { readonly types?: { readonly input: infer I } | undefined };
-}
+  : Schema extends { readonly '~standard': { readonly types?: { readonly output: infer O } | undefined } }
+    ? O
+    : undefined;
+type Input<Schema> = Schema extends { readonly _zod: { readonly input: infer I } }
   ? I
-  : undefined;
+  : Schema extends { readonly '~standard': { readonly types?: { readonly input: infer I } | undefined } }
+    ? I
+    : undefined;
 
 type PayloadSchemaOf<Declaration> = Declaration extends { payload: infer Schema } ? Schema : undefined;
 type RepliesOf<Declaration> = Declaration extends { replies: infer Replies } ? Replies : Record<never, never>;

@@ -9,15 +9,23 @@
 export interface MessageSpec {
   /** Payload type of the message as its handler receives it (after validation). */
   payload: unknown;
-  /** Outcome name → payload type of each reply, as the requester receives it. */
-  replies: Record<string, unknown>;
+  /**
+   * Outcome name → payload type of each reply, as the requester receives it: an object type such
+   * as `{ 'users.created': User; 'users.invalid': { reason: string } }`. Only `object`, not
+   * `Record<string, unknown>`: checking a message map against that works out every reply type
+   * of every message as soon as `ExoRelay<M>` is written, for contracts the output type of every
+   * reply schema (docs/performance.md). Against `object` no reply type is looked at; each is
+   * worked out where a call uses its message. (So a relay typed with `MessageMap` itself knows
+   * no outcomes; an untyped relay is `ExoRelay<UntypedMessages>`.)
+   */
+  replies: object;
   /** The outcomes (keys of `replies`) that are progress, i.e. not final. */
   progress: string;
   /**
    * What a sender must provide, where it differs from what the receiver gets: a schema with
    * defaults or transforms accepts less than it returns. Absent means "the same as above".
    */
-  input?: { payload: unknown; replies: Record<string, unknown> };
+  input?: { payload: unknown; replies: object };
 }
 
 /** Message name → its {@link MessageSpec}: the type parameter of a typed relay. */
@@ -33,15 +41,28 @@ export type UntypedMessages = Record<string, { payload: unknown; replies: Record
  */
 export type MessageName<M extends MessageMap> = keyof M & string;
 
-/** The payload of message `N` as its handler receives it. */
-export type PayloadOf<M extends MessageMap, N extends MessageName<M>> = M[N]['payload'];
+/**
+ * The payload of message `N` as its handler receives it. Read with `infer`, like
+ * {@link PayloadInputOf}, so that a handler's payload is not typed against every message's
+ * payload while the call's `N` is still being inferred.
+ */
+export type PayloadOf<M extends MessageMap, N extends MessageName<M>> = M[N] extends { payload: infer Payload }
+  ? Payload
+  : never;
 
-/** The payload `send`/`request` accept for message `N`. */
+/**
+ * The payload `send`/`request` accept for message `N`. Both branches `infer`, so that the
+ * type's constraint is `unknown`: while a call's `N` is not inferred yet, the compiler types
+ * the payload argument against that constraint, and `M[N]['payload']` there would be every
+ * message's payload, worked out at the first call (docs/performance.md).
+ */
 export type PayloadInputOf<M extends MessageMap, N extends MessageName<M>> = M[N] extends {
   input: { payload: infer Payload };
 }
   ? Payload
-  : M[N]['payload'];
+  : M[N] extends { payload: infer Payload }
+    ? Payload
+    : never;
 
 type RepliesOf<M extends MessageMap, N extends MessageName<M>> = M[N]['replies'];
 

@@ -3,6 +3,7 @@ import type {
   MessageMap,
   MessageName,
   PayloadArgument,
+  PayloadOf,
   ProgressOutcomeOf,
   ReplyPayloadInputOf,
 } from './message-types.js';
@@ -67,6 +68,6 @@ export interface HandlerContext<M extends MessageMap, N extends MessageName<M>, 
  * answers the sender `exo.error` `HANDLER_FAILED`.
  */
 export type MessageHandler<M extends MessageMap, N extends MessageName<M>, Relay> = (
-  payload: M[N]['payload'],
+  payload: PayloadOf<M, N>,
   context: HandlerContext<M, N, Relay>,
 ) => unknown;

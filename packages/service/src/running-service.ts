@@ -4,6 +4,7 @@ import {
   type MessageMap,
   type ReplyFunction,
   type Transport,
+  type TypedRelayContracts,
   type UntypedMessages,
 } from 'exorelay';
 import { type RunnerConfiguration, resolveConfiguration } from './configuration.js';
@@ -69,7 +70,8 @@ export class RunningService implements AsyncDisposable {
     this.#relay = new ExoRelay<UntypedMessages>({
       serviceName: parts.serviceName,
       transport: parts.transport,
-      contracts: parts.definition.contracts,
+      // The runner serves any definition untyped: its handlers were typed where they were written.
+      contracts: parts.definition.contracts as TypedRelayContracts<UntypedMessages> | undefined,
       drainTimeout: parts.configuration.drainTimeout,
     });
     this.#metrics = new ServiceMetrics(parts.serviceName, () => ({ ...this.#relay.stats, ready: this.ready }));

@@ -1,11 +1,11 @@
 import type { TestBus } from '@exorelay/conformance';
-import { ExoRelay, type MessageMap, type RelayOptions } from 'exorelay';
+import { ExoRelay, type MessageMap, type RelayOptions, type UntypedMessages } from 'exorelay';
 
 /**
  * A relay pointed at a test bus, listening on an ephemeral port, closed on dispose. Resolves
  * once the bus routes to it. `setup` registers handlers before it listens.
  */
-export async function startRelay<M extends MessageMap>(
+export async function startRelay<M extends MessageMap = UntypedMessages>(
   bus: TestBus,
   options: Omit<RelayOptions<M>, 'exocomPort' | 'exocomHost'>,
   setup: (relay: ExoRelay<M>) => void = () => {},
