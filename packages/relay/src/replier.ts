@@ -45,8 +45,11 @@ const HANDED_OVER = Promise.resolve();
 export class Replier<M extends MessageMap> implements ReplyNumbering {
   #seq = 0;
   #finalSent = false;
-  /** Progress replies resolved for the handler but still on their way. */
+  #finalWaiting = false;
+  /** Progress replies on their way to the bus. */
   #progressOnTheirWay = 0;
+  /** Settles once none is: a final reply waits for it (see `#send`). */
+  #progressArrived: { promise: Promise<void>; resolve: () => void } | undefined;
   /** The failure of a reply that could not be sent: later replies reject with it. */
   #lostReply: Error | undefined;
   readonly reply: ReplyFunction<M, MessageName<M>>;
@@ -58,8 +61,9 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
     this.reply = Object.assign(reply, { progress }) as unknown as ReplyFunction<M, MessageName<M>>;
   }
 
+  /** Whether a final reply went out, or waits for the progress replies before it. */
   get finalSent(): boolean {
-    return this.#finalSent;
+    return this.#finalSent || this.#finalWaiting;
   }
 
   /** Sends the final `exo.error` reply that tells the requester the message failed here. */
@@ -79,16 +83,19 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
    * A progress reply that passed its checks resolves for the handler as soon as the transport
    * has it, while fewer than `PROGRESS_WINDOW` are on their way; beyond that, once it is sent.
    * So a handler that awaits each chunk streams at the transport's pace, not one round trip
-   * per chunk, and still feels backpressure. Ordering is the `seq`'s job.
+   * per chunk, and still feels backpressure. Their order is the `seq`'s job.
    */
   pipeline(sent: Promise<void>): Promise<void> {
-    if (this.#progressOnTheirWay >= PROGRESS_WINDOW) return sent;
+    const handedOver = this.#progressOnTheirWay < PROGRESS_WINDOW;
     this.#progressOnTheirWay += 1;
     const arrived = () => {
       this.#progressOnTheirWay -= 1;
+      if (this.#progressOnTheirWay > 0) return;
+      this.#progressArrived?.resolve();
+      this.#progressArrived = undefined;
     };
     sent.then(arrived, arrived);
-    return HANDED_OVER;
+    return handedOver ? HANDED_OVER : sent;
   }
 
   /**
@@ -99,13 +106,41 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
     this.#lostReply ??= error;
   }
 
+  /**
+   * A final reply goes out once every progress reply before it reached the bus: a bus forgets a
+   * request's way back with its final reply, so a progress reply still on another connection
+   * would arrive to nobody and leave the requester waiting for the gap in `seq`.
+   */
   #send(outcome: string, payload: unknown, kind: ReplyKind): Promise<void> {
-    const lost = this.#lostReply;
-    // A reply after one that failed, maybe unseen: the handler learns of it now (it was emitted as 'error' already).
-    const sent =
-      lost === undefined || kind.isErrorReply ? this.sendReply(outcome, payload, kind, this) : Promise.reject(lost);
+    let sent: Promise<void>;
+    if (kind.more || this.#progressOnTheirWay === 0) sent = this.#sendUnlessLost(outcome, payload, kind);
+    else {
+      this.#finalWaiting = true;
+      sent = this.#whenProgressArrived().then(() => {
+        this.#finalWaiting = false;
+        return this.#sendUnlessLost(outcome, payload, kind);
+      });
+    }
     // A handler need not await its replies: a failure is emitted as 'error' by the relay.
     sent.catch(() => {});
     return sent;
+  }
+
+  #sendUnlessLost(outcome: string, payload: unknown, kind: ReplyKind): Promise<void> {
+    const lost = this.#lostReply;
+    // A reply after one that failed, maybe unseen: the handler learns of it now (it was emitted as 'error' already).
+    if (lost !== undefined && !kind.isErrorReply) return Promise.reject(lost);
+    return this.sendReply(outcome, payload, kind, this);
+  }
+
+  #whenProgressArrived(): Promise<void> {
+    if (this.#progressArrived === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => {
+        resolve = done;
+      });
+      this.#progressArrived = { promise, resolve };
+    }
+    return this.#progressArrived.promise;
   }
 }

@@ -8,10 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { listeningRelay, postRun } from './support/relay-fixture.js';
 
 /**
- * A bus that records the replies relays POST and answers none of them until `release()`;
- * it refuses (400) those `refuse` picks at once.
+ * A bus that records the replies relays POST and answers those `hold` picks (all by default)
+ * only on `release()`; it refuses (400) those `refuse` picks at once.
  */
-async function startHoldingBus(refuse: (reply: Envelope) => boolean = () => false) {
+async function startHoldingBus(
+  refuse: (reply: Envelope) => boolean = () => false,
+  hold: (reply: Envelope) => boolean = () => true,
+) {
   const replies: Envelope[] = [];
   const held: ServerResponse[] = [];
   const events = new EventTarget();
@@ -22,7 +25,7 @@ async function startHoldingBus(refuse: (reply: Envelope) => boolean = () => fals
     const reply = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Envelope;
     replies.push(reply);
     if (refuse(reply)) response.writeHead(400).end('refused by the test');
-    else if (releasing) response.end();
+    else if (releasing || !hold(reply)) response.end();
     else held.push(response);
     events.dispatchEvent(new Event('reply'));
   });
@@ -81,6 +84,38 @@ describe('awaited progress replies', () => {
     expect(bus.replies.map((reply) => reply.seq).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
       Array.from({ length: 101 }, (_, seq) => seq),
     );
+  });
+
+  it('let a final reply go out only once the progress replies before it reached the bus', async () => {
+    // What the user sees: a stream whose final reply overtook a progress reply on another
+    // connection, and which the bus (forgetting the request's way back with the final reply)
+    // left waiting for that chunk, now completes.
+    await using bus = await startHoldingBus(
+      () => false,
+      (reply) => reply.responseTo === 'copy-1' && reply.seq === 0,
+    );
+    await using relay = await listeningRelay(bus.port, {
+      // The first chunk waits on one connection; everything else goes, in order, over the other.
+      http: { register: false, connections: 2 },
+      setup: (relay) => {
+        relay.registerHandler('file.copy', (_payload, { reply }) => {
+          for (let percent = 0; percent < 100; percent += 10) void reply.progress('file.copying', percent);
+          void reply('file.copied', null);
+        });
+        relay.registerHandler('ping', (_payload, { reply }) => reply('pong', null));
+      },
+    });
+    const isFinal = (reply: Envelope) => reply.responseTo === 'copy-1' && reply.more !== true;
+    await postRun(relay.port ?? 0, 'file.copy', { sender: 'web', requestId: 'copy-1' });
+    await bus.until(() => bus.replies.length === 10);
+    // A reply sent now queues behind anything the relay sent before it on the free connection.
+    await postRun(relay.port ?? 0, 'ping', { sender: 'web', requestId: 'ping-1' });
+    await bus.until(() => bus.replies.some((reply) => reply.responseTo === 'ping-1'));
+    expect(bus.replies.some(isFinal)).toBe(false);
+
+    bus.release();
+    await bus.until(() => bus.replies.some(isFinal));
+    expect(bus.replies.at(-1)).toMatchObject({ responseTo: 'copy-1', seq: 10 });
   });
 
   it('reject the next reply with the failure of one the handler no longer waited for, reported once', async () => {
