@@ -12,7 +12,7 @@ import type { AuthOf, HandlerContext } from './handler-context.js';
 import type { HandlerPool } from './handler-pool.js';
 import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
 import type { MessageMap } from './message-types.js';
-import type { Checked, MessageValidator } from './message-validator.js';
+import { afterCheck, type Checked, type MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
 import type { ReplySender } from './reply-sender.js';
@@ -68,8 +68,7 @@ export class InboundDispatcher {
     }
     if (pool.saturated) return Promise.resolve(this.#busy());
     const checked = validator.check(name, undefined, envelope.payload, 'incoming');
-    if (checked instanceof Promise) return checked.then((settled) => this.#dispatch(message, handler, settled));
-    return Promise.resolve(this.#dispatch(message, handler, checked));
+    return Promise.resolve(afterCheck(checked, (settled) => this.#dispatch(message, handler, settled)));
   }
 
   /** Runs the handler of a message that passed its contract check, or answers why not. */
@@ -116,14 +115,7 @@ export class InboundDispatcher {
       return ACCEPTED;
     }
     const checked = this.#options.validator.check(name, outcome, envelope.payload, 'incoming');
-    if (checked instanceof Promise) {
-      return checked.then((settled) => {
-        this.#pushReply(controller, outcome, envelope, settled);
-        return { kind: 'accepted' };
-      });
-    }
-    this.#pushReply(controller, outcome, envelope, checked);
-    return ACCEPTED;
+    return afterCheck(checked, (settled) => this.#pushReply(controller, outcome, envelope, settled));
   }
 
   #pushReply(
@@ -131,14 +123,15 @@ export class InboundDispatcher {
     outcome: string,
     envelope: Envelope & { responseTo: string },
     checked: Checked,
-  ): void {
+  ): Promise<Delivery> {
     if (!checked.ok) {
       controller.pushFailure(checked.error, envelope.sender, envelope.seq);
-      return;
+      return ACCEPTED;
     }
     const final = this.#options.validator.isFinal(controller.messageName, outcome, envelope.more === true);
     const { requestId, responseTo, sender } = envelope;
     controller.push({ outcome, payload: checked.value, requestId, responseTo, sender, final }, envelope.seq);
+    return ACCEPTED;
   }
 
   #run(message: NamedEnvelope, payload: unknown, handler: AnyHandler) {

@@ -43,3 +43,15 @@ export class MessageValidator {
 function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
+
+/**
+ * Runs `next` with a check's result: at once when the check answered synchronously, else once
+ * it settles. The way every message goes on after its contract check, with no promise between
+ * when none is needed.
+ */
+export function afterCheck<R>(
+  checked: Checked | Promise<Checked>,
+  next: (checked: Checked) => R,
+): R | Promise<Awaited<R>> {
+  return checked instanceof Promise ? (checked.then(next) as Promise<Awaited<R>>) : next(checked);
+}

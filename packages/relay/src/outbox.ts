@@ -1,6 +1,6 @@
 import type { Envelope, NamedEnvelope } from '@exorelay/protocol';
 import { InFlight } from './in-flight.js';
-import type { Checked, MessageValidator } from './message-validator.js';
+import { afterCheck, type Checked, type MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
 import { type ReplyStream, ReplyStreamController } from './reply-stream.js';
 import { nextRequestId } from './request-ids.js';
@@ -73,11 +73,10 @@ export class Outbox {
    * A claimed message whose check is synchronous goes out at once, with no promise before it.
    */
   #transmit(controller: ReplyStreamController, message: NamedEnvelope, signal: AbortSignal | undefined): void {
-    const send = (checked: Checked) => this.#sendChecked(controller, message, signal, checked);
     const checked = this.#options.validator.check(message.name, undefined, message.envelope.payload, 'outgoing');
     let sent: Promise<SendReceipt>;
     try {
-      sent = checked instanceof Promise ? checked.then(send) : send(checked);
+      sent = afterCheck(checked, (settled) => this.#sendChecked(controller, message, signal, settled));
     } catch (error) {
       sent = Promise.reject(error);
     }

@@ -3,7 +3,7 @@ import { debug } from './debug.js';
 import { InvalidArgumentError } from './errors.js';
 import { InFlight } from './in-flight.js';
 import type { MessageMap } from './message-types.js';
-import type { Checked, MessageValidator } from './message-validator.js';
+import { afterCheck, type Checked, type MessageValidator } from './message-validator.js';
 import { Replier, type ReplyKind, type ReplyNumbering } from './replier.js';
 import { nextRequestId } from './request-ids.js';
 import { sendFailure } from './send-failure.js';
@@ -74,8 +74,7 @@ export class ReplySender {
       checkReply(outcome, payload, kind);
       const checked = this.#options.validator.check(request.name, outcome, payload, 'outgoing');
       const reply = { request, outcome, payload, kind, replier };
-      if (checked instanceof Promise) return checked.then((settled) => this.#sendChecked(reply, settled));
-      return this.#sendChecked(reply, checked);
+      return afterCheck(checked, (settled) => this.#sendChecked(reply, settled));
     } catch (error) {
       return this.#failed(error as Error);
     }
