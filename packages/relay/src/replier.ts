@@ -1,4 +1,5 @@
 import { ERROR_OUTCOME } from '@exorelay/protocol';
+import { type Deferred, deferred } from './deferred.js';
 import type { ReplyFunction } from './handler-context.js';
 import type { MessageMap, MessageName } from './message-types.js';
 
@@ -49,7 +50,7 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
   /** Progress replies on their way to the bus. */
   #progressOnTheirWay = 0;
   /** Settles once none is: a final reply waits for it (see `#send`). */
-  #progressArrived: { promise: Promise<void>; resolve: () => void } | undefined;
+  #progressArrived: Deferred<void> | undefined;
   /** The failure of a reply that could not be sent: later replies reject with it. */
   #lostReply: Error | undefined;
   readonly reply: ReplyFunction<M, MessageName<M>>;
@@ -134,13 +135,7 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
   }
 
   #whenProgressArrived(): Promise<void> {
-    if (this.#progressArrived === undefined) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((done) => {
-        resolve = done;
-      });
-      this.#progressArrived = { promise, resolve };
-    }
+    this.#progressArrived ??= deferred();
     return this.#progressArrived.promise;
   }
 }

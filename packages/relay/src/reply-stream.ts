@@ -1,3 +1,4 @@
+import { type Deferred, deferred } from './deferred.js';
 import {
   AbortedError,
   BufferOverflowError,
@@ -340,20 +341,4 @@ export class ReplyStreamController {
     this.#settings.onSettled();
     this.onEnded?.(failure, finalReply);
   }
-}
-
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: Error) => void;
-}
-
-function deferred<T>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: Error) => void;
-  const promise = new Promise<T>((done, fail) => {
-    resolve = done;
-    reject = fail;
-  });
-  return { promise, resolve, reject };
 }
