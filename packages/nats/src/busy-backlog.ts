@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import type { NamedEnvelope } from '@exorelay/protocol';
 import type { Delivery, TransportContext } from 'exorelay';
 
@@ -14,7 +15,7 @@ interface Waiting {
 export class BusyBacklog {
   readonly #context: Pick<TransportContext, 'deliver' | 'capacity'>;
   readonly #waiting: Waiting[] = [];
-  #emptied: { promise: Promise<void>; resolve: () => void } | undefined;
+  readonly #events = new EventEmitter();
 
   constructor(context: Pick<TransportContext, 'deliver' | 'capacity'>) {
     this.#context = context;
@@ -33,16 +34,8 @@ export class BusyBacklog {
   }
 
   /** Resolves once every waiting message was taken. */
-  emptied(): Promise<void> {
-    if (this.#waiting.length === 0) return Promise.resolve();
-    if (this.#emptied === undefined) {
-      let resolve!: () => void;
-      const promise = new Promise<void>((done) => {
-        resolve = done;
-      });
-      this.#emptied = { promise, resolve };
-    }
-    return this.#emptied.promise;
+  async emptied(): Promise<void> {
+    if (this.#waiting.length > 0) await once(this.#events, 'emptied');
   }
 
   async #pump(): Promise<void> {
@@ -53,7 +46,6 @@ export class BusyBacklog {
       this.#waiting.shift();
       head.settle(delivery);
     }
-    this.#emptied?.resolve();
-    this.#emptied = undefined;
+    this.#events.emit('emptied');
   }
 }
