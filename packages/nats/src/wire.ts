@@ -1,4 +1,4 @@
-import { type Envelope, type EnvelopeParseResult, parseEnvelope } from '@exorelay/protocol';
+import { type Envelope, type EnvelopeParseResult, parseEnvelopeJson } from '@exorelay/protocol';
 import type { Msg } from 'nats';
 
 /**
@@ -21,13 +21,7 @@ export function encodeEnvelope(envelope: Envelope): Uint8Array {
 }
 
 export function decodeEnvelope(data: Uint8Array): EnvelopeParseResult {
-  let body: unknown;
-  try {
-    body = JSON.parse(decoder.decode(data));
-  } catch (error) {
-    return { ok: false, error: `malformed JSON in the message body: ${(error as Error).message}` };
-  }
-  return parseEnvelope(body);
+  return parseEnvelopeJson(decoder.decode(data));
 }
 
 /** A reply's body: its envelope's JSON with the outcome as its first field. */
@@ -37,18 +31,13 @@ export function encodeReply(outcome: string, envelope: Envelope): Uint8Array {
 }
 
 export function decodeReply(data: Uint8Array): ReplyParseResult {
-  let body: unknown;
-  try {
-    body = JSON.parse(decoder.decode(data));
-  } catch (error) {
-    return { ok: false, error: `malformed JSON in the reply body: ${(error as Error).message}` };
-  }
-  const outcome = (body as Record<string, unknown> | null)?.[OUTCOME_FIELD];
+  const parsed = decodeEnvelope(data);
+  if (!parsed.ok) return parsed;
+  const outcome = parsed.envelope[OUTCOME_FIELD];
   if (typeof outcome !== 'string' || outcome === '') {
     return { ok: false, error: `a reply without an outcome (its envelope's '${OUTCOME_FIELD}' field)` };
   }
-  const parsed = parseEnvelope(body);
-  return parsed.ok ? { ok: true, outcome, envelope: parsed.envelope } : parsed;
+  return { ok: true, outcome, envelope: parsed.envelope };
 }
 
 /** The server's answer to a publish with a reply subject that no subscription matched. */

@@ -38,6 +38,6 @@ export type {
   UntypedMessages,
 } from './message-types.js';
 export type { EnvelopeParseResult } from './parse-envelope.js';
-export { parseEnvelope } from './parse-envelope.js';
+export { parseEnvelope, parseEnvelopeJson } from './parse-envelope.js';
 export type { ErrorReplyPayload } from './wire-errors.js';
 export { isErrorReplyPayload, WireErrorCode } from './wire-errors.js';

@@ -37,6 +37,17 @@ export function parseEnvelope(body: unknown): EnvelopeParseResult {
   return { ok: true, envelope };
 }
 
+/** `parseEnvelope` of a body's text: a message body that is not JSON gets the protocol's text too. */
+export function parseEnvelopeJson(text: string): EnvelopeParseResult {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `malformed JSON in the message body: ${(error as Error).message}` };
+  }
+  return parseEnvelope(body);
+}
+
 function describeJson(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';

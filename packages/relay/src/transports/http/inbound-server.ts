@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeMessageName, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
+import { decodeMessageName, type NamedEnvelope, parseEnvelopeJson } from '@exorelay/protocol';
 import {
   answerJson,
   answerText,
@@ -120,13 +120,7 @@ export class InboundServer {
       response.setHeader('connection', 'close');
       return answerText(response, 413, tooLarge(this.#options.bodyLimit));
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(body.text);
-    } catch (error) {
-      return answerText(response, 400, `malformed JSON in the message body: ${(error as Error).message}`);
-    }
-    const parsed = parseEnvelope(json);
+    const parsed = parseEnvelopeJson(body.text);
     if (!parsed.ok) return answerText(response, 400, parsed.error);
     const delivery = await this.#options.deliver({ name, envelope: parsed.envelope });
     // The bus tries another instance, or this one again after retry-after seconds.
