@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
+import { postWithNodeHttp as postToBus } from '@exorelay/conformance';
 import { request as undiciRequest } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { startBus } from './support/landscape.js';
@@ -7,40 +8,9 @@ import { startBus } from './support/landscape.js';
 const limitText = 'message body is larger than the limit of 1048576 bytes';
 const fiveMiB = JSON.stringify({ sender: 'web', requestId: 'big', payload: 'x'.repeat(5 * 1024 * 1024) });
 
-/** POSTs with node:http as a plain client does; resolves with what it read, or the error it met. */
-async function postWithNodeHttp(port: number, body: string, headers: Record<string, string> = {}) {
-  const request = httpRequest({
-    host: '127.0.0.1',
-    port,
-    method: 'POST',
-    path: '/send/users.create',
-    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
-  });
-  let continued = false;
-  request.on('continue', () => {
-    continued = true;
-  });
-  const answered = new Promise<{ status: number; text: string; continued?: boolean }>((resolve, reject) => {
-    request.on('response', (response) => {
-      let text = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => {
-        text += chunk;
-      });
-      response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, text, ...(headers.expect === undefined ? {} : { continued }) }),
-      );
-    });
-    request.on('error', reject);
-  });
-  if (headers.expect === '100-continue') {
-    // Sends the body only when told to continue, as curl does.
-    request.on('continue', () => request.end(body));
-    request.flushHeaders();
-  } else {
-    request.end(body);
-  }
-  return answered;
+/** POSTs to the bus's `/send/users.create` with node:http as a plain client does. */
+function postWithNodeHttp(port: number, body: string, headers: Record<string, string> = {}) {
+  return postToBus(`http://127.0.0.1:${port}/send/users.create`, body, headers);
 }
 
 /** Starts a `POST /send/users.create` with node:http and these headers; the caller writes the body. */
