@@ -14,6 +14,12 @@ export interface ConformanceFixture extends AsyncDisposable {
    */
   createRelay(serviceName: string, options?: CreateRelayOptions): Promise<ExoRelay>;
   /**
+   * After `relay.routed()`: resolves once every server of the bus routes as the relay's last
+   * change says. Only for a bus of several servers, which pass interest between them on their
+   * own time (a NATS cluster); a single bus routes so as soon as `routed()` resolves.
+   */
+  routesSettled?(relay: ExoRelay): Promise<void>;
+  /**
    * Stops the bus (or NATS server) and starts it again at the same address, as a crash and an
    * orchestrator's restart would; resolves once it accepts connections again.
    */

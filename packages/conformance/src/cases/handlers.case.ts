@@ -8,6 +8,7 @@ export const handlerCases: CaseGroup = {
     const users = await fixture.createRelay('users');
     users.registerHandler('users.list', (_payload, { reply }) => reply('users.listed', ['picard']));
     await users.routed();
+    await fixture.routesSettled?.(users);
     const web = await fixture.createRelay('web');
     expect((await web.request('users.list')).payload).toEqual(['picard']);
   },
@@ -20,6 +21,7 @@ export const handlerCases: CaseGroup = {
     await web.request('users.list');
     expect(users.unregisterHandler('users.list')).toBe(true);
     await users.routed();
+    await fixture.routesSettled?.(users);
     expect(await rejectionOf(web.request('users.list', {}, { timeout: 10_000 }))).toBeInstanceOf(NoRespondersError);
   },
 
@@ -37,6 +39,7 @@ export const handlerCases: CaseGroup = {
     await instance('second');
     first.unregisterHandler('users.list');
     await first.routed();
+    await fixture.routesSettled?.(first);
     const web = await fixture.createRelay('web');
     const answers = await Promise.all(Array.from({ length: 20 }, () => web.request('users.list')));
     expect(answers.map((answer) => answer.payload)).toEqual(Array(20).fill('second'));
