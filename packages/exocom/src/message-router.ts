@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { deliveryFailedReply, type Envelope, ERROR_OUTCOME, isReservedName } from '@exorelay/protocol';
+import {
+  deliveryFailedReply,
+  type Envelope,
+  ERROR_OUTCOME,
+  isReservedName,
+  senderRequestKey,
+} from '@exorelay/protocol';
 import { LRUCache } from 'lru-cache';
 import { debug } from './debug.js';
 import type { DeliveryOutcome, OutgoingMessage } from './delivery.js';
@@ -212,7 +218,7 @@ export class MessageRouter {
         error: `unknown sender '${sender}': configure the service or let it register before it sends`,
       };
     }
-    const sendKey = `${sender}\n${envelope.requestId}`;
+    const sendKey = senderRequestKey(sender, envelope.requestId);
     const routedBefore = this.#routed.get(sendKey);
     if (routedBefore !== undefined) {
       this.counters.duplicates += 1;

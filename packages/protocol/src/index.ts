@@ -39,5 +39,6 @@ export type {
 } from './message-types.js';
 export type { EnvelopeParseResult } from './parse-envelope.js';
 export { parseEnvelope, parseEnvelopeJson } from './parse-envelope.js';
+export { senderRequestKey } from './sender-request-key.js';
 export type { ErrorReplyPayload } from './wire-errors.js';
 export { isErrorReplyPayload, WireErrorCode } from './wire-errors.js';

@@ -1,3 +1,4 @@
+import { senderRequestKey } from '@exorelay/protocol';
 import { LRUCache } from 'lru-cache';
 
 export interface RecentDeliveriesOptions {
@@ -21,7 +22,7 @@ export class RecentDeliveries {
 
   /** Remembers the message and says whether it was taken before. */
   isRepeat(sender: string | undefined, requestId: string): boolean {
-    const key = `${sender ?? ''}\u0000${requestId}`;
+    const key = senderRequestKey(sender ?? '', requestId);
     if (this.#seen.has(key)) return true;
     this.#seen.set(key, true);
     return false;
