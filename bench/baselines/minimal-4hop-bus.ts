@@ -128,8 +128,8 @@ export async function startMinimalBusParts(busPort: number, placement: Placement
         return;
       }
       const { chunks } = payload as { chunks: number };
-      const body = JSON.stringify(streamChunk);
-      await pipelined(chunks, STREAM_WINDOW, () => post(toTheBus(), `/reply/${id}`, body));
+      // Each chunk serialised as it goes out, as a service streaming distinct chunks must.
+      await pipelined(chunks, STREAM_WINDOW, () => post(toTheBus(), `/reply/${id}`, JSON.stringify(streamChunk)));
     });
 
   const ports: number[] = [];

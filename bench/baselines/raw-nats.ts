@@ -8,7 +8,8 @@
  * - Request, `request()` flavour: the client's `request()` (a mux inbox, a timer per request).
  * - Request, correlated flavour, the true floor: `publish()` with a reply subject
  *   `<inbox>.<id>`, one wildcard subscription on `<inbox>.*`, a map of pending ids.
- * - Stream: a correlated request; the service publishes `chunks` replies to its reply subject.
+ * - Stream: a correlated request; the service publishes `chunks` replies to its reply subject,
+ *   each JSON-encoded as it goes out.
  *
  * Payloads are JSON-encoded by the sender and decoded by the receiver, as a user's code would.
  */
@@ -44,7 +45,7 @@ export async function startRawNats(
     return connection;
   };
 
-  const streamChunk = JSON.stringify(chunk());
+  const streamChunk = chunk();
   for (let instance = 0; instance < placement.echoInstances; instance += 1) {
     const service = await open();
     service.subscribe(subject('event'), { queue: 'echo', callback: (_error, msg) => countEvent(msg) });
@@ -56,7 +57,8 @@ export async function startRawNats(
       queue: 'echo',
       callback: (_error, msg) => {
         const { chunks } = msg.json<{ chunks: number }>();
-        for (let index = 0; index < chunks; index += 1) service.publish(msg.reply ?? '', streamChunk);
+        // Each chunk serialised as it goes out, as a service streaming distinct chunks must.
+        for (let index = 0; index < chunks; index += 1) service.publish(msg.reply ?? '', JSON.stringify(streamChunk));
       },
     });
     await service.flush();

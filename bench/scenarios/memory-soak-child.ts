@@ -1,7 +1,8 @@
 /**
  * The measuring side of scenario 6, run by memory-soak.ts in a child process of its own with
  * --expose-gc, so that no other scenario's garbage or caches are in its readings.
- * Arguments: --transport http|nats --nats-url URL --events N --requests N. Prints one JSON line.
+ * Arguments: --transport http|nats --nats-url URL --fill-events N --fill-requests N --events N
+ * --requests N. Prints one JSON line.
  */
 import { parseArgs } from 'node:util';
 import { collectGarbage, readMemory } from '../harness/memory.js';
@@ -18,11 +19,14 @@ const { values } = parseArgs({
   options: {
     transport: { type: 'string' },
     'nats-url': { type: 'string' },
+    'fill-events': { type: 'string' },
+    'fill-requests': { type: 'string' },
     events: { type: 'string' },
     requests: { type: 'string' },
   },
 });
 if (typeof globalThis.gc !== 'function') throw new Error('run memory-soak-child with --expose-gc');
+const fill = { events: Number(values['fill-events']), requests: Number(values['fill-requests']) };
 const events = Number(values.events);
 const requests = Number(values.requests);
 const rig =
@@ -37,6 +41,10 @@ try {
   await eventsOf(warmup).run('measure');
   await requestsOf(warmup).run('measure');
   await collectGarbage();
+  const warm = readMemory();
+  await eventsOf(fill.events).run('measure');
+  await requestsOf(fill.requests).run('measure');
+  await collectGarbage();
   const before = readMemory();
   const eventRate = await eventsOf(events).run('measure');
   await collectGarbage();
@@ -46,6 +54,7 @@ try {
   const after = readMemory();
   process.stdout.write(
     `${JSON.stringify({
+      warm,
       before,
       afterEvents,
       after,

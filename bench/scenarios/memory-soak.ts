@@ -5,10 +5,14 @@
  *
  * How: per transport, a child process with --expose-gc (memory-soak-child.ts) starts ExoRelay
  * (client, echo service and, over HTTP, the embedded ExoCom bus: all in that process), warms up
- * with 2 000 of each, collects garbage and reads `process.memoryUsage()`, sends the events at 64
- * senders, then the requests at 64 callers, and reads again after GC. It also reads the
- * per-message state left behind (open reply streams, running handlers, the bus's reply routes).
- * Growth is after − before. No baseline: the target is absolute (< 10 MiB of heap).
+ * with 2 000 of each and reads `process.memoryUsage()` after GC ("warm"). It then fills the
+ * bounded memories that take each message at most once (ExoCom's last 100 000 sends, each
+ * relay's last 50 000 deliveries: `soak.fill`) and reads again ("before"): they are as full as
+ * they ever get, and what filling them took is reported as a figure of its own. Then it sends
+ * the events at 64 senders, then the requests at 64 callers, and reads again after GC. It also
+ * reads the per-message state left behind (open reply streams, running handlers, the bus's reply
+ * routes). Growth is after − before: what more messages add once every bound is reached. No
+ * baseline: the target is absolute (< 10 MiB of heap).
  * What it cannot tell: a leak slower than ~10 bytes a message, and RSS is the allocator's
  * business: it moves with fragmentation and is reported, not judged.
  */
@@ -17,12 +21,14 @@ import { fileURLToPath } from 'node:url';
 import type { BenchContext, Scenario } from '../harness/measure.js';
 import type { MemoryReading } from '../harness/memory.js';
 import { type Figure, formatNumber, standaloneFigure } from '../harness/report.js';
+import type { Soak } from '../harness/settings.js';
 import { systems } from '../harness/systems.js';
 
 const id = 'memory-soak';
 const mebibytes = 'MiB';
 
 interface SoakResult {
+  warm: MemoryReading;
   before: MemoryReading;
   afterEvents: MemoryReading;
   after: MemoryReading;
@@ -36,7 +42,7 @@ async function run(context: BenchContext): Promise<void> {
     ['http', systems.exoRelayExoCom],
     ['nats', systems.exoRelayNats],
   ] as const) {
-    const { events, requests } = context.settings.soak[transport];
+    const { fill, events, requests } = context.settings.soak[transport];
     const soak = `${events.toLocaleString('en-US')} events + ${requests.toLocaleString('en-US')} requests`;
     const started = performance.now();
     let result: SoakResult;
@@ -44,6 +50,7 @@ async function run(context: BenchContext): Promise<void> {
       result = await runChild({
         transport,
         natsUrl: context.natsUrl,
+        fill,
         events,
         requests,
         timeoutMs: context.settings.soakTimeoutMs,
@@ -61,7 +68,10 @@ async function run(context: BenchContext): Promise<void> {
         value,
       );
     const growth = figure(soak, 'heap growth', result.after.heapUsedMiB - result.before.heapUsedMiB);
+    const filled = `filling the bounded memories: ${fill.events.toLocaleString('en-US')} events + ${fill.requests.toLocaleString('en-US')} requests`;
     const figures = [
+      figure('warm, after GC', 'heap', result.warm.heapUsedMiB),
+      figure(filled, 'heap growth', result.before.heapUsedMiB - result.warm.heapUsedMiB),
       figure('before, after GC', 'heap', result.before.heapUsedMiB),
       figure('before, after GC', 'RSS', result.before.rssMiB),
       figure(`after the events, after GC`, 'heap', result.afterEvents.heapUsedMiB),
@@ -84,6 +94,7 @@ async function run(context: BenchContext): Promise<void> {
 function runChild(options: {
   transport: string;
   natsUrl: string;
+  fill: Soak['fill'];
   events: number;
   requests: number;
   timeoutMs: number;
@@ -92,6 +103,7 @@ function runChild(options: {
   const script = fileURLToPath(new URL('./memory-soak-child.js', import.meta.url));
   const args = ['--expose-gc', script];
   args.push('--transport', options.transport, '--nats-url', options.natsUrl);
+  args.push('--fill-events', String(options.fill.events), '--fill-requests', String(options.fill.requests));
   args.push('--events', String(options.events), '--requests', String(options.requests));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';

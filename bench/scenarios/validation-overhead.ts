@@ -5,7 +5,8 @@
  * ~100 B order), once with `validate: true` and once with `validate: false`; both run in the
  * same rounds. A request is then validated four times: the client's outgoing payload, the
  * service's incoming payload, its outgoing reply and the client's incoming reply. Overhead =
- * 1 − throughput(on) ÷ throughput(off), in percent. A tinybench micro-benchmark adds the cost
+ * 1 − throughput(on) ÷ throughput(off) in each round, in percent; the figure is the median of
+ * the rounds' overheads. A tinybench micro-benchmark adds the cost
  * of one payload validation beside one JSON round trip of the same envelope, for scale.
  * What it cannot tell: the cost of bigger or deeper schemas (it grows with the payload), or of
  * other validators (Valibot, ArkType) than Zod.
@@ -18,6 +19,7 @@ import { type Figure, formatNumber, type Metric, pick, standaloneFigure } from '
 import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import { roundCount } from '../harness/settings.js';
+import { median } from '../harness/statistics.js';
 import { requestTrial, throughput } from '../harness/trials.js';
 import { startExoRelayOverExoCom } from '../rigs/exorelay-exocom.js';
 import { startExoRelayOverNats } from '../rigs/exorelay-nats.js';
@@ -72,10 +74,15 @@ async function run(context: BenchContext): Promise<void> {
   await measureValidationCost(context);
 }
 
+/**
+ * The median of each round's overhead: on and off run back to back in every round, so a round's
+ * pair shares its minute of the machine; a GC pause or a neighbour that hits one round moves
+ * that round's pair, not the figure (a ratio of the two medians mixes rounds).
+ */
 function overheadFigure(transport: string, caseName: string, on: Figure, off: Figure): Figure {
   const samples = on.samples.map((value, round) => (1 - value / (off.samples[round] ?? Number.NaN)) * 100);
   const where = { scenario: id, transport, case: caseName, system: 'overhead of validation' };
-  return standaloneFigure(where, overhead, (1 - on.value / off.value) * 100, samples);
+  return standaloneFigure(where, overhead, median(samples), samples);
 }
 
 /** One payload validation against one JSON encode + decode of its envelope, with tinybench. */
