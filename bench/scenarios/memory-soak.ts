@@ -1,7 +1,7 @@
 /**
  * Scenario 6 — memory: RSS and heap after GC, before and after `soak.events` fire-and-forget
- * messages (1 000 000 over NATS; 200 000 over HTTP, where a million take minutes — see
- * settings.ts) and then `soak.requests` (100 000) requests; the heap must come back (state is released).
+ * messages (1 000 000) and then `soak.requests` (100 000) requests; the heap must come back
+ * (state is released).
  *
  * How: per transport, a child process with --expose-gc (memory-soak-child.ts) starts ExoRelay
  * (client, echo service and, over HTTP, the embedded ExoCom bus: all in that process), warms up
