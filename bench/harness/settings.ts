@@ -61,7 +61,7 @@ export const fullSettings: Settings = {
     nats: { fill: fillBoundedMemories, events: 1_000_000, requests: 100_000 },
   },
   roundTimeoutMs: 120_000,
-  soakTimeoutMs: 600_000,
+  soakTimeoutMs: 900_000,
 };
 
 export const quickSettings: Settings = {
