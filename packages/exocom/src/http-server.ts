@@ -128,9 +128,9 @@ export class BusHttpServer {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A client that goes away mid-body must not become an unhandled 'error' event.
-    request.on('error', (error) => debug('request stream error: %s', error.message));
+    request.on('error', logRequestError);
     response.setHeader(BUS_INSTANCE_HEADER, this.#options.busInstance);
-    const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+    const path = pathOf(request.url);
     const route = this.#routeOf(path);
     if (route === undefined) return drainThen(request, response, { status: 404, text: `not found: ${path}` });
     const allowed = Array.isArray(route) ? route : [route];
@@ -198,7 +198,7 @@ export class BusHttpServer {
   async #send(encodedName: string, request: IncomingMessage, caller: Caller): Promise<EndpointAnswer> {
     const name = decodeMessageName(encodedName);
     if (name === undefined) return { status: 400, text: 'malformed message name in the path' };
-    return this.#withJson(request, async (body, json) => {
+    return this.#withJson(request, (body, json) => {
       const parsed = parseEnvelope(body);
       if (!parsed.ok) return { status: 400, text: parsed.error };
       const instance = request.headers[INSTANCE_HEADER];
@@ -214,18 +214,19 @@ export class BusHttpServer {
         }
         return senderGone.signal;
       };
-      try {
-        return await this.#options.endpoints.send({
-          name,
-          envelope: parsed.envelope,
-          json,
-          instance: typeof instance === 'string' ? instance : undefined,
-          watchSender,
-          caller,
-        });
-      } finally {
+      const answer = this.#options.endpoints.send({
+        name,
+        envelope: parsed.envelope,
+        json,
+        instance: typeof instance === 'string' ? instance : undefined,
+        watchSender,
+        caller,
+      });
+      // Only a send that is held (answered later) can have watched its sender.
+      if (!(answer instanceof Promise)) return answer;
+      return answer.finally(() => {
         if (senderGone !== undefined) request.socket.off('close', onClose);
-      }
+      });
     });
   }
 
@@ -251,6 +252,16 @@ export class BusHttpServer {
       return { status: 400, text: `malformed JSON in the body: ${error.message}` };
     }
   }
+}
+
+function logRequestError(error: Error): void {
+  debug('request stream error: %s', error.message);
+}
+
+/** The path of a request's URL, without its query. */
+function pathOf(url = '/'): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }
 
 function tooLarge(limit: number): EndpointAnswer {

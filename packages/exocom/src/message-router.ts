@@ -9,7 +9,7 @@ import type { FlowEvent, FlowReceiver } from './flow-log.js';
 import { type Instance, instanceKey } from './instance.js';
 import type { LoadBalancer } from './load-balancer.js';
 import { OwedReplies, type OwedRepliesOptions } from './owed-replies.js';
-import type { ReplyRoute, ReplyRoutes } from './reply-routes.js';
+import { nextSeqOf, noteSeq, type ReplyRoute, type ReplyRoutes } from './reply-routes.js';
 import type { InstanceChange, RoutingTable, Service } from './routing-table.js';
 
 /** What the bus has done since it started. */
@@ -168,12 +168,22 @@ export class MessageRouter {
    * the sender's answer comes later, which slows it down to what the receivers take. Past that,
    * or when too many sends wait already, `503` with `retry-after`.
    */
-  async routeWhenRoom(message: IncomingMessage, watchSender?: () => AbortSignal): Promise<RouteVerdict> {
+  routeWhenRoom(message: IncomingMessage, watchSender?: () => AbortSignal): RouteVerdict | Promise<RouteVerdict> {
+    // Most sends find room at once: they are answered without a promise.
+    const verdict = this.route(message);
+    if (verdict.ok || verdict.blockedOn === undefined) return verdict;
+    return this.#routeOnceRoom(message, verdict, watchSender);
+  }
+
+  async #routeOnceRoom(
+    message: IncomingMessage,
+    blocked: RouteVerdict,
+    watchSender: (() => AbortSignal) | undefined,
+  ): Promise<RouteVerdict> {
     const deadline = Date.now() + this.#options.maxSendWait;
     let held = false;
     let signal: AbortSignal | undefined;
-    for (;;) {
-      const verdict = this.route(message);
+    for (let verdict = blocked; ; verdict = this.route(message)) {
       if (verdict.ok || verdict.blockedOn === undefined) return verdict;
       const left = deadline - Date.now();
       const waiting = left > 0 && this.#options.dispatcher.canWaitForRoom(verdict.blockedOn);
@@ -302,9 +312,8 @@ export class MessageRouter {
       if (observed) this.#options.emitFlow({ ...event, receivers: [], ...(dropped === undefined ? {} : { dropped }) });
       return { ok: true, receivers: 0 };
     }
-    if (typeof envelope.seq === 'number') {
-      route!.nextSeq.set(sender, Math.max(route!.nextSeq.get(sender) ?? 0, envelope.seq + 1));
-    }
+    // A closed route is gone: no failure reply can be written in its name any more.
+    if (typeof envelope.seq === 'number' && route!.awaitingFinal > 0) noteSeq(route!, sender, envelope.seq);
     if (final) this.#settleOwed(sender, message.instance, responseTo);
     const requester = this.#options.table.service(route!.service)!;
     const outgoing = { name: requester.translator.toInternal(name), envelope, json: message.json };
@@ -453,7 +462,7 @@ export class MessageRouter {
         requestId,
         service: serviceName,
         reason: failure.reason,
-        seq: route.nextSeq.get(serviceName) ?? 0,
+        seq: nextSeqOf(route, serviceName),
         details: { instance, status: failure.status },
       },
       randomUUID(),
