@@ -230,7 +230,7 @@ export class MessageRouter {
       return { ok: true, receivers: routedBefore };
     }
     const publicName = senderService?.translator.toPublic(name) ?? name;
-    const translated = { ...message, name: publicName };
+    const translated = publicName === name ? message : { ...message, name: publicName };
     const verdict =
       responseTo === undefined
         ? this.#routeMessage(translated, sender)
@@ -299,7 +299,8 @@ export class MessageRouter {
     const route = this.#options.replyRoutes.take(responseTo, { final: closesRoute });
     const targets = route === undefined ? [] : candidates;
     const observed = this.#options.flowObserved();
-    const event = { kind: 'reply', name, sender, requestId: envelope.requestId, responseTo, final } as const;
+    const event = (receivers: FlowReceiver[]) =>
+      ({ kind: 'reply', name, sender, requestId: envelope.requestId, responseTo, final, receivers }) as const;
     if (targets.length === 0) {
       const dropped = route === undefined ? undefined : describeNoAddress(route.service);
       debug(
@@ -309,7 +310,7 @@ export class MessageRouter {
         sender,
         dropped ?? 'no route back (unknown or expired request)',
       );
-      if (observed) this.#options.emitFlow({ ...event, receivers: [], ...(dropped === undefined ? {} : { dropped }) });
+      if (observed) this.#options.emitFlow(dropped === undefined ? event([]) : { ...event([]), dropped });
       return { ok: true, receivers: 0 };
     }
     // A closed route is gone: no failure reply can be written in its name any more.
@@ -322,7 +323,7 @@ export class MessageRouter {
       flow?.push(flowReceiver(requester, instance, outgoing.name));
       this.#deliver(instance, outgoing, { publicName: name, sender, reply: true, oneWay: false });
     }
-    if (flow !== undefined) this.#options.emitFlow({ ...event, receivers: flow });
+    if (flow !== undefined) this.#options.emitFlow(event(flow));
     return { ok: true, receivers: targets.length };
   }
 
