@@ -28,7 +28,8 @@ interface Job {
   message: OutgoingMessage;
   /** The instances that may take the message instead: other instances of the same service for the same name. */
   siblings: () => readonly Instance[];
-  tried: Set<Instance>;
+  /** Made by the first redirect: most messages go where they were sent. */
+  tried: Set<Instance> | undefined;
   connectRetries: number;
   busyWaited: number;
   done(result: DispatchResult): void;
@@ -128,7 +129,7 @@ export class Dispatcher {
     siblings: () => readonly Instance[] = noSiblings,
   ): Promise<DispatchResult> {
     return new Promise((done) => {
-      this.#enqueue(instance, { message, siblings, tried: new Set(), connectRetries: 0, busyWaited: 0, done });
+      this.#enqueue(instance, { message, siblings, tried: undefined, connectRetries: 0, busyWaited: 0, done });
     });
   }
 
@@ -141,7 +142,7 @@ export class Dispatcher {
     const jobs = load.queue.splice(0);
     this.#release(instance);
     for (const job of jobs) {
-      job.tried.add(instance);
+      markTried(job, instance);
       this.#redirect(instance, job, { kind: 'not-reached', reason: 'it left the routing table' });
     }
   }
@@ -198,7 +199,7 @@ export class Dispatcher {
       job.done({ instance, outcome });
       return;
     }
-    job.tried.add(instance);
+    markTried(job, instance);
     this.#redirect(instance, job, outcome);
   }
 
@@ -237,7 +238,7 @@ export class Dispatcher {
       const load = this.#loads.get(instance);
       if (load !== undefined) load.waiting -= 1;
       this.#release(instance);
-      job.tried.clear();
+      job.tried?.clear();
       const target = this.#options.isCurrent(instance) ? instance : this.#sibling(job);
       if (target === undefined) {
         job.done({ instance, outcome: { kind: 'not-reached', reason: 'it left the routing table' } });
@@ -252,7 +253,7 @@ export class Dispatcher {
   #sibling(job: Job): Instance | undefined {
     let best: Instance | undefined;
     for (const candidate of job.siblings()) {
-      if (job.tried.has(candidate) || !this.hasRoom(candidate) || !this.#options.isCurrent(candidate)) continue;
+      if (job.tried?.has(candidate) || !this.hasRoom(candidate) || !this.#options.isCurrent(candidate)) continue;
       if (best === undefined || rank(candidate, this) < rank(best, this)) best = candidate;
     }
     return best;
@@ -272,6 +273,11 @@ export class Dispatcher {
     const load = this.#loads.get(instance);
     if (load !== undefined && load.queue.length === 0 && load.waiting === 0) this.#loads.delete(instance);
   }
+}
+
+function markTried(job: Job, instance: Instance): void {
+  job.tried ??= new Set();
+  job.tried.add(instance);
 }
 
 function rank(instance: Instance, dispatcher: Dispatcher): number {

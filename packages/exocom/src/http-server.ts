@@ -17,6 +17,7 @@ import {
   listenOn,
   readBody,
   refuseOversizedUploads,
+  requestPath,
   type ServerTlsOptions,
 } from '@exorelay/protocol/node';
 import type { Caller, PresentedCredentials } from './auth.js';
@@ -130,7 +131,7 @@ export class BusHttpServer {
     // A client that goes away mid-body must not become an unhandled 'error' event.
     request.on('error', logRequestError);
     response.setHeader(BUS_INSTANCE_HEADER, this.#options.busInstance);
-    const path = pathOf(request.url);
+    const path = requestPath(request.url);
     const route = this.#routeOf(path);
     if (route === undefined) return drainThen(request, response, { status: 404, text: `not found: ${path}` });
     const allowed = Array.isArray(route) ? route : [route];
@@ -256,12 +257,6 @@ export class BusHttpServer {
 
 function logRequestError(error: Error): void {
   debug('request stream error: %s', error.message);
-}
-
-/** The path of a request's URL, without its query. */
-function pathOf(url = '/'): string {
-  const query = url.indexOf('?');
-  return query === -1 ? url : url.slice(0, query);
 }
 
 function tooLarge(limit: number): EndpointAnswer {
