@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   BUS_INSTANCE_HEADER,
   decodeMessageName,
@@ -23,6 +23,7 @@ import {
 import type { Caller, PresentedCredentials } from './auth.js';
 import { certificateUris } from './client-certificate.js';
 import { debug } from './debug.js';
+import type { WatchSender } from './dispatcher.js';
 import { PortInUseError } from './errors.js';
 
 /** The answer to one request: JSON, or a plain-text reason. */
@@ -38,10 +39,10 @@ export interface BusEndpoints {
     json: string;
     instance: string | undefined;
     /**
-     * A signal that aborts when the sender's connection closes, for a send held while it waits
-     * for room: it is then not routed. Called only by sends that wait.
+     * Watches the sender's connection, for a send held while it waits for room: one whose
+     * sender went away is not routed. Called only by sends that wait.
      */
-    watchSender: () => AbortSignal;
+    watchSender: WatchSender;
     caller: Caller;
   }): EndpointAnswer | Promise<EndpointAnswer>;
   register(body: unknown, caller: Caller): EndpointAnswer;
@@ -203,30 +204,14 @@ export class BusHttpServer {
       const parsed = parseEnvelope(body);
       if (!parsed.ok) return { status: 400, text: parsed.error };
       const instance = request.headers[INSTANCE_HEADER];
-      // A sender that gave up on a held send retries it: the first must not be routed as well.
-      // Watched only for sends that are held, so the common case costs no signal or listener.
-      let senderGone: AbortController | undefined;
-      const onClose = () => senderGone?.abort();
-      const watchSender = () => {
-        if (senderGone === undefined) {
-          senderGone = new AbortController();
-          if (request.socket.destroyed) senderGone.abort();
-          else request.socket.once('close', onClose);
-        }
-        return senderGone.signal;
-      };
-      const answer = this.#options.endpoints.send({
+      return this.#options.endpoints.send({
         name,
         envelope: parsed.envelope,
         json,
         instance: typeof instance === 'string' ? instance : undefined,
-        watchSender,
+        // A sender that gave up on a held send retries it: the first must not be routed as well.
+        watchSender: (onGone) => watchConnection(request.socket, onGone),
         caller,
-      });
-      // Only a send that is held (answered later) can have watched its sender.
-      if (!(answer instanceof Promise)) return answer;
-      return answer.finally(() => {
-        if (senderGone !== undefined) request.socket.off('close', onClose);
       });
     });
   }
@@ -254,6 +239,18 @@ export class BusHttpServer {
     }
   }
 }
+
+/** Calls `onGone` once `socket` closes (at once when it has); returns what stops watching. */
+function watchConnection(socket: Socket, onGone: () => void): () => void {
+  if (socket.destroyed) {
+    onGone();
+    return noWatch;
+  }
+  socket.once('close', onGone);
+  return () => socket.off('close', onGone);
+}
+
+function noWatch(): void {}
 
 function logRequestError(error: Error): void {
   debug('request stream error: %s', error.message);

@@ -3,7 +3,7 @@ import { deliveryFailedReply, type Envelope, ERROR_OUTCOME, isReservedName } fro
 import { LRUCache } from 'lru-cache';
 import { debug } from './debug.js';
 import type { DeliveryOutcome, OutgoingMessage } from './delivery.js';
-import type { Dispatcher } from './dispatcher.js';
+import type { Dispatcher, WatchSender } from './dispatcher.js';
 import { DeliveryFailedError } from './errors.js';
 import type { FlowEvent, FlowReceiver } from './flow-log.js';
 import { type Instance, instanceKey } from './instance.js';
@@ -168,7 +168,7 @@ export class MessageRouter {
    * the sender's answer comes later, which slows it down to what the receivers take. Past that,
    * or when too many sends wait already, `503` with `retry-after`.
    */
-  routeWhenRoom(message: IncomingMessage, watchSender?: () => AbortSignal): RouteVerdict | Promise<RouteVerdict> {
+  routeWhenRoom(message: IncomingMessage, watchSender?: WatchSender): RouteVerdict | Promise<RouteVerdict> {
     // Most sends find room at once: they are answered without a promise.
     const verdict = this.route(message);
     if (verdict.ok || verdict.blockedOn === undefined) return verdict;
@@ -178,20 +178,20 @@ export class MessageRouter {
   async #routeOnceRoom(
     message: IncomingMessage,
     blocked: RouteVerdict,
-    watchSender: (() => AbortSignal) | undefined,
+    watchSender: WatchSender | undefined,
   ): Promise<RouteVerdict> {
     const deadline = Date.now() + this.#options.maxSendWait;
     let held = false;
-    let signal: AbortSignal | undefined;
     for (let verdict = blocked; ; verdict = this.route(message)) {
       if (verdict.ok || verdict.blockedOn === undefined) return verdict;
       const left = deadline - Date.now();
       const waiting = left > 0 && this.#options.dispatcher.canWaitForRoom(verdict.blockedOn);
       if (waiting && !held) this.counters.heldSends += 1;
       held = true;
-      signal ??= watchSender?.();
-      const room = waiting && (await this.#options.dispatcher.waitForRoom(verdict.blockedOn, left, signal));
-      if (!room || this.#stopped || signal?.aborted === true) {
+      const wait = waiting
+        ? await this.#options.dispatcher.waitForRoom(verdict.blockedOn, left, watchSender)
+        : 'no-room';
+      if (wait !== 'room' || this.#stopped) {
         this.counters.refusedBusy += 1;
         const { blockedOn: _, ...refusal } = verdict;
         return refusal;
