@@ -28,7 +28,8 @@ interface Job {
   message: OutgoingMessage;
   /** The instances that may take the message instead: other instances of the same service for the same name. */
   siblings: () => readonly Instance[];
-  tried: Set<Instance>;
+  /** Made by the first redirect: most messages go where they were sent. */
+  tried: Set<Instance> | undefined;
   connectRetries: number;
   busyWaited: number;
   done(result: DispatchResult): void;
@@ -36,8 +37,17 @@ interface Job {
 
 /** A `POST /send` waiting for room at any of some full instances. */
 interface RoomWaiter {
-  settle(room: boolean): void;
+  settle(outcome: RoomWait): void;
 }
+
+/** How a wait for room ended: a slot freed, none did in time (or the bus closes), or the sender went away. */
+export type RoomWait = 'room' | 'no-room' | 'sender-gone';
+
+/**
+ * Calls `onGone` once the sender's connection closes (at once when it has); returns what stops
+ * watching. Cheaper than an `AbortSignal` per held send: under load every send may be held.
+ */
+export type WatchSender = (onGone: () => void) => () => void;
 
 interface InstanceLoad {
   queue: Job[];
@@ -88,28 +98,26 @@ export class Dispatcher {
   }
 
   /**
-   * Resolves `true` once one of `instances` freed a slot (the oldest waiter first), or `false`
-   * after `timeout` ms or when `signal` aborts. The caller checks again: another send may have
-   * taken the slot.
+   * Resolves `'room'` once one of `instances` freed a slot (the oldest waiter first), `'no-room'`
+   * after `timeout` ms, `'sender-gone'` when `watchSender` reports the sender gone. After
+   * `'room'` the caller checks again: another send may have taken the slot.
    */
-  waitForRoom(instances: readonly Instance[], timeout: number, signal?: AbortSignal): Promise<boolean> {
-    if (signal?.aborted === true) return Promise.resolve(false);
+  waitForRoom(instances: readonly Instance[], timeout: number, watchSender?: WatchSender): Promise<RoomWait> {
     return new Promise((resolve) => {
-      const onAbort = () => waiter.settle(false);
+      let unwatch: (() => void) | undefined;
       const waiter: RoomWaiter = {
-        settle: (room) => {
+        settle: (outcome) => {
           clearTimeout(timer);
-          signal?.removeEventListener('abort', onAbort);
+          unwatch?.();
           for (const instance of instances) {
             const waiters = this.#roomWaiters.get(instance);
             waiters?.delete(waiter);
             if (waiters?.size === 0) this.#roomWaiters.delete(instance);
           }
-          resolve(room);
+          resolve(outcome);
         },
       };
-      const timer = setTimeout(() => waiter.settle(false), timeout);
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(() => waiter.settle('no-room'), timeout);
       for (const instance of instances) {
         let waiters = this.#roomWaiters.get(instance);
         if (waiters === undefined) {
@@ -118,6 +126,7 @@ export class Dispatcher {
         }
         waiters.add(waiter);
       }
+      unwatch = watchSender?.(() => waiter.settle('sender-gone'));
     });
   }
 
@@ -128,20 +137,20 @@ export class Dispatcher {
     siblings: () => readonly Instance[] = noSiblings,
   ): Promise<DispatchResult> {
     return new Promise((done) => {
-      this.#enqueue(instance, { message, siblings, tried: new Set(), connectRetries: 0, busyWaited: 0, done });
+      this.#enqueue(instance, { message, siblings, tried: undefined, connectRetries: 0, busyWaited: 0, done });
     });
   }
 
   /** The instance left the routing table: what waits for it goes to a sibling or fails. */
   instanceRemoved(instance: Instance): void {
     // Sends waiting for its room look again: the message may go elsewhere now, or nowhere.
-    for (const waiter of [...(this.#roomWaiters.get(instance) ?? [])]) waiter.settle(true);
+    for (const waiter of [...(this.#roomWaiters.get(instance) ?? [])]) waiter.settle('room');
     const load = this.#loads.get(instance);
     if (load === undefined) return;
     const jobs = load.queue.splice(0);
     this.#release(instance);
     for (const job of jobs) {
-      job.tried.add(instance);
+      markTried(job, instance);
       this.#redirect(instance, job, { kind: 'not-reached', reason: 'it left the routing table' });
     }
   }
@@ -152,7 +161,7 @@ export class Dispatcher {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#loads.clear();
-    for (const waiters of [...this.#roomWaiters.values()]) for (const waiter of [...waiters]) waiter.settle(false);
+    for (const waiters of [...this.#roomWaiters.values()]) for (const waiter of [...waiters]) waiter.settle('no-room');
   }
 
   #enqueue(instance: Instance, job: Job): void {
@@ -180,7 +189,7 @@ export class Dispatcher {
     if (this.#stopped) return;
     this.#next(instance);
     this.#settle(instance, job, outcome);
-    this.#roomWaiters.get(instance)?.values().next().value?.settle(true);
+    this.#roomWaiters.get(instance)?.values().next().value?.settle('room');
   }
 
   /** A slot of `instance` is free: the oldest message waiting for it takes it. */
@@ -198,7 +207,7 @@ export class Dispatcher {
       job.done({ instance, outcome });
       return;
     }
-    job.tried.add(instance);
+    markTried(job, instance);
     this.#redirect(instance, job, outcome);
   }
 
@@ -237,7 +246,7 @@ export class Dispatcher {
       const load = this.#loads.get(instance);
       if (load !== undefined) load.waiting -= 1;
       this.#release(instance);
-      job.tried.clear();
+      job.tried?.clear();
       const target = this.#options.isCurrent(instance) ? instance : this.#sibling(job);
       if (target === undefined) {
         job.done({ instance, outcome: { kind: 'not-reached', reason: 'it left the routing table' } });
@@ -252,7 +261,7 @@ export class Dispatcher {
   #sibling(job: Job): Instance | undefined {
     let best: Instance | undefined;
     for (const candidate of job.siblings()) {
-      if (job.tried.has(candidate) || !this.hasRoom(candidate) || !this.#options.isCurrent(candidate)) continue;
+      if (job.tried?.has(candidate) || !this.hasRoom(candidate) || !this.#options.isCurrent(candidate)) continue;
       if (best === undefined || rank(candidate, this) < rank(best, this)) best = candidate;
     }
     return best;
@@ -272,6 +281,11 @@ export class Dispatcher {
     const load = this.#loads.get(instance);
     if (load !== undefined && load.queue.length === 0 && load.waiting === 0) this.#loads.delete(instance);
   }
+}
+
+function markTried(job: Job, instance: Instance): void {
+  job.tried ??= new Set();
+  job.tried.add(instance);
 }
 
 function rank(instance: Instance, dispatcher: Dispatcher): number {

@@ -15,7 +15,7 @@ import { type BusEndpoints, BusHttpServer, type BusTlsOptions, type EndpointAnsw
 import { type InstanceSnapshot, instanceKey } from './instance.js';
 import { isPort, parseLandscape, type ServiceConfig, type ServiceDeliveryTls } from './landscape.js';
 import { LoadBalancer, type LoadBalancing } from './load-balancer.js';
-import { type ExoComCounters, MessageRouter, type UnknownSenders } from './message-router.js';
+import { type ExoComCounters, MessageRouter, type RouteVerdict, type UnknownSenders } from './message-router.js';
 import { BusMetrics } from './metrics.js';
 import { isEventStreamRegistration, parseDeregistration, parseRegistration } from './registration.js';
 import { ReplyRoutes } from './reply-routes.js';
@@ -522,14 +522,12 @@ function endpoints(bus: {
   const text = (status: number, message: string): EndpointAnswer => ({ status, text: message });
   const { auth } = bus;
   return {
-    async send(message) {
+    send(message) {
       const { watchSender, caller, ...incoming } = message;
       const refusal = refuseSend(bus, caller, incoming.name, incoming.envelope);
       if (refusal !== undefined) return refusal;
-      const verdict = await bus.router.routeWhenRoom(incoming, watchSender);
-      if (verdict.ok) return { status: 200, json: { receivers: verdict.receivers } };
-      const headers = verdict.retryAfter === undefined ? undefined : { 'retry-after': String(verdict.retryAfter) };
-      return { status: verdict.status, text: verdict.error, headers };
+      const verdict = bus.router.routeWhenRoom(incoming, watchSender);
+      return verdict instanceof Promise ? verdict.then(answerToSend) : answerToSend(verdict);
     },
     register(body, caller) {
       const parsed = parseRegistration(body);
@@ -571,6 +569,13 @@ function endpoints(bus: {
         : { status: 200, json: publicStatus(bus.status()).services },
     status: (caller) => ({ status: 200, json: mayInspect(caller) ? bus.status() : publicStatus(bus.status()) }),
   };
+}
+
+/** What `POST /send/NAME` answers: `{ receivers: N }`, or the refusal and when to retry. */
+function answerToSend(verdict: RouteVerdict): EndpointAnswer {
+  if (verdict.ok) return { status: 200, json: { receivers: verdict.receivers } };
+  const headers = verdict.retryAfter === undefined ? undefined : { 'retry-after': String(verdict.retryAfter) };
+  return { status: verdict.status, text: verdict.error, headers };
 }
 
 /** A caller with any credential (or any caller of an open bus) sees instances; others see counts. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import {
   BUS_INSTANCE_HEADER,
   decodeMessageName,
@@ -17,11 +17,13 @@ import {
   listenOn,
   readBody,
   refuseOversizedUploads,
+  requestPath,
   type ServerTlsOptions,
 } from '@exorelay/protocol/node';
 import type { Caller, PresentedCredentials } from './auth.js';
 import { certificateUris } from './client-certificate.js';
 import { debug } from './debug.js';
+import type { WatchSender } from './dispatcher.js';
 import { PortInUseError } from './errors.js';
 
 /** The answer to one request: JSON, or a plain-text reason. */
@@ -37,10 +39,10 @@ export interface BusEndpoints {
     json: string;
     instance: string | undefined;
     /**
-     * A signal that aborts when the sender's connection closes, for a send held while it waits
-     * for room: it is then not routed. Called only by sends that wait.
+     * Watches the sender's connection, for a send held while it waits for room: one whose
+     * sender went away is not routed. Called only by sends that wait.
      */
-    watchSender: () => AbortSignal;
+    watchSender: WatchSender;
     caller: Caller;
   }): EndpointAnswer | Promise<EndpointAnswer>;
   register(body: unknown, caller: Caller): EndpointAnswer;
@@ -128,9 +130,9 @@ export class BusHttpServer {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A client that goes away mid-body must not become an unhandled 'error' event.
-    request.on('error', (error) => debug('request stream error: %s', error.message));
+    request.on('error', logRequestError);
     response.setHeader(BUS_INSTANCE_HEADER, this.#options.busInstance);
-    const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+    const path = requestPath(request.url);
     const route = this.#routeOf(path);
     if (route === undefined) return drainThen(request, response, { status: 404, text: `not found: ${path}` });
     const allowed = Array.isArray(route) ? route : [route];
@@ -198,34 +200,19 @@ export class BusHttpServer {
   async #send(encodedName: string, request: IncomingMessage, caller: Caller): Promise<EndpointAnswer> {
     const name = decodeMessageName(encodedName);
     if (name === undefined) return { status: 400, text: 'malformed message name in the path' };
-    return this.#withJson(request, async (body, json) => {
+    return this.#withJson(request, (body, json) => {
       const parsed = parseEnvelope(body);
       if (!parsed.ok) return { status: 400, text: parsed.error };
       const instance = request.headers[INSTANCE_HEADER];
-      // A sender that gave up on a held send retries it: the first must not be routed as well.
-      // Watched only for sends that are held, so the common case costs no signal or listener.
-      let senderGone: AbortController | undefined;
-      const onClose = () => senderGone?.abort();
-      const watchSender = () => {
-        if (senderGone === undefined) {
-          senderGone = new AbortController();
-          if (request.socket.destroyed) senderGone.abort();
-          else request.socket.once('close', onClose);
-        }
-        return senderGone.signal;
-      };
-      try {
-        return await this.#options.endpoints.send({
-          name,
-          envelope: parsed.envelope,
-          json,
-          instance: typeof instance === 'string' ? instance : undefined,
-          watchSender,
-          caller,
-        });
-      } finally {
-        if (senderGone !== undefined) request.socket.off('close', onClose);
-      }
+      return this.#options.endpoints.send({
+        name,
+        envelope: parsed.envelope,
+        json,
+        instance: typeof instance === 'string' ? instance : undefined,
+        // A sender that gave up on a held send retries it: the first must not be routed as well.
+        watchSender: (onGone) => watchConnection(request.socket, onGone),
+        caller,
+      });
     });
   }
 
@@ -251,6 +238,22 @@ export class BusHttpServer {
       return { status: 400, text: `malformed JSON in the body: ${error.message}` };
     }
   }
+}
+
+/** Calls `onGone` once `socket` closes (at once when it has); returns what stops watching. */
+function watchConnection(socket: Socket, onGone: () => void): () => void {
+  if (socket.destroyed) {
+    onGone();
+    return noWatch;
+  }
+  socket.once('close', onGone);
+  return () => socket.off('close', onGone);
+}
+
+function noWatch(): void {}
+
+function logRequestError(error: Error): void {
+  debug('request stream error: %s', error.message);
 }
 
 function tooLarge(limit: number): EndpointAnswer {

@@ -9,13 +9,13 @@ import {
 import { LRUCache } from 'lru-cache';
 import { debug } from './debug.js';
 import type { DeliveryOutcome, OutgoingMessage } from './delivery.js';
-import type { Dispatcher } from './dispatcher.js';
+import type { Dispatcher, WatchSender } from './dispatcher.js';
 import { DeliveryFailedError } from './errors.js';
 import type { FlowEvent, FlowReceiver } from './flow-log.js';
 import { type Instance, instanceKey } from './instance.js';
 import type { LoadBalancer } from './load-balancer.js';
 import { OwedReplies, type OwedRepliesOptions } from './owed-replies.js';
-import type { ReplyRoute, ReplyRoutes } from './reply-routes.js';
+import { nextSeqOf, noteSeq, type ReplyRoute, type ReplyRoutes } from './reply-routes.js';
 import type { InstanceChange, RoutingTable, Service } from './routing-table.js';
 
 /** What the bus has done since it started. */
@@ -174,20 +174,30 @@ export class MessageRouter {
    * the sender's answer comes later, which slows it down to what the receivers take. Past that,
    * or when too many sends wait already, `503` with `retry-after`.
    */
-  async routeWhenRoom(message: IncomingMessage, watchSender?: () => AbortSignal): Promise<RouteVerdict> {
+  routeWhenRoom(message: IncomingMessage, watchSender?: WatchSender): RouteVerdict | Promise<RouteVerdict> {
+    // Most sends find room at once: they are answered without a promise.
+    const verdict = this.route(message);
+    if (verdict.ok || verdict.blockedOn === undefined) return verdict;
+    return this.#routeOnceRoom(message, verdict, watchSender);
+  }
+
+  async #routeOnceRoom(
+    message: IncomingMessage,
+    blocked: RouteVerdict,
+    watchSender: WatchSender | undefined,
+  ): Promise<RouteVerdict> {
     const deadline = Date.now() + this.#options.maxSendWait;
     let held = false;
-    let signal: AbortSignal | undefined;
-    for (;;) {
-      const verdict = this.route(message);
+    for (let verdict = blocked; ; verdict = this.route(message)) {
       if (verdict.ok || verdict.blockedOn === undefined) return verdict;
       const left = deadline - Date.now();
       const waiting = left > 0 && this.#options.dispatcher.canWaitForRoom(verdict.blockedOn);
       if (waiting && !held) this.counters.heldSends += 1;
       held = true;
-      signal ??= watchSender?.();
-      const room = waiting && (await this.#options.dispatcher.waitForRoom(verdict.blockedOn, left, signal));
-      if (!room || this.#stopped || signal?.aborted === true) {
+      const wait = waiting
+        ? await this.#options.dispatcher.waitForRoom(verdict.blockedOn, left, watchSender)
+        : 'no-room';
+      if (wait !== 'room' || this.#stopped) {
         this.counters.refusedBusy += 1;
         const { blockedOn: _, ...refusal } = verdict;
         return refusal;
@@ -226,7 +236,7 @@ export class MessageRouter {
       return { ok: true, receivers: routedBefore };
     }
     const publicName = senderService?.translator.toPublic(name) ?? name;
-    const translated = { ...message, name: publicName };
+    const translated = publicName === name ? message : { ...message, name: publicName };
     const verdict =
       responseTo === undefined
         ? this.#routeMessage(translated, sender)
@@ -295,7 +305,8 @@ export class MessageRouter {
     const route = this.#options.replyRoutes.take(responseTo, { final: closesRoute });
     const targets = route === undefined ? [] : candidates;
     const observed = this.#options.flowObserved();
-    const event = { kind: 'reply', name, sender, requestId: envelope.requestId, responseTo, final } as const;
+    const event = (receivers: FlowReceiver[]) =>
+      ({ kind: 'reply', name, sender, requestId: envelope.requestId, responseTo, final, receivers }) as const;
     if (targets.length === 0) {
       const dropped = route === undefined ? undefined : describeNoAddress(route.service);
       debug(
@@ -305,12 +316,11 @@ export class MessageRouter {
         sender,
         dropped ?? 'no route back (unknown or expired request)',
       );
-      if (observed) this.#options.emitFlow({ ...event, receivers: [], ...(dropped === undefined ? {} : { dropped }) });
+      if (observed) this.#options.emitFlow(dropped === undefined ? event([]) : { ...event([]), dropped });
       return { ok: true, receivers: 0 };
     }
-    if (typeof envelope.seq === 'number') {
-      route!.nextSeq.set(sender, Math.max(route!.nextSeq.get(sender) ?? 0, envelope.seq + 1));
-    }
+    // A closed route is gone: no failure reply can be written in its name any more.
+    if (typeof envelope.seq === 'number' && route!.awaitingFinal > 0) noteSeq(route!, sender, envelope.seq);
     if (final) this.#settleOwed(sender, message.instance, responseTo);
     const requester = this.#options.table.service(route!.service)!;
     const outgoing = { name: requester.translator.toInternal(name), envelope, json: message.json };
@@ -319,7 +329,7 @@ export class MessageRouter {
       flow?.push(flowReceiver(requester, instance, outgoing.name));
       this.#deliver(instance, outgoing, { publicName: name, sender, reply: true, oneWay: false });
     }
-    if (flow !== undefined) this.#options.emitFlow({ ...event, receivers: flow });
+    if (flow !== undefined) this.#options.emitFlow(event(flow));
     return { ok: true, receivers: targets.length };
   }
 
@@ -459,7 +469,7 @@ export class MessageRouter {
         requestId,
         service: serviceName,
         reason: failure.reason,
-        seq: route.nextSeq.get(serviceName) ?? 0,
+        seq: nextSeqOf(route, serviceName),
         details: { instance, status: failure.status },
       },
       randomUUID(),

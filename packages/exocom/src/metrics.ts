@@ -104,13 +104,14 @@ export class BusMetrics {
       return;
     }
     const { kind, receivers } = event;
-    this.#receivedCounts.add(`${kind}\n${name}`, () => ({ name, kind }));
+    this.#receivedCounts.add(`${kind}\n${name}`, { name, kind });
     if (receivers.length === 0) this.#unrouted.inc({ name, kind });
-    receivers.forEach(({ service: receiver }, index) => {
+    for (let index = 0; index < receivers.length; index += 1) {
+      const receiver = receivers[index]!.service;
       // A reply may go to several instances of one service: the service counts once.
-      if (receivers.findIndex((earlier) => earlier.service === receiver) < index) return;
-      this.#routedCounts.add(`${kind}\n${name}\n${receiver}`, () => ({ name, kind, receiver }));
-    });
+      if (index > 0 && receivers.findIndex((earlier) => earlier.service === receiver) < index) continue;
+      this.#routedCounts.add(`${kind}\n${name}\n${receiver}`, { name, kind, receiver });
+    }
     // A one-way message gets no reply: timing it would only fill the latency table.
     if (event.kind === 'message' && receivers.length > 0 && event.oneWay !== true) {
       this.#latencies.requestSeen(event.requestId, name);
@@ -231,10 +232,10 @@ export class BusMetrics {
 class DeferredCounts<L extends string> {
   readonly #counts = new Map<string, { labels: Record<L, string>; count: number }>();
 
-  /** Counts one under `key`, which names the label set that `labels` builds (called once per key). */
-  add(key: string, labels: () => Record<L, string>): void {
+  /** Counts one under `key`, which names the label set `labels`. */
+  add(key: string, labels: Record<L, string>): void {
     const entry = this.#counts.get(key);
-    if (entry === undefined) this.#counts.set(key, { labels: labels(), count: 1 });
+    if (entry === undefined) this.#counts.set(key, { labels, count: 1 });
     else entry.count += 1;
   }
 

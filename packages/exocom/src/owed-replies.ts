@@ -38,7 +38,8 @@ export class OwedReplies {
 
   add(owed: OwedReply): void {
     this.#sweep();
-    this.#entries.set(owed.requestId, { ...owed, expiresAt: this.#options.now() + this.#options.ttl });
+    const { requestId, name, sender } = owed;
+    this.#entries.set(requestId, { requestId, name, sender, expiresAt: this.#options.now() + this.#options.ttl });
     if (this.#entries.size > this.#options.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
   }
 

@@ -9,8 +9,10 @@ export interface ReplyRoute {
   /**
    * Responding service → the `seq` its next reply gets: the highest routed + 1. A failure reply
    * the bus writes for it takes this number, so a requester that already got progress keeps it.
+   * Made by the first numbered reply that leaves the route open: most routes close with their
+   * first reply and never need it.
    */
-  nextSeq: Map<string, number>;
+  nextSeq: Map<string, number> | undefined;
   expiresAt: number;
 }
 
@@ -21,6 +23,17 @@ export interface ReplyRoutesOptions {
   ttl: number;
   /** The clock, in ms. */
   now?: () => number;
+}
+
+/** The `seq` a reply the bus writes in the name of `service` takes: after every reply `service` sent. */
+export function nextSeqOf(route: ReplyRoute, service: string): number {
+  return route.nextSeq?.get(service) ?? 0;
+}
+
+/** Notes that `service` sent the reply numbered `seq` on a route that stays open. */
+export function noteSeq(route: ReplyRoute, service: string, seq: number): void {
+  route.nextSeq ??= new Map();
+  route.nextSeq.set(service, Math.max(route.nextSeq.get(service) ?? 0, seq + 1));
 }
 
 /**
@@ -47,7 +60,13 @@ export class ReplyRoutes {
   record(requestId: string, route: Omit<ReplyRoute, 'expiresAt' | 'nextSeq'>): void {
     this.#sweep();
     this.#routes.delete(requestId);
-    this.#routes.set(requestId, { ...route, nextSeq: new Map(), expiresAt: this.#options.now() + this.#options.ttl });
+    this.#routes.set(requestId, {
+      service: route.service,
+      instance: route.instance,
+      awaitingFinal: route.awaitingFinal,
+      nextSeq: undefined,
+      expiresAt: this.#options.now() + this.#options.ttl,
+    });
     if (this.#routes.size > this.#options.maxEntries) this.#routes.delete(this.#routes.keys().next().value!);
   }
 

@@ -27,6 +27,8 @@ export function runPath(name: string): string {
 
 /** Reads NAME back from a `/send/NAME` or `/run/NAME` path segment; `undefined` when empty or malformed. */
 export function decodeMessageName(encoded: string): string | undefined {
+  // Most names need no decoding: every message and reply passes here, on the bus and in relays.
+  if (!encoded.includes('%')) return encoded === '' ? undefined : encoded;
   try {
     const name = decodeURIComponent(encoded);
     return name === '' ? undefined : name;

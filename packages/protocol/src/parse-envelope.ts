@@ -5,7 +5,8 @@ export type EnvelopeParseResult = { ok: true; envelope: Envelope } | { ok: false
 
 /**
  * Checks that a decoded JSON body is a well-formed envelope. The texts are part of the
- * protocol: relays answer them with status 400.
+ * protocol: relays answer them with status 400. The envelope is `body` itself unless it spells
+ * `more: false` or `oneWay: false` (then a normalised copy): pass a body nobody else changes.
  */
 export function parseEnvelope(body: unknown): EnvelopeParseResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
@@ -29,9 +30,10 @@ export function parseEnvelope(body: unknown): EnvelopeParseResult {
   if (fields.seq !== undefined && !(Number.isSafeInteger(fields.seq) && (fields.seq as number) >= 0)) {
     return { ok: false, error: 'seq must be a non-negative integer' };
   }
-  const envelope = { ...fields } as Envelope;
   // `more: false` means final, `oneWay: false` expects replies: normalise so that the rest of
-  // the code checks one spelling.
+  // the code checks one spelling. Only those (rare) bodies are copied: every hop parses one.
+  if (fields.more !== false && fields.oneWay !== false) return { ok: true, envelope: fields as Envelope };
+  const envelope = { ...fields } as Envelope;
   if (envelope.more !== true) delete envelope.more;
   if (envelope.oneWay !== true) delete envelope.oneWay;
   return { ok: true, envelope };

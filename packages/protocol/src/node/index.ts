@@ -10,5 +10,6 @@ export type { PostTextOptions, RequestDispatcher, TextAnswer } from './post-text
 export { postText } from './post-text.js';
 export type { BodyResult, ReadBodyOptions } from './read-body.js';
 export { readBody, refuseOversizedUploads } from './read-body.js';
+export { requestPath } from './request-path.js';
 export type { ServerTlsOptions } from './server-lifecycle.js';
 export { closeGracefully, createHttpServer, listenOn } from './server-lifecycle.js';

@@ -12,6 +12,7 @@ import {
   listenOn,
   readBody,
   refuseOversizedUploads,
+  requestPath,
   Secret,
   type ServerTlsOptions,
 } from '@exorelay/protocol/node';
@@ -86,8 +87,8 @@ export class InboundServer {
 
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     // A client that goes away mid-body must not become an unhandled 'error' event.
-    request.on('error', (error) => debug('request stream error: %s', error.message));
-    const path = (request.url ?? '/').split('?', 1)[0] ?? '/';
+    request.on('error', logRequestError);
+    const path = requestPath(request.url);
     if (path === '/status') return this.#status(request, response);
     if (path === '/run' || path === '/run/') return drainThenAnswer(request, response, 404, 'missing message name');
     if (!path.startsWith('/run/')) return drainThenAnswer(request, response, 404, `not found: ${path}`);
@@ -137,6 +138,10 @@ export class InboundServer {
     const status = { status: 'online', serviceName: this.#options.serviceName, handles: this.#options.handledNames() };
     answerJson(response, 200, status);
   }
+}
+
+function logRequestError(error: Error): void {
+  debug('request stream error: %s', error.message);
 }
 
 function tooLarge(limit: number): string {
