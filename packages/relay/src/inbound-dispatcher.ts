@@ -140,11 +140,14 @@ export class InboundDispatcher {
     const replier = replies.replierFor(message);
     const run = async (signal: AbortSignal): Promise<HandlerResult> => {
       // Typed per message by `ExoRelay`'s `registerHandler`; loose here.
+      const { send, request } = this.#options.handlerTools;
+      // Every field spelled out, no spread: one object shape for every message, built at once.
       const context: Omit<HandlerContext<MessageMap, string, unknown>, 'send' | 'request'> & {
         send: unknown;
         request: unknown;
       } = {
-        ...this.#options.handlerTools,
+        send,
+        request,
         reply: replier.reply,
         requestId: envelope.requestId,
         sender: envelope.sender,
