@@ -12,7 +12,7 @@ import type { AuthOf, HandlerContext } from './handler-context.js';
 import type { HandlerPool } from './handler-pool.js';
 import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
 import type { MessageMap } from './message-types.js';
-import { afterCheck, type Checked, type MessageValidator } from './message-validator.js';
+import { type Checked, checkedValue, type MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
 import type { ReplySender } from './reply-sender.js';
@@ -68,14 +68,15 @@ export class InboundDispatcher {
     }
     if (pool.saturated) return Promise.resolve(this.#busy());
     const checked = validator.check(name, undefined, envelope.payload, 'incoming');
-    return Promise.resolve(afterCheck(checked, (settled) => this.#dispatch(message, handler, settled)));
+    if (checked instanceof Promise) return checked.then((settled) => this.#dispatch(message, handler, settled));
+    return Promise.resolve(this.#dispatch(message, handler, checked));
   }
 
   /** Runs the handler of a message that passed its contract check, or answers why not. */
   #dispatch(message: NamedEnvelope, handler: AnyHandler, checked: Checked): Delivery {
     const { name, envelope } = message;
     const { pool, recent, replies } = this.#options;
-    if (!checked.ok) {
+    if (checked?.ok === false) {
       this.#options.reportError(checked.error);
       replies.replyError(replies.replierFor(message), {
         code: WireErrorCode.InvalidPayload,
@@ -90,7 +91,7 @@ export class InboundDispatcher {
       debug('%s %s came again: answered without running its handler twice', name, envelope.requestId);
       return { kind: 'accepted' };
     }
-    return { kind: 'accepted', handled: this.#run(message, checked.value, handler) };
+    return { kind: 'accepted', handled: this.#run(message, checkedValue(checked, envelope.payload), handler) };
   }
 
   #busy(): Delivery {
@@ -115,7 +116,9 @@ export class InboundDispatcher {
       return ACCEPTED;
     }
     const checked = this.#options.validator.check(name, outcome, envelope.payload, 'incoming');
-    return afterCheck(checked, (settled) => this.#pushReply(controller, outcome, envelope, settled));
+    if (checked instanceof Promise)
+      return checked.then((settled) => this.#pushReply(controller, outcome, envelope, settled));
+    return this.#pushReply(controller, outcome, envelope, checked);
   }
 
   #pushReply(
@@ -124,13 +127,14 @@ export class InboundDispatcher {
     envelope: Envelope & { responseTo: string },
     checked: Checked,
   ): Promise<Delivery> {
-    if (!checked.ok) {
+    if (checked?.ok === false) {
       controller.pushFailure(checked.error, envelope.sender, envelope.seq);
       return ACCEPTED;
     }
     const final = this.#options.validator.isFinal(controller.messageName, outcome, envelope.more === true);
     const { requestId, responseTo, sender } = envelope;
-    controller.push({ outcome, payload: checked.value, requestId, responseTo, sender, final }, envelope.seq);
+    const payload = checkedValue(checked, envelope.payload);
+    controller.push({ outcome, payload, requestId, responseTo, sender, final }, envelope.seq);
     return ACCEPTED;
   }
 

@@ -1,8 +1,8 @@
 import type { Envelope, NamedEnvelope } from '@exorelay/protocol';
 import { InFlight } from './in-flight.js';
-import { afterCheck, type Checked, type MessageValidator } from './message-validator.js';
+import type { Checked, MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
-import { type ReplyStream, ReplyStreamController } from './reply-stream.js';
+import { ReplyStreamController } from './reply-stream.js';
 import { nextRequestId } from './request-ids.js';
 import { checkSendArguments, type ReplyCallback } from './send-arguments.js';
 import { sendFailure } from './send-failure.js';
@@ -32,7 +32,8 @@ export class Outbox {
     this.#options = options;
   }
 
-  send(name: unknown, payload: unknown, options: unknown): ReplyStream {
+  /** Sends a message; the controller of its reply stream. */
+  send(name: unknown, payload: unknown, options: unknown): ReplyStreamController {
     const checked = checkSendArguments(name, payload, options);
     if (!checked.ok) return this.refuse(String(name), checked.error);
     // The stream reads its own options (timeout, idleTimeout, signal) from the caller's object.
@@ -45,11 +46,11 @@ export class Outbox {
     if (keepReplies === true || onReply !== undefined) controller.claim();
     if (onReply !== undefined) this.#forwardToCallback(controller, onReply);
     this.#transmit(controller, { name: name as string, envelope }, streamOptions.signal);
-    return controller.stream;
+    return controller;
   }
 
   /** A stream that failed before anything was sent (bad arguments, a closed relay). */
-  refuse(name: string, error: Error): ReplyStream {
+  refuse(name: string, error: Error): ReplyStreamController {
     const controller = new ReplyStreamController({
       messageName: name,
       requestId: '',
@@ -60,7 +61,7 @@ export class Outbox {
     // Like any stream, it counts as unread once the tick it was made in is over.
     setImmediate(() => controller.detach());
     void this.#reportUnlessSeen(controller, error);
-    return controller.stream;
+    return controller;
   }
 
   /** Resolves once every send handed to the transport so far has settled. */
@@ -76,7 +77,10 @@ export class Outbox {
     const checked = this.#options.validator.check(message.name, undefined, message.envelope.payload, 'outgoing');
     let sent: Promise<SendReceipt>;
     try {
-      sent = afterCheck(checked, (settled) => this.#sendChecked(controller, message, signal, settled));
+      sent =
+        checked instanceof Promise
+          ? checked.then((settled) => this.#sendChecked(controller, message, signal, settled))
+          : this.#sendChecked(controller, message, signal, checked);
     } catch (error) {
       sent = Promise.reject(error);
     }
@@ -97,7 +101,7 @@ export class Outbox {
     signal: AbortSignal | undefined,
     checked: Checked,
   ): Promise<SendReceipt> {
-    if (!checked.ok) return Promise.reject(checked.error);
+    if (checked?.ok === false) return Promise.reject(checked.error);
     if (controller.isClaimed) return sendTraced(this.#options.transport, message, { signal }, controller);
     return this.#markOneWay(controller, message).then(() =>
       sendTraced(this.#options.transport, message, { signal }, controller),

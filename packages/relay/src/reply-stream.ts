@@ -4,6 +4,7 @@ import {
   BufferOverflowError,
   InvalidArgumentError,
   NoRespondersError,
+  RemoteError,
   ReplyStreamDetachedError,
   TimeoutError,
 } from './errors.js';
@@ -31,6 +32,13 @@ interface StreamSettings {
 
 type QueuedItem = { final: boolean; reply: Reply } | { final: true; error: Error };
 type State = 'open' | 'complete' | 'failed' | 'detached';
+
+/** Who waits for the final reply alone (`request()`): replies go to it as they come, none is buffered. */
+interface FinalReplyWaiter {
+  resolve: (reply: Reply) => void;
+  reject: (error: Error) => void;
+  onProgress: ((reply: Reply) => void) | undefined;
+}
 
 /**
  * The replies to one sent message, in the order the replier sent them. Iterate it with
@@ -81,7 +89,6 @@ export class ReplyStream<R extends Reply = Reply> implements AsyncIterable<R> {
 export class ReplyStreamController {
   readonly messageName: string;
   readonly requestId: string;
-  readonly stream: ReplyStream;
   readonly #settings: StreamSettings;
   readonly #options: ReplyStreamOptions;
   // Each replier numbers its replies from 0, so order is restored per sender. Most streams
@@ -102,6 +109,9 @@ export class ReplyStreamController {
   #claimDecided: Deferred<boolean> | undefined;
   #iterated = false;
   #waiter: { resolve: (result: IteratorResult<Reply>) => void; reject: (error: Error) => void } | undefined;
+  #finalReplyWaiter: FinalReplyWaiter | undefined;
+  // Made when someone asks: `request()` never does.
+  #stream: ReplyStream | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #onAbort: (() => void) | undefined;
@@ -112,8 +122,12 @@ export class ReplyStreamController {
     this.#options = options;
     this.messageName = settings.messageName;
     this.requestId = settings.requestId;
-    this.stream = new ReplyStream(this);
     this.#armEndings();
+  }
+
+  get stream(): ReplyStream {
+    this.#stream ??= new ReplyStream(this);
+    return this.#stream;
   }
 
   /** Settles when the transport has taken the message, or has finally refused it. */
@@ -173,6 +187,20 @@ export class ReplyStreamController {
       throw new InvalidArgumentError(`the reply stream of '${this.messageName}' can be iterated only once`);
     this.#iterated = true;
     this.claim();
+  }
+
+  /**
+   * Claims the stream and resolves with its final reply, calling `onProgress` with each reply
+   * before it, in order: what `request()` needs, without an async iterator, a promise per
+   * reply or a buffer. Rejects as iterating would throw; a throwing `onProgress` ends the
+   * stream and rejects with what it threw.
+   */
+  finalReply(onProgress: ((reply: Reply) => void) | undefined): Promise<Reply> {
+    this.claimForIteration();
+    return new Promise((resolve, reject) => {
+      this.#finalReplyWaiter = { resolve, reject, onProgress };
+      this.#feedFinalReplyWaiter(this.#finalReplyWaiter);
+    });
   }
 
   /** Nobody read the stream in the tick it was made: stop keeping its replies. */
@@ -272,6 +300,10 @@ export class ReplyStreamController {
   }
 
   #wake(): void {
+    if (this.#finalReplyWaiter !== undefined) {
+      this.#feedFinalReplyWaiter(this.#finalReplyWaiter);
+      return;
+    }
     const waiter = this.#waiter;
     if (waiter === undefined) return;
     const item = this.#buffer.shift();
@@ -279,6 +311,37 @@ export class ReplyStreamController {
     this.#waiter = undefined;
     const result = item === undefined ? this.#finished() : this.#yield(item);
     result.then(waiter.resolve, waiter.reject);
+  }
+
+  #feedFinalReplyWaiter(waiter: FinalReplyWaiter): void {
+    for (let item = this.#buffer.shift(); item !== undefined; item = this.#buffer.shift()) {
+      if ('error' in item) {
+        this.#finalReplyWaiter = undefined;
+        waiter.reject(item.error);
+        return;
+      }
+      if (item.final) {
+        this.#finalReplyWaiter = undefined;
+        waiter.resolve(item.reply);
+        return;
+      }
+      try {
+        waiter.onProgress?.(item.reply);
+      } catch (error) {
+        this.#finalReplyWaiter = undefined;
+        this.cancel();
+        waiter.reject(error as Error);
+        return;
+      }
+    }
+    if (this.#state === 'open') return;
+    this.#finalReplyWaiter = undefined;
+    // A claimed stream ends only on its final reply or a failure; anything else is a peer's doing the protocol does not know.
+    const { messageName, requestId } = this;
+    waiter.reject(
+      this.#failure ??
+        new RemoteError('NO_FINAL_REPLY', 'the reply stream ended without a final reply', messageName, requestId),
+    );
   }
 
   #sequencerOf(sender: string): ReplySequencer<QueuedItem> {
