@@ -2,7 +2,7 @@ import type { Envelope, NamedEnvelope } from '@exorelay/protocol';
 import { InFlight } from './in-flight.js';
 import type { Checked, MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
-import { ReplyStreamController } from './reply-stream.js';
+import { ReplyStreamController, type StreamLimits } from './reply-stream.js';
 import { nextRequestId } from './request-ids.js';
 import { checkSendArguments, type ReplyCallback } from './send-arguments.js';
 import { sendFailure } from './send-failure.js';
@@ -17,6 +17,9 @@ export interface OutboxOptions {
   /** A failure nobody can see otherwise: the relay's `error` event. */
   reportError(error: Error): void;
 }
+
+/** The limits of a stream that never waits for replies. */
+const UNROUTED: StreamLimits = { maxBufferedReplies: 0, onSettled: () => {} };
 
 /**
  * The way out: checks a message, opens the stream for its replies, validates it and hands it
@@ -51,12 +54,7 @@ export class Outbox {
 
   /** A stream that failed before anything was sent (bad arguments, a closed relay). */
   refuse(name: string, error: Error): ReplyStreamController {
-    const controller = new ReplyStreamController({
-      messageName: name,
-      requestId: '',
-      maxBufferedReplies: 0,
-      onSettled: () => {},
-    });
+    const controller = new ReplyStreamController(name, '', UNROUTED);
     controller.markSendFailed(error);
     // Like any stream, it counts as unread once the tick it was made in is over.
     setImmediate(() => controller.detach());

@@ -1,5 +1,5 @@
 import type { Reply } from './message-types.js';
-import { ReplyStreamController, type ReplyStreamOptions } from './reply-stream.js';
+import { ReplyStreamController, type ReplyStreamOptions, type StreamLimits } from './reply-stream.js';
 
 /**
  * The one map from a sent message's `requestId` to the stream that waits for its replies.
@@ -11,8 +11,11 @@ export class PendingReplies {
   readonly #streams = new Map<string, ReplyStreamController>();
   #unclaimed: ReplyStreamController[] = [];
   #sweepScheduled = false;
+  readonly #limits: StreamLimits;
 
-  constructor(private readonly maxBufferedReplies: number) {}
+  constructor(maxBufferedReplies: number) {
+    this.#limits = { maxBufferedReplies, onSettled: (stream) => this.#streams.delete(stream.requestId) };
+  }
 
   /** How many streams wait for replies now. */
   get size(): number {
@@ -20,15 +23,7 @@ export class PendingReplies {
   }
 
   open(messageName: string, requestId: string, options: ReplyStreamOptions): ReplyStreamController {
-    const controller = new ReplyStreamController(
-      {
-        messageName,
-        requestId,
-        maxBufferedReplies: this.maxBufferedReplies,
-        onSettled: () => this.#streams.delete(requestId),
-      },
-      options,
-    );
+    const controller = new ReplyStreamController(messageName, requestId, this.#limits, options);
     this.#streams.set(requestId, controller);
     this.#unclaimed.push(controller);
     this.#scheduleSweep();

@@ -22,15 +22,21 @@ export interface ReplyStreamOptions {
   signal?: AbortSignal;
 }
 
-interface StreamSettings {
-  messageName: string;
-  requestId: string;
+/** What the streams of one relay share: one object for all of them. */
+export interface StreamLimits {
   maxBufferedReplies: number;
-  /** Called exactly once, when the stream stops taking replies: the relay drops its routing entry. */
-  onSettled: () => void;
+  /** Called exactly once per stream, when it stops taking replies: the relay drops its routing entry. */
+  onSettled(stream: ReplyStreamController): void;
 }
 
-type QueuedItem = { final: boolean; reply: Reply } | { final: true; error: Error };
+/** A final reply that fails the stream: an `exo.error`, or a reply that broke its contract. */
+interface StreamFailure {
+  final: true;
+  error: Error;
+}
+
+/** Replies queue as they are: no wrapper per reply. */
+type QueuedItem = Reply | StreamFailure;
 type State = 'open' | 'complete' | 'failed' | 'detached';
 
 /** Who waits for the final reply alone (`request()`): replies go to it as they come, none is buffered. */
@@ -89,7 +95,7 @@ export class ReplyStream<R extends Reply = Reply> implements AsyncIterable<R> {
 export class ReplyStreamController {
   readonly messageName: string;
   readonly requestId: string;
-  readonly #settings: StreamSettings;
+  readonly #limits: StreamLimits;
   readonly #options: ReplyStreamOptions;
   // Each replier numbers its replies from 0, so order is restored per sender. Most streams
   // hear from one sender: its sequencer needs no map.
@@ -101,7 +107,8 @@ export class ReplyStreamController {
   #state: State = 'open';
   #failure: Error | undefined;
   // `sent` and `claimDecided` are made only when someone asks: most sends never do.
-  #sendOutcome: { receipt: SendReceipt } | { error: Error } | undefined;
+  #receipt: SendReceipt | undefined;
+  #sendError: Error | undefined;
   #sent: Deferred<SendReceipt> | undefined;
   #sentObserved = false;
   #claimed = false;
@@ -117,11 +124,11 @@ export class ReplyStreamController {
   #onAbort: (() => void) | undefined;
 
   /** `options` is read, not kept apart: a caller's `SendOptions` serve as they are. */
-  constructor(settings: StreamSettings, options: ReplyStreamOptions = {}) {
-    this.#settings = settings;
+  constructor(messageName: string, requestId: string, limits: StreamLimits, options: ReplyStreamOptions = {}) {
+    this.#limits = limits;
     this.#options = options;
-    this.messageName = settings.messageName;
-    this.requestId = settings.requestId;
+    this.messageName = messageName;
+    this.requestId = requestId;
     this.#armEndings();
   }
 
@@ -136,11 +143,8 @@ export class ReplyStreamController {
       this.#sent = deferred();
       // Nobody has to look at `sent`: a refusal is also emitted as `error` and fails the stream.
       this.#sent.promise.catch(() => {});
-      const outcome = this.#sendOutcome;
-      if (outcome !== undefined) {
-        if ('receipt' in outcome) this.#sent.resolve(outcome.receipt);
-        else this.#sent.reject(outcome.error);
-      }
+      if (this.#receipt !== undefined) this.#sent.resolve(this.#receipt);
+      else if (this.#sendError !== undefined) this.#sent.reject(this.#sendError);
     }
     return this.#sent.promise;
   }
@@ -212,26 +216,25 @@ export class ReplyStreamController {
   }
 
   markSent(receipt: SendReceipt): void {
-    this.#sendOutcome ??= { receipt };
+    if (this.#sendError === undefined) this.#receipt ??= receipt;
     this.#sent?.resolve(receipt);
     if (receipt.receivers === 0 && this.#claimed) this.fail(new NoRespondersError(this.messageName, this.requestId));
   }
 
   /** Why the message could not be sent, if it could not. */
   get sendError(): Error | undefined {
-    const outcome = this.#sendOutcome;
-    return outcome !== undefined && 'error' in outcome ? outcome.error : undefined;
+    return this.#sendError;
   }
 
   markSendFailed(error: Error): void {
-    this.#sendOutcome ??= { error };
+    if (this.#receipt === undefined) this.#sendError ??= error;
     this.#sent?.reject(error);
     this.fail(error);
   }
 
   /** Takes one reply; `seq` restores order, a final reply ends the stream once all before it arrived. */
   push(reply: Reply, seq: number | undefined): void {
-    this.#pushItem({ final: reply.final, reply }, reply.sender, seq);
+    this.#pushItem(reply, reply.sender, seq);
   }
 
   /** Takes a final reply that fails the stream (an `exo.error` or an invalid reply). */
@@ -269,21 +272,28 @@ export class ReplyStreamController {
 
   #pushItem(item: QueuedItem, sender: string | undefined, seq: number | undefined): void {
     if (this.#state !== 'open') return;
-    for (const ready of this.#sequencerOf(sender ?? '').accept(seq, item)) {
-      this.#buffer.push(ready);
-      if (ready.final) {
-        this.#state = 'complete';
-        this.#settle('error' in ready ? ready.error : undefined, 'reply' in ready ? ready.reply : undefined);
-        break;
-      }
+    const sequencer = this.#sequencerOf(sender ?? '');
+    if (sequencer.takesInOrder(seq)) this.#queue(item);
+    else {
+      for (const ready of sequencer.accept(seq, item)) if (this.#queue(ready)) break;
     }
     if (this.#state === 'open') this.#checkBound();
     this.#restartIdleTimer();
     this.#wake();
   }
 
+  /** Queues a reply that is in order; `true` when it ended the stream. */
+  #queue(item: QueuedItem): boolean {
+    this.#buffer.push(item);
+    if (!item.final) return false;
+    this.#state = 'complete';
+    if ('error' in item) this.#settle(item.error, undefined);
+    else this.#settle(undefined, item);
+    return true;
+  }
+
   #yield(item: QueuedItem): Promise<IteratorResult<Reply>> {
-    if ('reply' in item) return Promise.resolve({ done: false, value: item.reply });
+    if (!('error' in item)) return Promise.resolve({ done: false, value: item });
     this.#buffer.length = 0;
     this.#state = 'failed';
     this.#failure = undefined;
@@ -322,11 +332,11 @@ export class ReplyStreamController {
       }
       if (item.final) {
         this.#finalReplyWaiter = undefined;
-        waiter.resolve(item.reply);
+        waiter.resolve(item);
         return;
       }
       try {
-        waiter.onProgress?.(item.reply);
+        waiter.onProgress?.(item);
       } catch (error) {
         this.#finalReplyWaiter = undefined;
         this.cancel();
@@ -362,8 +372,9 @@ export class ReplyStreamController {
   #checkBound(): void {
     let unread = this.#buffer.length + (this.#firstSender?.sequencer.heldCount ?? 0);
     for (const sequencer of this.#otherSequencers?.values() ?? []) unread += sequencer.heldCount;
-    if (unread > this.#settings.maxBufferedReplies) {
-      this.fail(new BufferOverflowError(this.messageName, this.requestId, this.#settings.maxBufferedReplies));
+    const { maxBufferedReplies } = this.#limits;
+    if (unread > maxBufferedReplies) {
+      this.fail(new BufferOverflowError(this.messageName, this.requestId, maxBufferedReplies));
     }
   }
 
@@ -401,7 +412,7 @@ export class ReplyStreamController {
     clearTimeout(this.#timeoutTimer);
     clearTimeout(this.#idleTimer);
     if (this.#onAbort !== undefined) this.#options.signal?.removeEventListener('abort', this.#onAbort);
-    this.#settings.onSettled();
+    this.#limits.onSettled(this);
     this.onEnded?.(failure, finalReply);
   }
 }
