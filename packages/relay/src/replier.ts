@@ -19,6 +19,8 @@ export interface ReplyNumbering {
   claimSeq(kind: ReplyKind): number;
   /** What the handler awaits for a progress reply on its way (`sent`): see `Replier#pipeline`. */
   pipeline(sent: Promise<void>): Promise<void>;
+  /** A reply of this kind settled at the transport (sent or failed). */
+  arrived(kind: ReplyKind): void;
   /** The reply could not be sent; told before the failure is reported. */
   lost(error: Error): void;
 }
@@ -101,14 +103,15 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
   pipeline(sent: Promise<void>): Promise<void> {
     const handedOver = this.#progressOnTheirWay < PROGRESS_WINDOW;
     this.#progressOnTheirWay += 1;
-    const arrived = () => {
-      this.#progressOnTheirWay -= 1;
-      if (this.#progressOnTheirWay > 0) return;
-      this.#progressArrived?.resolve();
-      this.#progressArrived = undefined;
-    };
-    sent.then(arrived, arrived);
     return handedOver ? HANDED_OVER : sent;
+  }
+
+  arrived(kind: ReplyKind): void {
+    if (!kind.more) return;
+    this.#progressOnTheirWay -= 1;
+    if (this.#progressOnTheirWay > 0) return;
+    this.#progressArrived?.resolve();
+    this.#progressArrived = undefined;
   }
 
   /**
@@ -134,7 +137,8 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
         return this.#sendUnlessLost(outcome, payload, kind);
       });
     }
-    sent.catch(ignore);
+    // A reply handed over has nothing left to fail here.
+    if (sent !== HANDED_OVER) sent.catch(ignore);
     return sent;
   }
 

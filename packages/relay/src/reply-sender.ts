@@ -105,8 +105,10 @@ export class ReplySender implements ReplyChannel {
     if (kind.more) envelope.more = true;
     const sent = this.#inFlight.follow(
       sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }),
-      () => {},
+      // One reaction per reply does all: forget it, count it off the progress window, report a loss.
+      () => replier.arrived(kind),
       (error: unknown) => {
+        replier.arrived(kind);
         const failure = sendFailure(outcome, error);
         replier.lost(failure);
         return this.#failed(failure);
