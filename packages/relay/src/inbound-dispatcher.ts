@@ -15,6 +15,7 @@ import type { MessageMap } from './message-types.js';
 import { type Checked, checkedValue, type MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
+import type { Replier } from './replier.js';
 import type { ReplySender } from './reply-sender.js';
 import type { ReplyStreamController } from './reply-stream.js';
 import { traceHandler, traceHandlerFailure } from './tracing.js';
@@ -142,7 +143,7 @@ export class InboundDispatcher {
     const { name, envelope } = message;
     const { replies } = this.#options;
     const replier = replies.replierFor(message);
-    const run = async (signal: AbortSignal): Promise<HandlerResult> => {
+    const run = (signal: AbortSignal): Promise<HandlerResult> => {
       // Typed per message by `ExoRelay`'s `registerHandler`; loose here.
       const { send, request } = this.#options.handlerTools;
       // Every field spelled out, no spread: one object shape for every message, built at once.
@@ -161,16 +162,14 @@ export class InboundDispatcher {
         signal,
       };
       try {
-        await (handler as (payload: unknown, context: unknown) => unknown)(payload, context);
-        return 'succeeded';
+        const result = (handler as (payload: unknown, context: unknown) => unknown)(payload, context);
+        // No async function of our own: one reaction on what the handler returned, if anything.
+        if (!isPromiseLike(result)) return SUCCEEDED;
+        return Promise.resolve(result).then(succeeded, (cause: unknown) =>
+          this.#handlerFailed(message, replier, signal, cause),
+        );
       } catch (cause) {
-        traceHandlerFailure(envelope, cause);
-        if (signal.aborted) return 'failed';
-        this.#options.reportError(new HandlerError(name, envelope.requestId, { cause }));
-        if (!replier.finalSent) {
-          replies.replyError(replier, { code: WireErrorCode.HandlerFailed, message: describe(cause) });
-        }
-        return 'failed';
+        return Promise.resolve(this.#handlerFailed(message, replier, signal, cause));
       }
     };
     // Given up on by close(): the requester gets a final answer now rather than at its timeout.
@@ -183,6 +182,30 @@ export class InboundDispatcher {
     };
     return this.#options.pool.run(traceHandler(message, run), onGivenUp);
   }
+
+  /** A handler threw or rejected: report it, and answer HANDLER_FAILED unless it answered already. */
+  #handlerFailed(
+    message: NamedEnvelope,
+    replier: Replier<MessageMap>,
+    signal: AbortSignal,
+    cause: unknown,
+  ): HandlerResult {
+    const { name, envelope } = message;
+    traceHandlerFailure(envelope, cause);
+    if (signal.aborted) return 'failed';
+    this.#options.reportError(new HandlerError(name, envelope.requestId, { cause }));
+    if (!replier.finalSent) {
+      this.#options.replies.replyError(replier, { code: WireErrorCode.HandlerFailed, message: describe(cause) });
+    }
+    return 'failed';
+  }
+}
+
+const SUCCEEDED: Promise<HandlerResult> = Promise.resolve('succeeded');
+const succeeded = (): HandlerResult => 'succeeded';
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }
 
 function toRemoteError(name: string, envelope: Envelope): RemoteError {
