@@ -99,7 +99,8 @@ export class ReplyStreamController {
   readonly #options: ReplyStreamOptions;
   // Each replier numbers its replies from 0, so order is restored per sender. Most streams
   // hear from one sender: its sequencer needs no map.
-  #firstSender: { sender: string; sequencer: ReplySequencer<QueuedItem> } | undefined;
+  #firstSender: string | undefined;
+  #firstSequencer: ReplySequencer<QueuedItem> | undefined;
   #otherSequencers: Map<string, ReplySequencer<QueuedItem>> | undefined;
   readonly #buffer: QueuedItem[] = [];
   /** Told once how the stream ended (the tracing ends the request's span with it). */
@@ -275,7 +276,7 @@ export class ReplyStreamController {
     const sequencer = this.#sequencerOf(sender ?? '');
     if (sequencer.takesInOrder(seq)) this.#queue(item);
     else {
-      for (const ready of sequencer.accept(seq, item)) if (this.#queue(ready)) break;
+      for (const ready of sequencer.accept(seq, item)) if (this.#state !== 'open' || this.#queue(ready)) break;
     }
     if (this.#state === 'open') this.#checkBound();
     this.#restartIdleTimer();
@@ -284,7 +285,10 @@ export class ReplyStreamController {
 
   /** Queues a reply that is in order; `true` when it ended the stream. */
   #queue(item: QueuedItem): boolean {
-    this.#buffer.push(item);
+    const waiter = this.#finalReplyWaiter;
+    // `request()` takes each reply as it comes: nothing to buffer.
+    if (waiter !== undefined && this.#buffer.length === 0) this.#handToFinalReplyWaiter(waiter, item);
+    else this.#buffer.push(item);
     if (!item.final) return false;
     this.#state = 'complete';
     if ('error' in item) this.#settle(item.error, undefined);
@@ -324,27 +328,10 @@ export class ReplyStreamController {
   }
 
   #feedFinalReplyWaiter(waiter: FinalReplyWaiter): void {
-    for (let item = this.#buffer.shift(); item !== undefined; item = this.#buffer.shift()) {
-      if ('error' in item) {
-        this.#finalReplyWaiter = undefined;
-        waiter.reject(item.error);
-        return;
-      }
-      if (item.final) {
-        this.#finalReplyWaiter = undefined;
-        waiter.resolve(item);
-        return;
-      }
-      try {
-        waiter.onProgress?.(item);
-      } catch (error) {
-        this.#finalReplyWaiter = undefined;
-        this.cancel();
-        waiter.reject(error as Error);
-        return;
-      }
+    while (this.#finalReplyWaiter === waiter && this.#buffer.length > 0) {
+      this.#handToFinalReplyWaiter(waiter, this.#buffer.shift() as QueuedItem);
     }
-    if (this.#state === 'open') return;
+    if (this.#finalReplyWaiter !== waiter || this.#state === 'open') return;
     this.#finalReplyWaiter = undefined;
     // A claimed stream ends only on its final reply or a failure; anything else is a peer's doing the protocol does not know.
     const { messageName, requestId } = this;
@@ -354,12 +341,34 @@ export class ReplyStreamController {
     );
   }
 
-  #sequencerOf(sender: string): ReplySequencer<QueuedItem> {
-    if (this.#firstSender === undefined) {
-      this.#firstSender = { sender, sequencer: new ReplySequencer() };
-      return this.#firstSender.sequencer;
+  /** Gives the waiter one reply in order; a final one (or a throwing `onProgress`) ends the wait. */
+  #handToFinalReplyWaiter(waiter: FinalReplyWaiter, item: QueuedItem): void {
+    if ('error' in item) {
+      this.#finalReplyWaiter = undefined;
+      waiter.reject(item.error);
+      return;
     }
-    if (this.#firstSender.sender === sender) return this.#firstSender.sequencer;
+    if (item.final) {
+      this.#finalReplyWaiter = undefined;
+      waiter.resolve(item);
+      return;
+    }
+    try {
+      waiter.onProgress?.(item);
+    } catch (error) {
+      this.#finalReplyWaiter = undefined;
+      this.cancel();
+      waiter.reject(error as Error);
+    }
+  }
+
+  #sequencerOf(sender: string): ReplySequencer<QueuedItem> {
+    if (this.#firstSequencer === undefined) {
+      this.#firstSender = sender;
+      this.#firstSequencer = new ReplySequencer();
+      return this.#firstSequencer;
+    }
+    if (this.#firstSender === sender) return this.#firstSequencer;
     this.#otherSequencers ??= new Map();
     let sequencer = this.#otherSequencers.get(sender);
     if (sequencer === undefined) {
@@ -370,7 +379,7 @@ export class ReplyStreamController {
   }
 
   #checkBound(): void {
-    let unread = this.#buffer.length + (this.#firstSender?.sequencer.heldCount ?? 0);
+    let unread = this.#buffer.length + (this.#firstSequencer?.heldCount ?? 0);
     for (const sequencer of this.#otherSequencers?.values() ?? []) unread += sequencer.heldCount;
     const { maxBufferedReplies } = this.#limits;
     if (unread > maxBufferedReplies) {
