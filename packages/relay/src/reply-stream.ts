@@ -399,10 +399,7 @@ export class ReplyStreamController {
       signal.addEventListener('abort', onAbort, { once: true });
     }
     if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-      this.#timeoutTimer = setTimeout(
-        () => this.fail(new TimeoutError(this.messageName, this.requestId, timeout)),
-        timeout,
-      );
+      this.#timeoutTimer = setTimeout(timedOut, timeout, this, timeout);
     }
     this.#restartIdleTimer();
   }
@@ -411,10 +408,7 @@ export class ReplyStreamController {
     const { idleTimeout } = this.#options;
     if (idleTimeout === undefined || idleTimeout === Number.POSITIVE_INFINITY || this.#state !== 'open') return;
     clearTimeout(this.#idleTimer);
-    this.#idleTimer = setTimeout(
-      () => this.fail(new TimeoutError(this.messageName, this.requestId, idleTimeout, 'idle')),
-      idleTimeout,
-    );
+    this.#idleTimer = setTimeout(idledOut, idleTimeout, this, idleTimeout);
   }
 
   #settle(failure?: Error, finalReply?: Reply): void {
@@ -424,4 +418,13 @@ export class ReplyStreamController {
     this.#limits.onSettled(this);
     this.onEnded?.(failure, finalReply);
   }
+}
+
+// Timers call these with the stream as an argument: no closure per stream.
+function timedOut(stream: ReplyStreamController, timeout: number): void {
+  stream.fail(new TimeoutError(stream.messageName, stream.requestId, timeout));
+}
+
+function idledOut(stream: ReplyStreamController, idleTimeout: number): void {
+  stream.fail(new TimeoutError(stream.messageName, stream.requestId, idleTimeout, 'idle'));
 }
