@@ -144,9 +144,9 @@ export class InboundDispatcher {
     const { replies } = this.#options;
     const replier = replies.replierFor(message);
     const run = (signal: AbortSignal): Promise<HandlerResult> => {
-      // Typed per message by `ExoRelay`'s `registerHandler`; loose here.
       const { send, request } = this.#options.handlerTools;
-      // Every field spelled out, no spread: one object shape for every message, built at once.
+      // Typed per message by `ExoRelay`'s `registerHandler`; loose here. Every field spelled
+      // out, no spread: one object shape for every message, built at once.
       const context: Omit<HandlerContext<MessageMap, string, unknown>, 'send' | 'request'> & {
         send: unknown;
         request: unknown;
@@ -164,7 +164,8 @@ export class InboundDispatcher {
       try {
         const result = (handler as (payload: unknown, context: unknown) => unknown)(payload, context);
         // No async function of our own: one reaction on what the handler returned, if anything.
-        if (!isPromiseLike(result)) return SUCCEEDED;
+        // A promise of its own per run: the pool tells runs apart by their promises.
+        if (!isPromiseLike(result)) return Promise.resolve(SUCCEEDED);
         return Promise.resolve(result).then(succeeded, (cause: unknown) =>
           this.#handlerFailed(message, replier, signal, cause),
         );
@@ -201,8 +202,8 @@ export class InboundDispatcher {
   }
 }
 
-const SUCCEEDED: Promise<HandlerResult> = Promise.resolve('succeeded');
-const succeeded = (): HandlerResult => 'succeeded';
+const SUCCEEDED: HandlerResult = 'succeeded';
+const succeeded = (): HandlerResult => SUCCEEDED;
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
