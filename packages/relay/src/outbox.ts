@@ -45,8 +45,11 @@ export class Outbox {
     const envelope: Envelope = { sender: this.#options.serviceName, requestId: nextRequestId() };
     if (payload !== undefined) envelope.payload = payload;
     if (auth !== undefined) envelope.auth = auth;
-    const controller = this.#options.pending.open(name as string, envelope.requestId, streamOptions);
-    if (keepReplies === true || onReply !== undefined) controller.claim();
+    const { pending } = this.#options;
+    const controller =
+      keepReplies === true || onReply !== undefined
+        ? pending.openClaimed(name as string, envelope.requestId, streamOptions)
+        : pending.open(name as string, envelope.requestId, streamOptions);
     if (onReply !== undefined) this.#forwardToCallback(controller, onReply);
     this.#transmit(controller, { name: name as string, envelope }, streamOptions.signal);
     return controller;
