@@ -323,6 +323,11 @@ export class ReplyStreamController {
     const item = this.#buffer.shift();
     if (item === undefined && this.#state === 'open') return;
     this.#waiter = undefined;
+    // The usual case, a reply for a waiting `next()`: settled directly, no promise in between.
+    if (item !== undefined && !('error' in item)) {
+      waiter.resolve({ done: false, value: item });
+      return;
+    }
     const result = item === undefined ? this.#finished() : this.#yield(item);
     result.then(waiter.resolve, waiter.reject);
   }
