@@ -55,6 +55,8 @@ export function natsTransport(options: NatsTransportOptions): NatsTransport {
 
 /** The receipt of a core NATS send: NATS does not count receivers (`undefined`: at least one, or unknown). */
 const SENT: SendReceipt = Object.freeze({});
+/** `SENT`, settled: one promise for every core send, none made per message. */
+const SENT_PROMISE = Promise.resolve(SENT);
 
 /** How long the relay must stay saturated before it leaves its queue groups, in ms. */
 const SATURATION_GRACE_MS = 50;
@@ -69,9 +71,12 @@ class NatsTransportImpl implements NatsTransport {
   readonly #options: ResolvedNatsTransportOptions;
   readonly #routes: ReplyRoutes;
   /** Message name → its subject: encoding a name costs more than a lookup. */
-  readonly #subjects = new BoundedCache<string>();
+  readonly #subjects: BoundedCache<string>;
   /** Progress replies waiting for the end of the event loop's turn, to go out in one write. */
-  readonly #replyBatch = new ReplyBatch((message) => this.#sendNow(message));
+  readonly #replyBatch = new ReplyBatch({
+    publishNow: (message) => this.#publishReplyNow(message),
+    sendWhenConnected: (message) => this.#sendWhenConnected(message),
+  });
   /** Messages being handed to the relay, so that close() can wait for their answers. */
   readonly #inFlight = new InFlight();
   #context: TransportContext | undefined;
@@ -92,6 +97,7 @@ class NatsTransportImpl implements NatsTransport {
   constructor(options: ResolvedNatsTransportOptions) {
     this.#options = options;
     this.#routes = new ReplyRoutes(options.replyRouteTtl);
+    this.#subjects = new BoundedCache((name) => messageSubject(options.subjectPrefix, name));
     this.deliversOnce = !options.hasDurableNames;
   }
 
@@ -128,15 +134,31 @@ class NatsTransportImpl implements NatsTransport {
   }
 
   #sendNow(message: NamedEnvelope, options?: { signal?: AbortSignal }): Promise<SendReceipt> {
-    const link = this.#openLink;
-    if (link === undefined || !link.connected || this.#state === 'closed') {
-      return this.#sendWhenConnected(message, options);
-    }
+    const link = this.#connectedLink();
+    if (link === undefined) return this.#sendWhenConnected(message, options);
     try {
       return this.#publish(link, message);
     } catch (error) {
       return Promise.reject(translatePublishError(message.name, error));
     }
+  }
+
+  /** The link, while messages published now go to a connected server. */
+  #connectedLink(): NatsLink | undefined {
+    const link = this.#openLink;
+    return link === undefined || !link.connected || this.#state === 'closed' ? undefined : link;
+  }
+
+  /** Publishes a reply of a batch at once, if connected (see `ReplyPublisher`). */
+  #publishReplyNow(message: NamedEnvelope): SendReceipt | undefined {
+    const link = this.#connectedLink();
+    if (link === undefined) return undefined;
+    try {
+      this.#publishReply(link, message.name, message.envelope as Envelope & { responseTo: string });
+    } catch (error) {
+      throw translatePublishError(message.name, error);
+    }
+    return SENT;
   }
 
   async handledNamesChanged(): Promise<void> {
@@ -333,7 +355,7 @@ class NatsTransportImpl implements NatsTransport {
     const { name, envelope } = message;
     if (isReply(envelope)) {
       this.#publishReply(link, name, envelope);
-      return Promise.resolve(SENT);
+      return SENT_PROMISE;
     }
     const subject = this.#subject(name);
     const data = encodeEnvelope(envelope);
@@ -344,7 +366,7 @@ class NatsTransportImpl implements NatsTransport {
     }
     if (envelope.oneWay === true) link.connection.publish(subject, data);
     else link.connection.publish(subject, data, { reply: link.replySubject(envelope.requestId) });
-    return Promise.resolve(SENT);
+    return SENT_PROMISE;
   }
 
   async #publishDurable(link: NatsLink, subject: string, data: Uint8Array, envelope: Envelope): Promise<SendReceipt> {
@@ -369,29 +391,30 @@ class NatsTransportImpl implements NatsTransport {
   }
 
   #subject(name: string): string {
-    return this.#subjects.get(name, () => messageSubject(this.#options.subjectPrefix, name));
+    return this.#subjects.get(name);
   }
 
   #receiveMessage(name: string, msg: Msg): void {
     this.#inFlight.enter();
-    // One reaction per message: this runs for every message a service takes.
-    this.#hand(name, msg.subject, msg.data, msg.reply).then(
-      (delivery) => {
-        // A closing relay takes no new work: let the other instances of the service have it.
-        if (delivery?.kind === 'unavailable' && this.#openLink !== undefined) {
-          this.#leave(this.#openLink)
-            .catch((error: Error) => this.#context?.reportError(error))
-            .finally(() => this.#inFlight.leave());
-          return;
-        }
-        this.#inFlight.leave();
-      },
-      (error: Error) => {
-        this.#inFlight.leave();
-        this.#context?.reportError(error);
-      },
-    );
+    // One reaction per message, with callbacks made once: this runs for every message a service takes.
+    this.#hand(name, msg.subject, msg.data, msg.reply).then(this.#handed, this.#handingFailed);
   }
+
+  readonly #handed = (delivery: Delivery | undefined): void => {
+    // A closing relay takes no new work: let the other instances of the service have it.
+    if (delivery?.kind === 'unavailable' && this.#openLink !== undefined) {
+      this.#leave(this.#openLink)
+        .catch((error: Error) => this.#context?.reportError(error))
+        .finally(() => this.#inFlight.leave());
+      return;
+    }
+    this.#inFlight.leave();
+  };
+
+  readonly #handingFailed = (error: Error): void => {
+    this.#inFlight.leave();
+    this.#context?.reportError(error);
+  };
 
   /**
    * A durable message is acknowledged once its handler resolved, so JetStream keeps it for this
@@ -511,12 +534,17 @@ function requestIdOf(token: string): string {
 /** A memo of values made from names, bounded since names come from the network. */
 class BoundedCache<V> {
   readonly #values = new Map<string, V>();
+  readonly #make: (key: string) => V;
 
-  get(key: string, make: () => V): V {
+  constructor(make: (key: string) => V) {
+    this.#make = make;
+  }
+
+  get(key: string): V {
     let value = this.#values.get(key);
     if (value === undefined) {
       if (this.#values.size >= 1_000) this.#values.clear();
-      value = make();
+      value = this.#make(key);
       this.#values.set(key, value);
     }
     return value;

@@ -7,6 +7,17 @@ interface Waiting {
   reject: (error: unknown) => void;
 }
 
+/** How a batch's replies go out. */
+export interface ReplyPublisher {
+  /**
+   * Publishes a reply at once: its receipt once written to the connection, `undefined` when not
+   * connected. Throws what publishing threw. Synchronous, so a batch makes no promise per reply.
+   */
+  publishNow(message: NamedEnvelope): SendReceipt | undefined;
+  /** Sends a reply once the connection is back. */
+  sendWhenConnected(message: NamedEnvelope): Promise<SendReceipt>;
+}
+
 /**
  * Progress replies, gathered until the event loop turns and then published together. nats.js
  * writes what was published within one microtask as one socket write; a handler that awaits
@@ -14,11 +25,11 @@ interface Waiting {
  * A final reply joins a batch under way, so a stream's replies keep their order on the wire.
  */
 export class ReplyBatch {
-  readonly #publish: (message: NamedEnvelope) => Promise<SendReceipt>;
+  readonly #publisher: ReplyPublisher;
   #waiting: Waiting[] = [];
 
-  constructor(publish: (message: NamedEnvelope) => Promise<SendReceipt>) {
-    this.#publish = publish;
+  constructor(publisher: ReplyPublisher) {
+    this.#publisher = publisher;
   }
 
   /** Whether `message`, a reply, waits for the batch rather than going out now. */
@@ -37,6 +48,14 @@ export class ReplyBatch {
   #flush(): void {
     const waiting = this.#waiting;
     this.#waiting = [];
-    for (const { message, resolve, reject } of waiting) this.#publish(message).then(resolve, reject);
+    for (const { message, resolve, reject } of waiting) {
+      try {
+        const receipt = this.#publisher.publishNow(message);
+        if (receipt === undefined) this.#publisher.sendWhenConnected(message).then(resolve, reject);
+        else resolve(receipt);
+      } catch (error) {
+        reject(error);
+      }
+    }
   }
 }

@@ -21,7 +21,8 @@ export class ReplyRoutes {
   }
 
   remember(requestId: string, replySubject: string): void {
-    this.#previous.delete(requestId);
+    // A route lives in one generation at a time; the old one is empty for most of the time.
+    if (this.#previous.size > 0) this.#previous.delete(requestId);
     this.#current.set(requestId, replySubject);
     this.#timer ??= setInterval(() => this.#age(), this.#ttl).unref();
   }
@@ -36,8 +37,7 @@ export class ReplyRoutes {
   }
 
   forget(requestId: string): void {
-    this.#current.delete(requestId);
-    this.#previous.delete(requestId);
+    if (!this.#current.delete(requestId)) this.#previous.delete(requestId);
   }
 
   clear(): void {

@@ -1,35 +1,65 @@
-/** Promises on their way to the transport, so that `close()` can let them settle before it closes it. */
+/**
+ * Promises on their way to the transport, so that `close()` can let them settle before it closes it.
+ * Counted, not kept in a set: this runs for every send and every reply, and a set that empties
+ * and fills again each tick reallocates its table as it shrinks and grows.
+ */
 export class InFlight {
-  readonly #pending = new Set<Promise<unknown>>();
+  /** The work tracked since the last `settled()`; what `settled()` waits for is counted apart. */
+  #current = new Cohort();
+  /** Settles once every cohort handed to `settled()` so far is done. */
+  #earlier: Promise<void> = Promise.resolve();
 
   /**
    * `work.then(onDone, onFailed)`, tracked until it settles, including a promise the callbacks
-   * return: one reaction does both where the callbacks are synchronous, as this runs for every
-   * send and every reply.
+   * return: one reaction does both where the callbacks are synchronous.
    */
   follow<T, R>(work: Promise<T>, onDone: (value: T) => R, onFailed: (error: unknown) => R | Promise<R>): Promise<R> {
-    const followed: Promise<R> = work.then(
-      (value) => this.#forgetOnceSettled(followed, onDone(value)),
-      (error: unknown) => this.#forgetOnceSettled(followed, onFailed(error)),
+    const cohort = this.#current;
+    cohort.enter();
+    return work.then(
+      (value) => cohort.leaveOnceSettled(onDone(value)),
+      (error: unknown) => cohort.leaveOnceSettled(onFailed(error)),
     );
-    this.#pending.add(followed);
-    return followed;
   }
 
-  /** Resolves once everything tracked so far has settled. */
-  async settled(): Promise<void> {
-    await Promise.allSettled([...this.#pending]);
+  /** Resolves once everything tracked so far has settled; work tracked later is not waited for. */
+  settled(): Promise<void> {
+    const cohort = this.#current;
+    this.#current = new Cohort();
+    const earlier = this.#earlier;
+    this.#earlier = Promise.all([earlier, cohort.done()]).then(() => {});
+    return this.#earlier;
+  }
+}
+
+/** A count of tracked work, and who waits for it to reach zero. */
+class Cohort {
+  #count = 0;
+  #whenDone: (() => void) | undefined;
+
+  enter(): void {
+    this.#count += 1;
   }
 
-  #forgetOnceSettled<R>(followed: Promise<unknown>, result: R | Promise<R>): R | Promise<R> {
+  leaveOnceSettled<R>(result: R | Promise<R>): R | Promise<R> {
     if (!(result instanceof Promise)) {
-      this.#pending.delete(followed);
+      this.#leave();
       return result;
     }
-    const forget = () => {
-      this.#pending.delete(followed);
-    };
-    result.then(forget, forget);
+    const leave = () => this.#leave();
+    result.then(leave, leave);
     return result;
+  }
+
+  done(): Promise<void> {
+    if (this.#count === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#whenDone = resolve;
+    });
+  }
+
+  #leave(): void {
+    this.#count -= 1;
+    if (this.#count === 0) this.#whenDone?.();
   }
 }

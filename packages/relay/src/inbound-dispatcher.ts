@@ -12,9 +12,10 @@ import type { AuthOf, HandlerContext } from './handler-context.js';
 import type { HandlerPool } from './handler-pool.js';
 import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
 import type { MessageMap } from './message-types.js';
-import { afterCheck, type Checked, type MessageValidator } from './message-validator.js';
+import { type Checked, checkedValue, type MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
+import type { Replier } from './replier.js';
 import type { ReplySender } from './reply-sender.js';
 import type { ReplyStreamController } from './reply-stream.js';
 import { traceHandler, traceHandlerFailure } from './tracing.js';
@@ -68,14 +69,15 @@ export class InboundDispatcher {
     }
     if (pool.saturated) return Promise.resolve(this.#busy());
     const checked = validator.check(name, undefined, envelope.payload, 'incoming');
-    return Promise.resolve(afterCheck(checked, (settled) => this.#dispatch(message, handler, settled)));
+    if (checked instanceof Promise) return checked.then((settled) => this.#dispatch(message, handler, settled));
+    return Promise.resolve(this.#dispatch(message, handler, checked));
   }
 
   /** Runs the handler of a message that passed its contract check, or answers why not. */
   #dispatch(message: NamedEnvelope, handler: AnyHandler, checked: Checked): Delivery {
     const { name, envelope } = message;
     const { pool, recent, replies } = this.#options;
-    if (!checked.ok) {
+    if (checked?.ok === false) {
       this.#options.reportError(checked.error);
       replies.replyError(replies.replierFor(message), {
         code: WireErrorCode.InvalidPayload,
@@ -90,7 +92,7 @@ export class InboundDispatcher {
       debug('%s %s came again: answered without running its handler twice', name, envelope.requestId);
       return { kind: 'accepted' };
     }
-    return { kind: 'accepted', handled: this.#run(message, checked.value, handler) };
+    return { kind: 'accepted', handled: this.#run(message, checkedValue(checked, envelope.payload), handler) };
   }
 
   #busy(): Delivery {
@@ -115,7 +117,9 @@ export class InboundDispatcher {
       return ACCEPTED;
     }
     const checked = this.#options.validator.check(name, outcome, envelope.payload, 'incoming');
-    return afterCheck(checked, (settled) => this.#pushReply(controller, outcome, envelope, settled));
+    if (checked instanceof Promise)
+      return checked.then((settled) => this.#pushReply(controller, outcome, envelope, settled));
+    return this.#pushReply(controller, outcome, envelope, checked);
   }
 
   #pushReply(
@@ -124,13 +128,14 @@ export class InboundDispatcher {
     envelope: Envelope & { responseTo: string },
     checked: Checked,
   ): Promise<Delivery> {
-    if (!checked.ok) {
+    if (checked?.ok === false) {
       controller.pushFailure(checked.error, envelope.sender, envelope.seq);
       return ACCEPTED;
     }
     const final = this.#options.validator.isFinal(controller.messageName, outcome, envelope.more === true);
     const { requestId, responseTo, sender } = envelope;
-    controller.push({ outcome, payload: checked.value, requestId, responseTo, sender, final }, envelope.seq);
+    const payload = checkedValue(checked, envelope.payload);
+    controller.push({ outcome, payload, requestId, responseTo, sender, final }, envelope.seq);
     return ACCEPTED;
   }
 
@@ -138,13 +143,16 @@ export class InboundDispatcher {
     const { name, envelope } = message;
     const { replies } = this.#options;
     const replier = replies.replierFor(message);
-    const run = async (signal: AbortSignal): Promise<HandlerResult> => {
-      // Typed per message by `ExoRelay`'s `registerHandler`; loose here.
+    const run = (signal: AbortSignal): Promise<HandlerResult> => {
+      const { send, request } = this.#options.handlerTools;
+      // Typed per message by `ExoRelay`'s `registerHandler`; loose here. Every field spelled
+      // out, no spread: one object shape for every message, built at once.
       const context: Omit<HandlerContext<MessageMap, string, unknown>, 'send' | 'request'> & {
         send: unknown;
         request: unknown;
       } = {
-        ...this.#options.handlerTools,
+        send,
+        request,
         reply: replier.reply,
         requestId: envelope.requestId,
         sender: envelope.sender,
@@ -154,16 +162,15 @@ export class InboundDispatcher {
         signal,
       };
       try {
-        await (handler as (payload: unknown, context: unknown) => unknown)(payload, context);
-        return 'succeeded';
+        const result = (handler as (payload: unknown, context: unknown) => unknown)(payload, context);
+        // No async function of our own: one reaction on what the handler returned, if anything.
+        // A promise of its own per run: the pool tells runs apart by their promises.
+        if (!isPromiseLike(result)) return Promise.resolve(SUCCEEDED);
+        return Promise.resolve(result).then(succeeded, (cause: unknown) =>
+          this.#handlerFailed(message, replier, signal, cause),
+        );
       } catch (cause) {
-        traceHandlerFailure(envelope, cause);
-        if (signal.aborted) return 'failed';
-        this.#options.reportError(new HandlerError(name, envelope.requestId, { cause }));
-        if (!replier.finalSent) {
-          replies.replyError(replier, { code: WireErrorCode.HandlerFailed, message: describe(cause) });
-        }
-        return 'failed';
+        return Promise.resolve(this.#handlerFailed(message, replier, signal, cause));
       }
     };
     // Given up on by close(): the requester gets a final answer now rather than at its timeout.
@@ -176,6 +183,30 @@ export class InboundDispatcher {
     };
     return this.#options.pool.run(traceHandler(message, run), onGivenUp);
   }
+
+  /** A handler threw or rejected: report it, and answer HANDLER_FAILED unless it answered already. */
+  #handlerFailed(
+    message: NamedEnvelope,
+    replier: Replier<MessageMap>,
+    signal: AbortSignal,
+    cause: unknown,
+  ): HandlerResult {
+    const { name, envelope } = message;
+    traceHandlerFailure(envelope, cause);
+    if (signal.aborted) return 'failed';
+    this.#options.reportError(new HandlerError(name, envelope.requestId, { cause }));
+    if (!replier.finalSent) {
+      this.#options.replies.replyError(replier, { code: WireErrorCode.HandlerFailed, message: describe(cause) });
+    }
+    return 'failed';
+  }
+}
+
+const SUCCEEDED: HandlerResult = 'succeeded';
+const succeeded = (): HandlerResult => SUCCEEDED;
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }
 
 function toRemoteError(name: string, envelope: Envelope): RemoteError {

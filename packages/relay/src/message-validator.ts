@@ -1,7 +1,12 @@
 import type { RelayContracts, ValidationResult } from './contracts.js';
 import { ContractViolationError } from './errors.js';
 
-export type Checked = { ok: true; value: unknown } | { ok: false; error: ContractViolationError };
+/**
+ * What a contract check made of a payload: its parsed value, or the violation. `undefined` when
+ * no contract checks it (no contracts, or validation off): the payload goes on as it is, and
+ * the relay makes no object per message to say so.
+ */
+export type Checked = { ok: true; value: unknown } | { ok: false; error: ContractViolationError } | undefined;
 
 /**
  * Checks payloads and replies against the relay's contracts, in both directions. Answers
@@ -27,7 +32,7 @@ export class MessageValidator {
     direction: 'incoming' | 'outgoing',
   ): Checked | Promise<Checked> {
     const contracts = this.contracts;
-    if (contracts === undefined || !this.enabled) return { ok: true, value: payload };
+    if (contracts === undefined || !this.enabled) return undefined;
     const result =
       outcome === undefined
         ? contracts.validatePayload(name, payload)
@@ -44,14 +49,7 @@ function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
   return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
 
-/**
- * Runs `next` with a check's result: at once when the check answered synchronously, else once
- * it settles. The way every message goes on after its contract check, with no promise between
- * when none is needed.
- */
-export function afterCheck<R>(
-  checked: Checked | Promise<Checked>,
-  next: (checked: Checked) => R,
-): R | Promise<Awaited<R>> {
-  return checked instanceof Promise ? (checked.then(next) as Promise<Awaited<R>>) : next(checked);
+/** The payload a check let through: its parsed value, or the payload itself when nothing checked it. */
+export function checkedValue(checked: Exclude<Checked, { ok: false }>, payload: unknown): unknown {
+  return checked === undefined ? payload : checked.value;
 }

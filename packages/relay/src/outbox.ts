@@ -1,8 +1,8 @@
 import type { Envelope, NamedEnvelope } from '@exorelay/protocol';
 import { InFlight } from './in-flight.js';
-import { afterCheck, type Checked, type MessageValidator } from './message-validator.js';
+import type { Checked, MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
-import { type ReplyStream, ReplyStreamController } from './reply-stream.js';
+import { ReplyStreamController, type StreamLimits } from './reply-stream.js';
 import { nextRequestId } from './request-ids.js';
 import { checkSendArguments, type ReplyCallback } from './send-arguments.js';
 import { sendFailure } from './send-failure.js';
@@ -18,6 +18,9 @@ export interface OutboxOptions {
   reportError(error: Error): void;
 }
 
+/** The limits of a stream that never waits for replies. */
+const UNROUTED: StreamLimits = { maxBufferedReplies: 0, onSettled: () => {} };
+
 /**
  * The way out: checks a message, opens the stream for its replies, validates it and hands it
  * to the transport. A failure reaches the caller through the stream (or its `sent`); it is
@@ -32,7 +35,8 @@ export class Outbox {
     this.#options = options;
   }
 
-  send(name: unknown, payload: unknown, options: unknown): ReplyStream {
+  /** Sends a message; the controller of its reply stream. */
+  send(name: unknown, payload: unknown, options: unknown): ReplyStreamController {
     const checked = checkSendArguments(name, payload, options);
     if (!checked.ok) return this.refuse(String(name), checked.error);
     // The stream reads its own options (timeout, idleTimeout, signal) from the caller's object.
@@ -41,26 +45,24 @@ export class Outbox {
     const envelope: Envelope = { sender: this.#options.serviceName, requestId: nextRequestId() };
     if (payload !== undefined) envelope.payload = payload;
     if (auth !== undefined) envelope.auth = auth;
-    const controller = this.#options.pending.open(name as string, envelope.requestId, streamOptions);
-    if (keepReplies === true || onReply !== undefined) controller.claim();
+    const { pending } = this.#options;
+    const controller =
+      keepReplies === true || onReply !== undefined
+        ? pending.openClaimed(name as string, envelope.requestId, streamOptions)
+        : pending.open(name as string, envelope.requestId, streamOptions);
     if (onReply !== undefined) this.#forwardToCallback(controller, onReply);
     this.#transmit(controller, { name: name as string, envelope }, streamOptions.signal);
-    return controller.stream;
+    return controller;
   }
 
   /** A stream that failed before anything was sent (bad arguments, a closed relay). */
-  refuse(name: string, error: Error): ReplyStream {
-    const controller = new ReplyStreamController({
-      messageName: name,
-      requestId: '',
-      maxBufferedReplies: 0,
-      onSettled: () => {},
-    });
+  refuse(name: string, error: Error): ReplyStreamController {
+    const controller = new ReplyStreamController(name, '', UNROUTED);
     controller.markSendFailed(error);
     // Like any stream, it counts as unread once the tick it was made in is over.
     setImmediate(() => controller.detach());
     void this.#reportUnlessSeen(controller, error);
-    return controller.stream;
+    return controller;
   }
 
   /** Resolves once every send handed to the transport so far has settled. */
@@ -76,7 +78,10 @@ export class Outbox {
     const checked = this.#options.validator.check(message.name, undefined, message.envelope.payload, 'outgoing');
     let sent: Promise<SendReceipt>;
     try {
-      sent = afterCheck(checked, (settled) => this.#sendChecked(controller, message, signal, settled));
+      sent =
+        checked instanceof Promise
+          ? checked.then((settled) => this.#sendChecked(controller, message, signal, settled))
+          : this.#sendChecked(controller, message, signal, checked);
     } catch (error) {
       sent = Promise.reject(error);
     }
@@ -97,7 +102,7 @@ export class Outbox {
     signal: AbortSignal | undefined,
     checked: Checked,
   ): Promise<SendReceipt> {
-    if (!checked.ok) return Promise.reject(checked.error);
+    if (checked?.ok === false) return Promise.reject(checked.error);
     if (controller.isClaimed) return sendTraced(this.#options.transport, message, { signal }, controller);
     return this.#markOneWay(controller, message).then(() =>
       sendTraced(this.#options.transport, message, { signal }, controller),

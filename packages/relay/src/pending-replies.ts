@@ -1,5 +1,4 @@
-import type { Reply } from './message-types.js';
-import { ReplyStreamController, type ReplyStreamOptions } from './reply-stream.js';
+import { ReplyStreamController, type ReplyStreamOptions, type StreamLimits } from './reply-stream.js';
 
 /**
  * The one map from a sent message's `requestId` to the stream that waits for its replies.
@@ -11,36 +10,39 @@ export class PendingReplies {
   readonly #streams = new Map<string, ReplyStreamController>();
   #unclaimed: ReplyStreamController[] = [];
   #sweepScheduled = false;
+  readonly #limits: StreamLimits;
 
-  constructor(private readonly maxBufferedReplies: number) {}
+  constructor(maxBufferedReplies: number) {
+    this.#limits = { maxBufferedReplies, onSettled: (stream) => this.#streams.delete(stream.requestId) };
+  }
 
   /** How many streams wait for replies now. */
   get size(): number {
     return this.#streams.size;
   }
 
+  /** Opens a stream that is detached at the end of this tick unless someone claims it by then. */
   open(messageName: string, requestId: string, options: ReplyStreamOptions): ReplyStreamController {
-    const controller = new ReplyStreamController(
-      {
-        messageName,
-        requestId,
-        maxBufferedReplies: this.maxBufferedReplies,
-        onSettled: () => this.#streams.delete(requestId),
-      },
-      options,
-    );
-    this.#streams.set(requestId, controller);
+    const controller = this.#add(messageName, requestId, options);
     this.#unclaimed.push(controller);
     this.#scheduleSweep();
     return controller;
   }
 
-  /** Routes a reply to the stream of the message it answers; `false` when nobody waits for it. */
-  route(reply: Reply, seq: number | undefined): boolean {
-    const controller = this.#streams.get(reply.responseTo);
-    if (controller === undefined) return false;
-    controller.push(reply, seq);
-    return true;
+  /**
+   * Opens a stream someone reads from the start (`request()`, a callback, `keepReplies`): it
+   * needs no check at the end of the tick, so a caller alone in its tick schedules none.
+   */
+  openClaimed(messageName: string, requestId: string, options: ReplyStreamOptions): ReplyStreamController {
+    const controller = this.#add(messageName, requestId, options);
+    controller.claim();
+    return controller;
+  }
+
+  #add(messageName: string, requestId: string, options: ReplyStreamOptions): ReplyStreamController {
+    const controller = new ReplyStreamController(messageName, requestId, this.#limits, options);
+    this.#streams.set(requestId, controller);
+    return controller;
   }
 
   get(requestId: string): ReplyStreamController | undefined {

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { debug } from './debug.js';
-import { ConfigError, RelayClosedError, RemoteError } from './errors.js';
+import { ConfigError, RelayClosedError } from './errors.js';
 import type { MessageHandler } from './handler-context.js';
 import { HandlerPool } from './handler-pool.js';
 import { HandlerRegistry } from './handler-registry.js';
@@ -22,7 +22,7 @@ import { PendingReplies } from './pending-replies.js';
 import { RecentDeliveries } from './recent-deliveries.js';
 import { type RelayOptions, resolveRelayOptions } from './relay-options.js';
 import { ReplySender } from './reply-sender.js';
-import type { ReplyStream } from './reply-stream.js';
+import type { ReplyStream, ReplyStreamController } from './reply-stream.js';
 import type { ReplyCallback, SendOptions } from './send-arguments.js';
 import { loadTracing } from './tracing.js';
 import type { Transport, TransportStatus } from './transport.js';
@@ -266,10 +266,7 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     payload: PayloadInputOf<M, N>,
     options?: SendOptions<ReplyOf<M, N>> | ReplyCallback<ReplyOf<M, N>>,
   ): ReplyStream<ReplyOf<M, N>> {
-    const stream = this.#sendsAllowed()
-      ? this.#outbox.send(name, payload, options)
-      : this.#outbox.refuse(String(name), new RelayClosedError());
-    return stream as ReplyStream<ReplyOf<M, N>>;
+    return this.#send(name, payload, options).stream as ReplyStream<ReplyOf<M, N>>;
   }
 
   /**
@@ -281,21 +278,30 @@ export class ExoRelay<M extends MessageMap = UntypedMessages> extends EventEmitt
     name: N,
     ...args: MessageArguments<M, N, RequestOptions<ReplyOf<M, N>>>
   ): Promise<FinalReplyOf<M, N>>;
-  async request<N extends RequestableName<M>>(
+  request<N extends RequestableName<M>>(
     name: N,
     payload: PayloadInputOf<M, N>,
     options: RequestOptions<ReplyOf<M, N>> = {},
   ): Promise<FinalReplyOf<M, N>> {
-    const { onProgress, timeout, signal } = options;
-    // Claimed from the start (read below): it goes out without waiting for the end of the tick.
-    const stream = this.send(name, payload, { timeout: timeout ?? this.#defaultTimeout, signal, keepReplies: true });
-    for await (const reply of stream) {
-      if (reply.final) return reply as FinalReplyOf<M, N>;
-      onProgress?.(reply);
+    try {
+      const { onProgress, timeout, signal } = options;
+      // Claimed from the start (read at once): it goes out without waiting for the end of the tick.
+      const controller = this.#send(name, payload, {
+        timeout: timeout ?? this.#defaultTimeout,
+        signal,
+        keepReplies: true,
+      });
+      return controller.finalReply(onProgress as ((reply: Reply) => void) | undefined) as Promise<FinalReplyOf<M, N>>;
+    } catch (error) {
+      // Bad options reject, as from any other async API.
+      return Promise.reject(error);
     }
-    // A claimed stream ends only on its final reply or with an error, so this means a peer
-    // closed the stream in a way the protocol does not know.
-    throw new RemoteError('NO_FINAL_REPLY', 'the reply stream ended without a final reply', name, stream.requestId);
+  }
+
+  #send(name: string, payload: unknown, options: unknown): ReplyStreamController {
+    return this.#sendsAllowed()
+      ? this.#outbox.send(name, payload, options)
+      : this.#outbox.refuse(String(name), new RelayClosedError());
   }
 
   async #close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { ERROR_OUTCOME } from '@exorelay/protocol';
+import { ERROR_OUTCOME, type NamedEnvelope } from '@exorelay/protocol';
 import { type Deferred, deferred } from './deferred.js';
 import type { ReplyFunction } from './handler-context.js';
 import type { MessageMap, MessageName } from './message-types.js';
@@ -19,16 +19,22 @@ export interface ReplyNumbering {
   claimSeq(kind: ReplyKind): number;
   /** What the handler awaits for a progress reply on its way (`sent`): see `Replier#pipeline`. */
   pipeline(sent: Promise<void>): Promise<void>;
+  /** A reply of this kind settled at the transport (sent or failed). */
+  arrived(kind: ReplyKind): void;
   /** The reply could not be sent; told before the failure is reported. */
   lost(error: Error): void;
 }
 
-export type SendReply = (
-  outcome: string,
-  payload: unknown,
-  kind: ReplyKind,
-  numbering: ReplyNumbering,
-) => Promise<void>;
+/** Where a replier's replies go: checked, numbered and handed to the transport. */
+export interface ReplyChannel {
+  sendReply(
+    request: NamedEnvelope,
+    outcome: string,
+    payload: unknown,
+    kind: ReplyKind,
+    numbering: ReplyNumbering,
+  ): Promise<void>;
+}
 
 /**
  * How many progress replies of one handler may be on their way at once before an awaited
@@ -38,6 +44,9 @@ export type SendReply = (
 export const PROGRESS_WINDOW = 64;
 
 const HANDED_OVER = Promise.resolve();
+
+/** A handler need not await its replies: a failure is emitted as 'error' by the relay. */
+const ignore = () => {};
 
 /**
  * Numbers the replies to one handled message (`seq`), remembers whether a final one went out,
@@ -54,12 +63,17 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
   /** The failure of a reply that could not be sent: later replies reject with it. */
   #lostReply: Error | undefined;
   readonly reply: ReplyFunction<M, MessageName<M>>;
+  readonly #channel: ReplyChannel;
+  readonly #request: NamedEnvelope;
 
-  constructor(private readonly sendReply: SendReply) {
+  /** Answers `request` through `channel`. */
+  constructor(channel: ReplyChannel, request: NamedEnvelope) {
+    this.#channel = channel;
+    this.#request = request;
     const reply = (outcome: string, payload?: unknown) => this.#send(outcome, payload, FINAL);
-    const progress = (outcome: string, payload?: unknown) => this.#send(outcome, payload, PROGRESS);
+    reply.progress = (outcome: string, payload?: unknown) => this.#send(outcome, payload, PROGRESS);
     // Untyped at run time; `ReplyFunction` gives each message its declared outcomes and payloads.
-    this.reply = Object.assign(reply, { progress }) as unknown as ReplyFunction<M, MessageName<M>>;
+    this.reply = reply as unknown as ReplyFunction<M, MessageName<M>>;
   }
 
   /** Whether a final reply went out, or waits for the progress replies before it. */
@@ -89,14 +103,15 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
   pipeline(sent: Promise<void>): Promise<void> {
     const handedOver = this.#progressOnTheirWay < PROGRESS_WINDOW;
     this.#progressOnTheirWay += 1;
-    const arrived = () => {
-      this.#progressOnTheirWay -= 1;
-      if (this.#progressOnTheirWay > 0) return;
-      this.#progressArrived?.resolve();
-      this.#progressArrived = undefined;
-    };
-    sent.then(arrived, arrived);
     return handedOver ? HANDED_OVER : sent;
+  }
+
+  arrived(kind: ReplyKind): void {
+    if (!kind.more) return;
+    this.#progressOnTheirWay -= 1;
+    if (this.#progressOnTheirWay > 0) return;
+    this.#progressArrived?.resolve();
+    this.#progressArrived = undefined;
   }
 
   /**
@@ -122,8 +137,8 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
         return this.#sendUnlessLost(outcome, payload, kind);
       });
     }
-    // A handler need not await its replies: a failure is emitted as 'error' by the relay.
-    sent.catch(() => {});
+    // A reply handed over has nothing left to fail here.
+    if (sent !== HANDED_OVER) sent.catch(ignore);
     return sent;
   }
 
@@ -131,7 +146,7 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
     const lost = this.#lostReply;
     // A reply after one that failed, maybe unseen: the handler learns of it now (it was emitted as 'error' already).
     if (lost !== undefined && !kind.isErrorReply) return Promise.reject(lost);
-    return this.sendReply(outcome, payload, kind, this);
+    return this.#channel.sendReply(this.#request, outcome, payload, kind, this);
   }
 
   #whenProgressArrived(): Promise<void> {

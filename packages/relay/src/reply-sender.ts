@@ -3,8 +3,8 @@ import { debug } from './debug.js';
 import { InvalidArgumentError } from './errors.js';
 import { InFlight } from './in-flight.js';
 import type { MessageMap } from './message-types.js';
-import { afterCheck, type Checked, type MessageValidator } from './message-validator.js';
-import { Replier, type ReplyKind, type ReplyNumbering } from './replier.js';
+import type { Checked, MessageValidator } from './message-validator.js';
+import { Replier, type ReplyChannel, type ReplyKind, type ReplyNumbering } from './replier.js';
 import { nextRequestId } from './request-ids.js';
 import { sendFailure } from './send-failure.js';
 import { sendReplyTraced } from './tracing.js';
@@ -19,7 +19,7 @@ export interface ReplySenderOptions {
 }
 
 /** Sends the replies of this relay's handlers, and the `exo.error` replies the relay owes. */
-export class ReplySender {
+export class ReplySender implements ReplyChannel {
   readonly #options: ReplySenderOptions;
   /** Replies on their way to the transport; `close()` lets them go out before it closes it. */
   readonly #inFlight = new InFlight();
@@ -30,7 +30,7 @@ export class ReplySender {
 
   /** The `reply` function for one handled message: numbers its replies and sends them. */
   replierFor<M extends MessageMap>(request: NamedEnvelope): Replier<M> {
-    return new Replier((outcome, payload, kind, replier) => this.#send(request, outcome, payload, kind, replier));
+    return new Replier(this, request);
   }
 
   /** Resolves once every reply handed to the transport so far has settled. */
@@ -62,8 +62,8 @@ export class ReplySender {
     );
   }
 
-  /** Checks and validates one reply, then numbers it and hands it to the transport. */
-  #send(
+  /** Checks and validates one reply of a `Replier`, then numbers it and hands it to the transport. */
+  sendReply(
     request: NamedEnvelope,
     outcome: string,
     payload: unknown,
@@ -73,16 +73,24 @@ export class ReplySender {
     try {
       checkReply(outcome, payload, kind);
       const checked = this.#options.validator.check(request.name, outcome, payload, 'outgoing');
-      const reply = { request, outcome, payload, kind, replier };
-      return afterCheck(checked, (settled) => this.#sendChecked(reply, settled));
+      if (checked instanceof Promise) {
+        return checked.then((settled) => this.#sendChecked(request, outcome, payload, kind, replier, settled));
+      }
+      return this.#sendChecked(request, outcome, payload, kind, replier, checked);
     } catch (error) {
       return this.#failed(error as Error);
     }
   }
 
-  #sendChecked(reply: OutgoingReply, checked: Checked): Promise<void> {
-    const { request, outcome, payload, kind, replier } = reply;
-    if (!checked.ok) return this.#failed(checked.error);
+  #sendChecked(
+    request: NamedEnvelope,
+    outcome: string,
+    payload: unknown,
+    kind: ReplyKind,
+    replier: ReplyNumbering,
+    checked: Checked,
+  ): Promise<void> {
+    if (checked?.ok === false) return this.#failed(checked.error);
     if (request.envelope.oneWay === true) {
       debug('not replying %s to %s: its sender reads no replies', outcome, request.envelope.requestId);
       return Promise.resolve();
@@ -97,8 +105,10 @@ export class ReplySender {
     if (kind.more) envelope.more = true;
     const sent = this.#inFlight.follow(
       sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }),
-      () => {},
+      // One reaction per reply does all: forget it, count it off the progress window, report a loss.
+      () => replier.arrived(kind),
       (error: unknown) => {
+        replier.arrived(kind);
         const failure = sendFailure(outcome, error);
         replier.lost(failure);
         return this.#failed(failure);
@@ -111,14 +121,6 @@ export class ReplySender {
     this.#options.reportError(error);
     return Promise.reject(error);
   }
-}
-
-interface OutgoingReply {
-  request: NamedEnvelope;
-  outcome: string;
-  payload: unknown;
-  kind: ReplyKind;
-  replier: ReplyNumbering;
 }
 
 function checkReply(outcome: string, payload: unknown, kind: ReplyKind): void {

@@ -5,11 +5,23 @@
  */
 export class ReplySequencer<T> {
   #next = 0;
-  readonly #held = new Map<number, T>();
+  /** Made once a reply arrives early: most streams never need it. */
+  #held: Map<number, T> | undefined;
 
   /** Replies that arrived early and wait for an earlier one. */
   get heldCount(): number {
-    return this.#held.size;
+    return this.#held?.size ?? 0;
+  }
+
+  /**
+   * Whether the reply numbered `seq` is next, with none held back (the usual case), or carries
+   * no `seq`: then it is taken as it is, with no array to say so. Otherwise ask `accept`.
+   */
+  takesInOrder(seq: number | undefined): boolean {
+    if (seq === undefined) return true;
+    if (seq !== this.#next || this.heldCount > 0) return false;
+    this.#next += 1;
+    return true;
   }
 
   /**
@@ -18,17 +30,14 @@ export class ReplySequencer<T> {
    * passed through as it arrives. A `seq` seen before is a duplicate and yields nothing.
    */
   accept(seq: number | undefined, item: T): T[] {
-    if (seq === undefined) return [item];
-    // The usual case: the next reply, with none held back.
-    if (seq === this.#next && this.#held.size === 0) {
-      this.#next += 1;
-      return [item];
-    }
-    if (seq < this.#next || this.#held.has(seq)) return [];
-    this.#held.set(seq, item);
+    if (seq === undefined || this.takesInOrder(seq)) return [item];
+    this.#held ??= new Map();
+    const held = this.#held;
+    if (seq < this.#next || held.has(seq)) return [];
+    held.set(seq, item);
     const ready: T[] = [];
-    for (let next = this.#held.get(this.#next); next !== undefined; next = this.#held.get(this.#next)) {
-      this.#held.delete(this.#next);
+    for (let next = held.get(this.#next); next !== undefined; next = held.get(this.#next)) {
+      held.delete(this.#next);
       this.#next += 1;
       ready.push(next);
     }

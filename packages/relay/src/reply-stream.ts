@@ -4,6 +4,7 @@ import {
   BufferOverflowError,
   InvalidArgumentError,
   NoRespondersError,
+  RemoteError,
   ReplyStreamDetachedError,
   TimeoutError,
 } from './errors.js';
@@ -21,16 +22,29 @@ export interface ReplyStreamOptions {
   signal?: AbortSignal;
 }
 
-interface StreamSettings {
-  messageName: string;
-  requestId: string;
+/** What the streams of one relay share: one object for all of them. */
+export interface StreamLimits {
   maxBufferedReplies: number;
-  /** Called exactly once, when the stream stops taking replies: the relay drops its routing entry. */
-  onSettled: () => void;
+  /** Called exactly once per stream, when it stops taking replies: the relay drops its routing entry. */
+  onSettled(stream: ReplyStreamController): void;
 }
 
-type QueuedItem = { final: boolean; reply: Reply } | { final: true; error: Error };
+/** A final reply that fails the stream: an `exo.error`, or a reply that broke its contract. */
+interface StreamFailure {
+  final: true;
+  error: Error;
+}
+
+/** Replies queue as they are: no wrapper per reply. */
+type QueuedItem = Reply | StreamFailure;
 type State = 'open' | 'complete' | 'failed' | 'detached';
+
+/** Who waits for the final reply alone (`request()`): replies go to it as they come, none is buffered. */
+interface FinalReplyWaiter {
+  resolve: (reply: Reply) => void;
+  reject: (error: Error) => void;
+  onProgress: ((reply: Reply) => void) | undefined;
+}
 
 /**
  * The replies to one sent message, in the order the replier sent them. Iterate it with
@@ -81,12 +95,12 @@ export class ReplyStream<R extends Reply = Reply> implements AsyncIterable<R> {
 export class ReplyStreamController {
   readonly messageName: string;
   readonly requestId: string;
-  readonly stream: ReplyStream;
-  readonly #settings: StreamSettings;
+  readonly #limits: StreamLimits;
   readonly #options: ReplyStreamOptions;
   // Each replier numbers its replies from 0, so order is restored per sender. Most streams
   // hear from one sender: its sequencer needs no map.
-  #firstSender: { sender: string; sequencer: ReplySequencer<QueuedItem> } | undefined;
+  #firstSender: string | undefined;
+  #firstSequencer: ReplySequencer<QueuedItem> | undefined;
   #otherSequencers: Map<string, ReplySequencer<QueuedItem>> | undefined;
   readonly #buffer: QueuedItem[] = [];
   /** Told once how the stream ended (the tracing ends the request's span with it). */
@@ -94,7 +108,8 @@ export class ReplyStreamController {
   #state: State = 'open';
   #failure: Error | undefined;
   // `sent` and `claimDecided` are made only when someone asks: most sends never do.
-  #sendOutcome: { receipt: SendReceipt } | { error: Error } | undefined;
+  #receipt: SendReceipt | undefined;
+  #sendError: Error | undefined;
   #sent: Deferred<SendReceipt> | undefined;
   #sentObserved = false;
   #claimed = false;
@@ -102,18 +117,25 @@ export class ReplyStreamController {
   #claimDecided: Deferred<boolean> | undefined;
   #iterated = false;
   #waiter: { resolve: (result: IteratorResult<Reply>) => void; reject: (error: Error) => void } | undefined;
+  #finalReplyWaiter: FinalReplyWaiter | undefined;
+  // Made when someone asks: `request()` never does.
+  #stream: ReplyStream | undefined;
   #timeoutTimer: NodeJS.Timeout | undefined;
   #idleTimer: NodeJS.Timeout | undefined;
   #onAbort: (() => void) | undefined;
 
   /** `options` is read, not kept apart: a caller's `SendOptions` serve as they are. */
-  constructor(settings: StreamSettings, options: ReplyStreamOptions = {}) {
-    this.#settings = settings;
+  constructor(messageName: string, requestId: string, limits: StreamLimits, options: ReplyStreamOptions = {}) {
+    this.#limits = limits;
     this.#options = options;
-    this.messageName = settings.messageName;
-    this.requestId = settings.requestId;
-    this.stream = new ReplyStream(this);
+    this.messageName = messageName;
+    this.requestId = requestId;
     this.#armEndings();
+  }
+
+  get stream(): ReplyStream {
+    this.#stream ??= new ReplyStream(this);
+    return this.#stream;
   }
 
   /** Settles when the transport has taken the message, or has finally refused it. */
@@ -122,11 +144,8 @@ export class ReplyStreamController {
       this.#sent = deferred();
       // Nobody has to look at `sent`: a refusal is also emitted as `error` and fails the stream.
       this.#sent.promise.catch(() => {});
-      const outcome = this.#sendOutcome;
-      if (outcome !== undefined) {
-        if ('receipt' in outcome) this.#sent.resolve(outcome.receipt);
-        else this.#sent.reject(outcome.error);
-      }
+      if (this.#receipt !== undefined) this.#sent.resolve(this.#receipt);
+      else if (this.#sendError !== undefined) this.#sent.reject(this.#sendError);
     }
     return this.#sent.promise;
   }
@@ -175,6 +194,20 @@ export class ReplyStreamController {
     this.claim();
   }
 
+  /**
+   * Claims the stream and resolves with its final reply, calling `onProgress` with each reply
+   * before it, in order: what `request()` needs, without an async iterator, a promise per
+   * reply or a buffer. Rejects as iterating would throw; a throwing `onProgress` ends the
+   * stream and rejects with what it threw.
+   */
+  finalReply(onProgress: ((reply: Reply) => void) | undefined): Promise<Reply> {
+    this.claimForIteration();
+    return new Promise((resolve, reject) => {
+      this.#finalReplyWaiter = { resolve, reject, onProgress };
+      this.#feedFinalReplyWaiter(this.#finalReplyWaiter);
+    });
+  }
+
   /** Nobody read the stream in the tick it was made: stop keeping its replies. */
   detach(): void {
     this.#decideClaim(false);
@@ -184,26 +217,25 @@ export class ReplyStreamController {
   }
 
   markSent(receipt: SendReceipt): void {
-    this.#sendOutcome ??= { receipt };
+    if (this.#sendError === undefined) this.#receipt ??= receipt;
     this.#sent?.resolve(receipt);
     if (receipt.receivers === 0 && this.#claimed) this.fail(new NoRespondersError(this.messageName, this.requestId));
   }
 
   /** Why the message could not be sent, if it could not. */
   get sendError(): Error | undefined {
-    const outcome = this.#sendOutcome;
-    return outcome !== undefined && 'error' in outcome ? outcome.error : undefined;
+    return this.#sendError;
   }
 
   markSendFailed(error: Error): void {
-    this.#sendOutcome ??= { error };
+    if (this.#receipt === undefined) this.#sendError ??= error;
     this.#sent?.reject(error);
     this.fail(error);
   }
 
   /** Takes one reply; `seq` restores order, a final reply ends the stream once all before it arrived. */
   push(reply: Reply, seq: number | undefined): void {
-    this.#pushItem({ final: reply.final, reply }, reply.sender, seq);
+    this.#pushItem(reply, reply.sender, seq);
   }
 
   /** Takes a final reply that fails the stream (an `exo.error` or an invalid reply). */
@@ -241,21 +273,31 @@ export class ReplyStreamController {
 
   #pushItem(item: QueuedItem, sender: string | undefined, seq: number | undefined): void {
     if (this.#state !== 'open') return;
-    for (const ready of this.#sequencerOf(sender ?? '').accept(seq, item)) {
-      this.#buffer.push(ready);
-      if (ready.final) {
-        this.#state = 'complete';
-        this.#settle('error' in ready ? ready.error : undefined, 'reply' in ready ? ready.reply : undefined);
-        break;
-      }
+    const sequencer = this.#sequencerOf(sender ?? '');
+    if (sequencer.takesInOrder(seq)) this.#queue(item);
+    else {
+      for (const ready of sequencer.accept(seq, item)) if (this.#state !== 'open' || this.#queue(ready)) break;
     }
     if (this.#state === 'open') this.#checkBound();
     this.#restartIdleTimer();
     this.#wake();
   }
 
+  /** Queues a reply that is in order; `true` when it ended the stream. */
+  #queue(item: QueuedItem): boolean {
+    const waiter = this.#finalReplyWaiter;
+    // `request()` takes each reply as it comes: nothing to buffer.
+    if (waiter !== undefined && this.#buffer.length === 0) this.#handToFinalReplyWaiter(waiter, item);
+    else this.#buffer.push(item);
+    if (!item.final) return false;
+    this.#state = 'complete';
+    if ('error' in item) this.#settle(item.error, undefined);
+    else this.#settle(undefined, item);
+    return true;
+  }
+
   #yield(item: QueuedItem): Promise<IteratorResult<Reply>> {
-    if ('reply' in item) return Promise.resolve({ done: false, value: item.reply });
+    if (!('error' in item)) return Promise.resolve({ done: false, value: item });
     this.#buffer.length = 0;
     this.#state = 'failed';
     this.#failure = undefined;
@@ -272,21 +314,66 @@ export class ReplyStreamController {
   }
 
   #wake(): void {
+    if (this.#finalReplyWaiter !== undefined) {
+      this.#feedFinalReplyWaiter(this.#finalReplyWaiter);
+      return;
+    }
     const waiter = this.#waiter;
     if (waiter === undefined) return;
     const item = this.#buffer.shift();
     if (item === undefined && this.#state === 'open') return;
     this.#waiter = undefined;
+    // The usual case, a reply for a waiting `next()`: settled directly, no promise in between.
+    if (item !== undefined && !('error' in item)) {
+      waiter.resolve({ done: false, value: item });
+      return;
+    }
     const result = item === undefined ? this.#finished() : this.#yield(item);
     result.then(waiter.resolve, waiter.reject);
   }
 
-  #sequencerOf(sender: string): ReplySequencer<QueuedItem> {
-    if (this.#firstSender === undefined) {
-      this.#firstSender = { sender, sequencer: new ReplySequencer() };
-      return this.#firstSender.sequencer;
+  #feedFinalReplyWaiter(waiter: FinalReplyWaiter): void {
+    while (this.#finalReplyWaiter === waiter && this.#buffer.length > 0) {
+      this.#handToFinalReplyWaiter(waiter, this.#buffer.shift() as QueuedItem);
     }
-    if (this.#firstSender.sender === sender) return this.#firstSender.sequencer;
+    if (this.#finalReplyWaiter !== waiter || this.#state === 'open') return;
+    this.#finalReplyWaiter = undefined;
+    // A claimed stream ends only on its final reply or a failure; anything else is a peer's doing the protocol does not know.
+    const { messageName, requestId } = this;
+    waiter.reject(
+      this.#failure ??
+        new RemoteError('NO_FINAL_REPLY', 'the reply stream ended without a final reply', messageName, requestId),
+    );
+  }
+
+  /** Gives the waiter one reply in order; a final one (or a throwing `onProgress`) ends the wait. */
+  #handToFinalReplyWaiter(waiter: FinalReplyWaiter, item: QueuedItem): void {
+    if ('error' in item) {
+      this.#finalReplyWaiter = undefined;
+      waiter.reject(item.error);
+      return;
+    }
+    if (item.final) {
+      this.#finalReplyWaiter = undefined;
+      waiter.resolve(item);
+      return;
+    }
+    try {
+      waiter.onProgress?.(item);
+    } catch (error) {
+      this.#finalReplyWaiter = undefined;
+      this.cancel();
+      waiter.reject(error as Error);
+    }
+  }
+
+  #sequencerOf(sender: string): ReplySequencer<QueuedItem> {
+    if (this.#firstSequencer === undefined) {
+      this.#firstSender = sender;
+      this.#firstSequencer = new ReplySequencer();
+      return this.#firstSequencer;
+    }
+    if (this.#firstSender === sender) return this.#firstSequencer;
     this.#otherSequencers ??= new Map();
     let sequencer = this.#otherSequencers.get(sender);
     if (sequencer === undefined) {
@@ -297,10 +384,11 @@ export class ReplyStreamController {
   }
 
   #checkBound(): void {
-    let unread = this.#buffer.length + (this.#firstSender?.sequencer.heldCount ?? 0);
+    let unread = this.#buffer.length + (this.#firstSequencer?.heldCount ?? 0);
     for (const sequencer of this.#otherSequencers?.values() ?? []) unread += sequencer.heldCount;
-    if (unread > this.#settings.maxBufferedReplies) {
-      this.fail(new BufferOverflowError(this.messageName, this.requestId, this.#settings.maxBufferedReplies));
+    const { maxBufferedReplies } = this.#limits;
+    if (unread > maxBufferedReplies) {
+      this.fail(new BufferOverflowError(this.messageName, this.requestId, maxBufferedReplies));
     }
   }
 
@@ -316,10 +404,7 @@ export class ReplyStreamController {
       signal.addEventListener('abort', onAbort, { once: true });
     }
     if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-      this.#timeoutTimer = setTimeout(
-        () => this.fail(new TimeoutError(this.messageName, this.requestId, timeout)),
-        timeout,
-      );
+      this.#timeoutTimer = setTimeout(timedOut, timeout, this, timeout);
     }
     this.#restartIdleTimer();
   }
@@ -328,17 +413,23 @@ export class ReplyStreamController {
     const { idleTimeout } = this.#options;
     if (idleTimeout === undefined || idleTimeout === Number.POSITIVE_INFINITY || this.#state !== 'open') return;
     clearTimeout(this.#idleTimer);
-    this.#idleTimer = setTimeout(
-      () => this.fail(new TimeoutError(this.messageName, this.requestId, idleTimeout, 'idle')),
-      idleTimeout,
-    );
+    this.#idleTimer = setTimeout(idledOut, idleTimeout, this, idleTimeout);
   }
 
   #settle(failure?: Error, finalReply?: Reply): void {
     clearTimeout(this.#timeoutTimer);
     clearTimeout(this.#idleTimer);
     if (this.#onAbort !== undefined) this.#options.signal?.removeEventListener('abort', this.#onAbort);
-    this.#settings.onSettled();
+    this.#limits.onSettled(this);
     this.onEnded?.(failure, finalReply);
   }
+}
+
+// Timers call these with the stream as an argument: no closure per stream.
+function timedOut(stream: ReplyStreamController, timeout: number): void {
+  stream.fail(new TimeoutError(stream.messageName, stream.requestId, timeout));
+}
+
+function idledOut(stream: ReplyStreamController, idleTimeout: number): void {
+  stream.fail(new TimeoutError(stream.messageName, stream.requestId, idleTimeout, 'idle'));
 }
