@@ -17,8 +17,11 @@ const ERROR: ReplyKind = { more: false, isErrorReply: true };
 /** Numbers the replies to one message: called once a reply passed its checks, so a refused reply leaves no gap. */
 export interface ReplyNumbering {
   claimSeq(kind: ReplyKind): number;
-  /** What the handler awaits for a progress reply on its way (`sent`): see `Replier#pipeline`. */
-  pipeline(sent: Promise<void>): Promise<void>;
+  /**
+   * Counts a progress reply on its way; true while the handler need not wait for it (see
+   * `Replier#handOver`): it then gets `HANDED_OVER` instead of the reply's `sent`.
+   */
+  handOver(): boolean;
   /** A reply of this kind settled at the transport (sent or failed). */
   arrived(kind: ReplyKind): void;
   /** The reply could not be sent; told before the failure is reported. */
@@ -43,7 +46,8 @@ export interface ReplyChannel {
  */
 export const PROGRESS_WINDOW = 64;
 
-const HANDED_OVER = Promise.resolve();
+/** What an awaited progress reply resolves to while the window has room. */
+export const HANDED_OVER = Promise.resolve();
 
 /** A handler need not await its replies: a failure is emitted as 'error' by the relay. */
 const ignore = () => {};
@@ -100,10 +104,10 @@ export class Replier<M extends MessageMap> implements ReplyNumbering {
    * So a handler that awaits each chunk streams at the transport's pace, not one round trip
    * per chunk, and still feels backpressure. Their order is the `seq`'s job.
    */
-  pipeline(sent: Promise<void>): Promise<void> {
+  handOver(): boolean {
     const handedOver = this.#progressOnTheirWay < PROGRESS_WINDOW;
     this.#progressOnTheirWay += 1;
-    return handedOver ? HANDED_OVER : sent;
+    return handedOver;
   }
 
   arrived(kind: ReplyKind): void {

@@ -4,7 +4,7 @@ import { InvalidArgumentError } from './errors.js';
 import { InFlight } from './in-flight.js';
 import type { MessageMap } from './message-types.js';
 import type { Checked, MessageValidator } from './message-validator.js';
-import { Replier, type ReplyChannel, type ReplyKind, type ReplyNumbering } from './replier.js';
+import { HANDED_OVER, Replier, type ReplyChannel, type ReplyKind, type ReplyNumbering } from './replier.js';
 import { nextRequestId } from './request-ids.js';
 import { sendFailure } from './send-failure.js';
 import { sendReplyTraced } from './tracing.js';
@@ -103,6 +103,9 @@ export class ReplySender implements ReplyChannel {
     if (payload !== undefined) envelope.payload = payload;
     envelope.seq = replier.claimSeq(kind);
     if (kind.more) envelope.more = true;
+    // A progress reply handed over is awaited by nobody: its failure is reported and given to
+    // the handler's next reply, never left as a rejection nobody handles.
+    const handedOver = kind.more && replier.handOver();
     const sent = this.#inFlight.follow(
       sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }),
       // One reaction per reply does all: forget it, count it off the progress window, report a loss.
@@ -111,10 +114,12 @@ export class ReplySender implements ReplyChannel {
         replier.arrived(kind);
         const failure = sendFailure(outcome, error);
         replier.lost(failure);
-        return this.#failed(failure);
+        this.#options.reportError(failure);
+        // Returned, not thrown: InFlight counts the reply done once this settles.
+        return handedOver ? undefined : Promise.reject(failure);
       },
     );
-    return kind.more ? replier.pipeline(sent) : sent;
+    return handedOver ? HANDED_OVER : sent;
   }
 
   #failed(error: Error): Promise<never> {
