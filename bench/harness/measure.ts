@@ -37,7 +37,7 @@ export interface CaseOptions {
 
 /**
  * Measures one case: a warm-up round per system, then `settings.rounds` rounds with the systems
- * interleaved (A B C, A B C …), so a noisy minute on a shared machine hits every system alike.
+ * interleaved (A B C, C B A …), so a noisy minute on a shared machine hits every system alike.
  * Records the median of each metric and its ratio to the baseline. A round that fails or takes
  * longer than `roundTimeoutMs` fails the case (recorded, and the run goes on).
  */
@@ -49,7 +49,7 @@ export async function measureCase(context: BenchContext, options: CaseOptions): 
   try {
     for (const trial of options.trials) await withTimeout(trial.run('warmup'), settings.roundTimeoutMs, trial.system);
     for (let round = 0; round < settings.rounds; round += 1) {
-      for (const trial of options.trials) {
+      for (const trial of inRoundOrder(options.trials, round)) {
         samples.get(trial.system)?.push(await withTimeout(trial.run('measure'), settings.roundTimeoutMs, trial.system));
       }
     }
@@ -67,6 +67,14 @@ export async function measureCase(context: BenchContext, options: CaseOptions): 
     .join(' · ');
   context.log(`  ✓ ${label} (${options.metrics[0]?.unit}): ${summary}  [${seconds} s]`);
   return figures;
+}
+
+/**
+ * A B C in even rounds, C B A in odd ones: what one system leaves behind (garbage to collect,
+ * a cooled cache, a neighbour's burst) falls on each system in turn, not always on the next.
+ */
+function inRoundOrder<T>(trials: readonly T[], round: number): readonly T[] {
+  return round % 2 === 0 ? trials : [...trials].reverse();
 }
 
 function toFigures(options: CaseOptions, samples: ReadonlyMap<string, Sample[]>): Figure[] {
