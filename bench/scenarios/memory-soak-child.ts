@@ -26,7 +26,7 @@ const { values } = parseArgs({
   },
 });
 if (typeof globalThis.gc !== 'function') throw new Error('run memory-soak-child with --expose-gc');
-const fill = { events: Number(values['fill-events']), requests: Number(values['fill-requests']) };
+const fill = { events: Number(values['fill-events'] ?? 0), requests: Number(values['fill-requests'] ?? 0) };
 const events = Number(values.events);
 const requests = Number(values.requests);
 const rig =
@@ -42,8 +42,8 @@ try {
   await requestsOf(warmup).run('measure');
   await collectGarbage();
   const warm = readMemory();
-  await eventsOf(fill.events).run('measure');
-  await requestsOf(fill.requests).run('measure');
+  if (fill.events > 0) await eventsOf(fill.events).run('measure');
+  if (fill.requests > 0) await requestsOf(fill.requests).run('measure');
   await collectGarbage();
   const before = readMemory();
   const eventRate = await eventsOf(events).run('measure');
