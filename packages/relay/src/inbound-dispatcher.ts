@@ -14,6 +14,7 @@ import type { AnyHandler, HandlerRegistry } from './handler-registry.js';
 import type { MessageMap } from './message-types.js';
 import { type Checked, checkedValue, type MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
+import { isPromiseLike } from './promise-like.js';
 import type { RecentDeliveries } from './recent-deliveries.js';
 import type { Replier } from './replier.js';
 import type { ReplySender } from './reply-sender.js';
@@ -204,10 +205,6 @@ export class InboundDispatcher {
 
 const SUCCEEDED: HandlerResult = 'succeeded';
 const succeeded = (): HandlerResult => SUCCEEDED;
-
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
-}
 
 function toRemoteError(name: string, envelope: Envelope): RemoteError {
   const payload = envelope.payload;

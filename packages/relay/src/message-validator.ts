@@ -1,5 +1,6 @@
 import type { RelayContracts, ValidationResult } from './contracts.js';
 import { ContractViolationError } from './errors.js';
+import { isPromiseLike } from './promise-like.js';
 
 /**
  * What a contract check made of a payload: its parsed value, or the violation. `undefined` when
@@ -43,10 +44,6 @@ export class MessageValidator {
     };
     return isPromiseLike(result) ? Promise.resolve(result).then(toChecked) : toChecked(result);
   }
-}
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as PromiseLike<T> | undefined)?.then === 'function';
 }
 
 /** The payload a check let through: its parsed value, or the payload itself when nothing checked it. */
