@@ -128,11 +128,16 @@ export class BusHttpServer {
     return closeGracefully(this.#server);
   }
 
+  // A client that goes away mid-body is no 'error' event: node:http emits one on a request only
+  // to listeners, and `readBody` listens while it reads.
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    // A client that goes away mid-body must not become an unhandled 'error' event.
-    request.on('error', logRequestError);
     response.setHeader(BUS_INSTANCE_HEADER, this.#options.busInstance);
     const path = requestPath(request.url);
+    // Nearly every request is a message: it needs no route object, only its caller.
+    if (request.method === 'POST' && path.startsWith('/send/') && path.length > '/send/'.length) {
+      answer(response, await this.#send(path.slice('/send/'.length), request, this.#identify(request)));
+      return;
+    }
     const route = this.#routeOf(path);
     if (route === undefined) return drainThen(request, response, { status: 404, text: `not found: ${path}` });
     const allowed = Array.isArray(route) ? route : [route];
@@ -144,10 +149,7 @@ export class BusHttpServer {
         text: `use ${allowed[0]!.method} for ${path}, not ${request.method}`,
       });
     }
-    const caller = this.#options.identify({
-      authorization: request.headers.authorization,
-      certificateUris: () => certificateUris(request.socket),
-    });
+    const caller = this.#identify(request);
     if ('stream' in match) {
       request.resume();
       const refusal = match.stream(request, response, caller);
@@ -155,6 +157,13 @@ export class BusHttpServer {
       return;
     }
     answer(response, await match.run(request, caller));
+  }
+
+  #identify(request: IncomingMessage): Caller {
+    return this.#options.identify({
+      authorization: request.headers.authorization,
+      certificateUris: () => certificateUris(request.socket),
+    });
   }
 
   #routeOf(path: string): Route | Route[] | undefined {
@@ -251,10 +260,6 @@ function watchConnection(socket: Socket, onGone: () => void): () => void {
 }
 
 function noWatch(): void {}
-
-function logRequestError(error: Error): void {
-  debug('request stream error: %s', error.message);
-}
 
 function tooLarge(limit: number): EndpointAnswer {
   return { status: 413, text: `message body is larger than the limit of ${limit} bytes` };

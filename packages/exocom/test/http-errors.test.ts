@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
@@ -113,5 +114,25 @@ describe('HTTP errors', () => {
       { numRuns: 300 },
     );
     expect((await call(bus.port, 'GET', '/status')).status).toBe(200);
+  });
+
+  it('keeps serving when senders vanish mid-body: no error reaches the process', async () => {
+    await using bus = await startBus();
+    const halfBodies = ['/send/x', '/register', '/services'].map(
+      (path) =>
+        `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"sender":`,
+    );
+    for (const raw of halfBodies) {
+      const socket = connect(bus.port, '127.0.0.1');
+      // The bus read the head and waits for the rest of the body when the sender goes away.
+      await new Promise<void>((resolve) => socket.write(raw, 'latin1', () => resolve()));
+      socket.destroy();
+      await new Promise((resolve) => socket.once('close', resolve));
+    }
+
+    const answer = await call(bus.port, 'POST', '/send/x', JSON.stringify({ sender: 'web', requestId: 'after' }));
+
+    expect(answer.status).toBe(200);
+    expect(bus.counters.received).toBe(1);
   });
 });

@@ -85,9 +85,9 @@ export class InboundServer {
     return closeGracefully(this.#server);
   }
 
+  // A client that goes away mid-body is no 'error' event: node:http emits one on a request only
+  // to listeners, and `readBody` listens while it reads.
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    // A client that goes away mid-body must not become an unhandled 'error' event.
-    request.on('error', logRequestError);
     const path = requestPath(request.url);
     if (path === '/status') return this.#status(request, response);
     if (path === '/run' || path === '/run/') return drainThenAnswer(request, response, 404, 'missing message name');
@@ -138,10 +138,6 @@ export class InboundServer {
     const status = { status: 'online', serviceName: this.#options.serviceName, handles: this.#options.handledNames() };
     answerJson(response, 200, status);
   }
-}
-
-function logRequestError(error: Error): void {
-  debug('request stream error: %s', error.message);
 }
 
 function tooLarge(limit: number): string {
