@@ -18,7 +18,7 @@ import type { Topology, Wiring } from './rig.js';
 import type { RigStarters } from './rig-set.js';
 import type { Settings } from './settings.js';
 import { kindOf, moleculerNode } from './systems.js';
-import { countFor, eventRates } from './trials.js';
+import { countFor, cpuPerMessage, eventRates } from './trials.js';
 
 const roleScript = fileURLToPath(new URL('../roles/role.js', import.meta.url));
 /** How long a role may take to start, and to close before it is killed. */
@@ -125,6 +125,8 @@ export interface ProcessRig extends AsyncDisposable {
   /** Service processes and the bus process, besides the client. */
   readonly processes: number;
   run(work: Work): Promise<Sample>;
+  /** CPU time all the rig's processes used so far, in µs. */
+  cpuTime(): Promise<number>;
   /** Deliveries every service process reported so far. */
   delivered(): number;
   /** Resolves once the service processes reported `total` deliveries in all. */
@@ -175,6 +177,10 @@ export async function startProcessRig(
     return {
       processes: roles.length - 1,
       run: (work) => client.role.ask<Sample>({ command: 'run', work }),
+      async cpuTime() {
+        const times = await Promise.all(roles.map((role) => role.ask<{ cpu: number }>({ command: 'cpu' })));
+        return times.reduce((sum, time) => sum + time.cpu, 0);
+      },
       delivered,
       reachDeliveries(total) {
         return new Promise<void>((resolve) => {
@@ -205,13 +211,17 @@ export function processRequestTrial(
 ): Trial {
   return {
     system,
-    run: (phase) =>
-      rig.run({
+    async run(phase): Promise<Sample> {
+      const count = countFor(options.settings, phase, options.total);
+      const cpuBefore = await rig.cpuTime();
+      const sample = await rig.run({
         kind: 'requests',
-        count: countFor(options.settings, phase, options.total),
+        count,
         concurrency: options.concurrency,
         latencies: options.latencies === true,
-      }),
+      });
+      return { ...sample, [cpuPerMessage.name]: ((await rig.cpuTime()) - cpuBefore) / count };
+    },
   };
 }
 
@@ -230,10 +240,12 @@ export function processEventTrial(
     async run(phase): Promise<Sample> {
       const count = countFor(options.settings, phase, options.total);
       const delivered = rig.reachDeliveries(rig.delivered() + count * options.receivers);
+      const cpuBefore = await rig.cpuTime();
       const started = performance.now();
       await rig.run({ kind: 'events', count, concurrency: options.concurrency });
       await delivered;
-      return eventRates(count, options.receivers, performance.now() - started);
+      const rates = eventRates(count, options.receivers, performance.now() - started);
+      return { ...rates, [cpuPerMessage.name]: ((await rig.cpuTime()) - cpuBefore) / count };
     },
   };
 }

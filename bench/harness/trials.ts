@@ -14,6 +14,12 @@ export const throughput: Metric = { name: 'throughput', unit: 'msg/s', better: '
 export const deliveryRate: Metric = { name: 'deliveries', unit: 'deliveries/s', better: 'higher' };
 export const latencyP50: Metric = { name: 'latency p50', unit: 'ms', better: 'lower' };
 export const latencyP99: Metric = { name: 'latency p99', unit: 'ms', better: 'lower' };
+/**
+ * CPU time (user and system) per message of all the system's Node.js processes in a round:
+ * client, bus, services. Not nats-server's. On two shared cores, throughput follows it once the
+ * processes are busy; it also shows what a system costs where throughput cannot tell (1 caller).
+ */
+export const cpuPerMessage: Metric = { name: 'CPU per message', unit: 'µs', better: 'lower' };
 
 /** How many operations a round does: all of them, or the warm-up's share. */
 export function countFor(settings: Settings, phase: 'warmup' | 'measure', total: number): number {

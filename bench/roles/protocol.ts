@@ -14,6 +14,8 @@ export type Command =
   | { command: 'start'; system: string; kind: SystemKind; role: Role; wiring: Wiring }
   | { command: 'route'; routes: BusRoutes }
   | { command: 'run'; work: Work }
+  /** CPU time the process used so far, user and system, in µs: answered as `{ cpu }`. */
+  | { command: 'cpu' }
   | { command: 'close' };
 
 /** Parent → role process: a command and the id its answer carries. */

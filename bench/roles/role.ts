@@ -37,6 +37,10 @@ async function handle(request: Command): Promise<Started | Sample | null> {
       return null;
     case 'run':
       return run(request.work);
+    case 'cpu': {
+      const { user, system: kernel } = process.cpuUsage();
+      return { cpu: user + kernel };
+    }
     case 'close':
       await close();
       setImmediate(() => process.exit(0));

@@ -5,6 +5,7 @@
  * `stream.sent`: the bus answered, or the NATS server confirmed with a flush) before the next; a
  * round ends when the receiving service reported every event. Client, bus (ExoCom or the
  * minimal bus) and service each run in a process of their own; nats-server is a separate process.
+ * CPU per message is the CPU time all the system's Node.js processes used in the round, per event.
  * Baselines: over HTTP the minimal bus in its 2-hop form (client → bus → service, the bus answers
  * before it forwards, as ExoCom does) and the 1-hop floor; over NATS the raw client's
  * `publish()` at full speed (no flush per message: the client buffers and writes as it likes; one
@@ -19,7 +20,7 @@ import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import { roundCount } from '../harness/settings.js';
 import { systems } from '../harness/systems.js';
-import { throughput } from '../harness/trials.js';
+import { cpuPerMessage, throughput } from '../harness/trials.js';
 
 const id = 'fire-and-forget';
 const concurrencies = [1, 64];
@@ -49,7 +50,7 @@ async function run(context: BenchContext): Promise<void> {
           transport,
           case: `${concurrency} sender${concurrency === 1 ? '' : 's'}`,
           baseline,
-          metrics: [throughput],
+          metrics: [throughput, cpuPerMessage],
           trials: [...rigs].map(([system, rig]) =>
             processEventTrial(system, rig, {
               settings: context.settings,
