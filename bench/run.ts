@@ -54,7 +54,7 @@ const report = new Report();
 const started = performance.now();
 const nats = await startNatsServer();
 try {
-  const context: BenchContext = { settings, natsUrl: nats.url, report, transports, log };
+  const context: BenchContext = { settings, natsUrl: nats.url, natsCpuTime: nats.cpuTime, report, transports, log };
   log(`ExoRelay benchmarks (${settings.mode}): ${selected.length} scenarios, nats-server at ${nats.url}`);
   for (const [index, scenario] of selected.entries()) {
     log(`[${index + 1}/${selected.length}] ${scenario.title}`);

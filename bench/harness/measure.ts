@@ -18,6 +18,8 @@ export interface BenchContext {
   readonly settings: Settings;
   /** `nats://127.0.0.1:PORT` of the nats-server the run started. */
   readonly natsUrl: string;
+  /** CPU time that nats-server used so far, in µs; `undefined` where it cannot be read. */
+  natsCpuTime(): number | undefined;
   readonly report: Report;
   /** The transports to measure (`--transport http,nats`); `undefined` measures all. */
   readonly transports?: readonly string[];

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 
 /** A `nats-server` of our own on a free loopback port (never 4222), killed on dispose. */
 export interface NatsServer extends AsyncDisposable {
@@ -7,6 +8,8 @@ export interface NatsServer extends AsyncDisposable {
   readonly url: string;
   /** What `nats-server --version` says, for the results file. */
   readonly version: string;
+  /** CPU time (user and system) the server used so far, in µs; `undefined` where `/proc` cannot tell. */
+  cpuTime(): number | undefined;
 }
 
 const startTimeoutMs = 10_000;
@@ -23,6 +26,7 @@ export async function startNatsServer(): Promise<NatsServer> {
     return {
       url: `nats://127.0.0.1:${port}`,
       version,
+      cpuTime: () => (child.pid === undefined ? undefined : processCpuTime(child.pid)),
       async [Symbol.asyncDispose]() {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
         await exited;
@@ -79,4 +83,20 @@ function readPort(child: ChildProcess): Promise<number> {
     child.stdout?.on('data', onLog);
     child.stderr?.on('data', onLog);
   });
+}
+
+/** Linux reports `/proc` CPU times in ticks of 1/100 s (USER_HZ), whatever the kernel's own rate. */
+const microsecondsPerTick = 10_000;
+
+/** A process's CPU time, user and system, in µs, from `/proc/PID/stat`; `undefined` without `/proc`. */
+function processCpuTime(pid: number): number | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // The command name in parentheses may hold spaces: the fields that follow it are counted from its end.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * microsecondsPerTick;
 }

@@ -11,9 +11,9 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { hasBusProcess, type Role, type SystemKind } from '../roles/parts.js';
+import { hasBusProcess, type Role, type SystemKind, usesNatsServer } from '../roles/parts.js';
 import type { Command, Message, Started, Work } from '../roles/protocol.js';
-import type { Sample, Trial } from './measure.js';
+import type { BenchContext, Sample, Trial } from './measure.js';
 import type { Topology, Wiring } from './rig.js';
 import type { RigStarters } from './rig-set.js';
 import type { Settings } from './settings.js';
@@ -120,12 +120,15 @@ async function startRole(label: string, start: Omit<Extract<Command, { command: 
   }
 }
 
+/** The run's nats-server, as the process rigs use it: where it listens, what CPU it used. */
+export type NatsServerOfRun = Pick<BenchContext, 'natsUrl' | 'natsCpuTime'>;
+
 /** A rig whose roles run in processes of their own; the client process does the rounds. */
 export interface ProcessRig extends AsyncDisposable {
   /** Service processes and the bus process, besides the client. */
   readonly processes: number;
   run(work: Work): Promise<Sample>;
-  /** CPU time all the rig's processes used so far, in µs. */
+  /** CPU time all the rig's processes used so far, nats-server's included for a NATS system, in µs. */
   cpuTime(): Promise<number>;
   /** Deliveries every service process reported so far. */
   delivered(): number;
@@ -141,11 +144,11 @@ export async function startProcessRig(
   system: string,
   kind: SystemKind,
   topology: Topology,
-  natsUrl: string,
+  nats: NatsServerOfRun,
 ): Promise<ProcessRig> {
   const roles: RoleProcess[] = [];
   const services: RoleProcess[] = [];
-  const wiring: Wiring = { topology, natsUrl, namespace: `bench${randomBytes(4).toString('hex')}` };
+  const wiring: Wiring = { topology, natsUrl: nats.natsUrl, namespace: `bench${randomBytes(4).toString('hex')}` };
   const start = async (role: Role, label: string) => {
     const started = await startRole(`${system} ${label}`, { system, kind, role, wiring: { ...wiring } });
     roles.push(started.role);
@@ -179,7 +182,8 @@ export async function startProcessRig(
       run: (work) => client.role.ask<Sample>({ command: 'run', work }),
       async cpuTime() {
         const times = await Promise.all(roles.map((role) => role.ask<{ cpu: number }>({ command: 'cpu' })));
-        return times.reduce((sum, time) => sum + time.cpu, 0);
+        const server = usesNatsServer(kind) ? (nats.natsCpuTime() ?? 0) : 0;
+        return times.reduce((sum, time) => sum + time.cpu, server);
       },
       delivered,
       reachDeliveries(total) {
@@ -265,13 +269,13 @@ export function processStreamTrial(
 
 /** Starters of process rigs for `names` (see `kindOf`), each with `topology`. */
 export function processStarters(
-  natsUrl: string,
+  nats: NatsServerOfRun,
   names: readonly string[],
   topology: Topology,
 ): RigStarters<ProcessRig> {
   return names.map((name) => {
     const kind = kindOf[name];
     if (kind === undefined) throw new Error(`${name} has no multi-process mode`);
-    return [name, () => startProcessRig(name, kind, topology, natsUrl)] as const;
+    return [name, () => startProcessRig(name, kind, topology, nats)] as const;
   });
 }

@@ -15,9 +15,10 @@ export const deliveryRate: Metric = { name: 'deliveries', unit: 'deliveries/s', 
 export const latencyP50: Metric = { name: 'latency p50', unit: 'ms', better: 'lower' };
 export const latencyP99: Metric = { name: 'latency p99', unit: 'ms', better: 'lower' };
 /**
- * CPU time (user and system) per message of all the system's Node.js processes in a round:
- * client, bus, services. Not nats-server's. On two shared cores, throughput follows it once the
- * processes are busy; it also shows what a system costs where throughput cannot tell (1 caller).
+ * CPU time (user and system) per message of all the system's processes in a round: client, bus,
+ * services, and for a NATS system nats-server (from `/proc`, so on Linux only; it serves one
+ * system at a time). On two shared cores, throughput follows it once the processes are busy; it
+ * also shows what a system costs where throughput cannot tell (1 caller).
  */
 export const cpuPerMessage: Metric = { name: 'CPU per message', unit: 'µs', better: 'lower' };
 

@@ -33,6 +33,13 @@ export function hasBusProcess(kind: SystemKind): boolean {
   return kind === 'exorelay-exocom' || kind === 'exorelay-exocom-sse' || kind === 'minimal-bus';
 }
 
+/** Whether the system's messages go through the run's nats-server. */
+export function usesNatsServer(kind: SystemKind): boolean {
+  return (
+    kind === 'exorelay-nats' || kind === 'raw-nats-correlated' || kind === 'raw-nats-request' || kind === 'moleculer'
+  );
+}
+
 export async function startBusPart(kind: SystemKind): Promise<BusPart> {
   if (kind === 'minimal-bus') return (await import('../baselines/minimal-4hop-bus.js')).startMinimalBus();
   if (kind === 'exorelay-exocom' || kind === 'exorelay-exocom-sse') {

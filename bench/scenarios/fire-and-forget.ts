@@ -5,7 +5,8 @@
  * `stream.sent`: the bus answered, or the NATS server confirmed with a flush) before the next; a
  * round ends when the receiving service reported every event. Client, bus (ExoCom or the
  * minimal bus) and service each run in a process of their own; nats-server is a separate process.
- * CPU per message is the CPU time all the system's Node.js processes used in the round, per event.
+ * CPU per message is the CPU time all the system's processes (nats-server's too, on Linux) used
+ * in the round, per event.
  * Baselines: over HTTP the minimal bus in its 2-hop form (client → bus → service, the bus answers
  * before it forwards, as ExoCom does) and the 1-hop floor; over NATS the raw client's
  * `publish()` at full speed (no flush per message: the client buffers and writes as it likes; one
@@ -42,7 +43,7 @@ async function run(context: BenchContext): Promise<void> {
   ] as const;
 
   for (const { transport, subject, baseline, systems: names } of transports) {
-    const starters = processStarters(context.natsUrl, names, singleService);
+    const starters = processStarters(context, names, singleService);
     await withRigs(context, { scenario: id, transport }, starters, async (rigs) => {
       for (const concurrency of concurrencies) {
         const figures = await measureCase(context, {

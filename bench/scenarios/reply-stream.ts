@@ -35,7 +35,7 @@ async function run(context: BenchContext): Promise<void> {
   ] as const;
   const chunks = settings.chunks.toLocaleString('en-US');
   for (const { transport, subject, baseline } of transports) {
-    const starters = processStarters(context.natsUrl, [subject, baseline], singleService);
+    const starters = processStarters(context, [subject, baseline], singleService);
     await withRigs(context, { scenario: id, transport }, starters, async (rigs) => {
       for (const awaited of [false, true]) {
         const figures = await measureCase(context, {

@@ -6,7 +6,8 @@
  * against the request) before the next. Client, bus and service each run in a process of their
  * own (`harness/processes.ts`); nats-server is a separate process too. The client process
  * times the round; latency is per request, `performance.now()` around it. CPU per message is
- * the CPU time all the system's Node.js processes used in the round, per request.
+ * the CPU time all the system's processes (nats-server's too, on Linux) used in the round, per
+ * request.
  * Baselines: over HTTP the minimal 4-hop bus (client → bus → service → bus → client) and the
  * 1-hop floor; ExoRelay also runs with `delivery: 'sse'` (the bus writes to an SSE stream each
  * relay opened). Over NATS the raw client's hand-rolled correlation (the floor), its
@@ -44,7 +45,7 @@ async function run(context: BenchContext): Promise<void> {
   ] as const;
 
   for (const { transport, subject, baseline, systems: names } of transports) {
-    const starters = processStarters(context.natsUrl, names, singleService);
+    const starters = processStarters(context, names, singleService);
     await withRigs(context, { scenario: id, transport }, starters, async (rigs) => {
       for (const concurrency of concurrencies) {
         const sequential = concurrency === 1;

@@ -44,7 +44,7 @@ async function run(context: BenchContext): Promise<void> {
     const byInstances = new Map<number, Figure | undefined>();
     for (const instances of instanceCounts) {
       const topology = { instances, receivers: 1 };
-      const starters = processStarters(context.natsUrl, names(transport, 4), topology);
+      const starters = processStarters(context, names(transport, 4), topology);
       await withRigs(context, { scenario: id, transport }, starters, async (rigs) => {
         const total = roundCount(settings, 'requests', transport);
         const trials: Trial[] = [...rigs].map(([system, rig]) =>
@@ -69,7 +69,7 @@ async function run(context: BenchContext): Promise<void> {
     if (transport === 'nats') judgeScaling(context, byInstances);
     for (const receivers of settings.fanOut) {
       const topology = { instances: 1, receivers };
-      const starters = processStarters(context.natsUrl, names(transport, 2), topology);
+      const starters = processStarters(context, names(transport, 2), topology);
       await withRigs(context, { scenario: id, transport }, starters, async (rigs) => {
         await measureCase(context, {
           scenario: id,
