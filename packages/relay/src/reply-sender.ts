@@ -114,9 +114,10 @@ export class ReplySender implements ReplyChannel {
         replier.arrived(kind);
         const failure = sendFailure(outcome, error);
         replier.lost(failure);
-        this.#options.reportError(failure);
         // Returned, not thrown: InFlight counts the reply done once this settles.
-        return handedOver ? undefined : Promise.reject(failure);
+        if (!handedOver) return this.#failed(failure);
+        this.#options.reportError(failure);
+        return undefined;
       },
     );
     return handedOver ? HANDED_OVER : sent;
