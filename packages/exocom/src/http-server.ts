@@ -133,11 +133,6 @@ export class BusHttpServer {
   async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     response.setHeader(BUS_INSTANCE_HEADER, this.#options.busInstance);
     const path = requestPath(request.url);
-    // Nearly every request is a message: it needs no route object, only its caller.
-    if (request.method === 'POST' && path.startsWith('/send/') && path.length > '/send/'.length) {
-      answer(response, await this.#send(path.slice('/send/'.length), request, this.#identify(request)));
-      return;
-    }
     const route = this.#routeOf(path);
     if (route === undefined) return drainThen(request, response, { status: 404, text: `not found: ${path}` });
     const allowed = Array.isArray(route) ? route : [route];
@@ -149,7 +144,10 @@ export class BusHttpServer {
         text: `use ${allowed[0]!.method} for ${path}, not ${request.method}`,
       });
     }
-    const caller = this.#identify(request);
+    const caller = this.#options.identify({
+      authorization: request.headers.authorization,
+      certificateUris: () => certificateUris(request.socket),
+    });
     if ('stream' in match) {
       request.resume();
       const refusal = match.stream(request, response, caller);
@@ -157,13 +155,6 @@ export class BusHttpServer {
       return;
     }
     answer(response, await match.run(request, caller));
-  }
-
-  #identify(request: IncomingMessage): Caller {
-    return this.#options.identify({
-      authorization: request.headers.authorization,
-      certificateUris: () => certificateUris(request.socket),
-    });
   }
 
   #routeOf(path: string): Route | Route[] | undefined {
