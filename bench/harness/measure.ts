@@ -48,8 +48,10 @@ export async function measureCase(context: BenchContext, options: CaseOptions): 
   const label = `${options.scenario} · ${options.transport} · ${options.case}`;
   const started = performance.now();
   const samples = new Map<string, Sample[]>(options.trials.map((trial) => [trial.system, []]));
+  let measuredFrom = 0;
   try {
     for (const trial of options.trials) await withTimeout(trial.run('warmup'), settings.roundTimeoutMs, trial.system);
+    measuredFrom = monotonicSeconds();
     for (let round = 0; round < settings.rounds; round += 1) {
       for (const trial of inRoundOrder(options.trials, round)) {
         samples.get(trial.system)?.push(await withTimeout(trial.run('measure'), settings.roundTimeoutMs, trial.system));
@@ -68,7 +70,14 @@ export async function measureCase(context: BenchContext, options: CaseOptions): 
     .map((figure) => `${figure.system} ${formatNumber(figure.value)}`)
     .join(' · ');
   context.log(`  ✓ ${label} (${options.metrics[0]?.unit}): ${summary}  [${seconds} s]`);
+  // For `perf script --time FROM,TO`: the rounds measured, without the warm-up.
+  if (process.env.BENCH_PERF) context.log(`    measured ${measuredFrom.toFixed(3)},${monotonicSeconds().toFixed(3)}`);
   return figures;
+}
+
+/** Seconds on CLOCK_MONOTONIC, the clock `perf record -k CLOCK_MONOTONIC` stamps samples with. */
+function monotonicSeconds(): number {
+  return Number(process.hrtime.bigint()) / 1e9;
 }
 
 /**

@@ -29,7 +29,16 @@ const closeTimeoutMs = 5_000;
  * (`--cpu-prof`), so the bus and the services can be profiled as they run in the bench.
  */
 const cpuProfileDir = process.env.BENCH_CPU_PROF;
-const roleExecArgv = ['--expose-gc', ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [])];
+/**
+ * `BENCH_PERF=dir`: every role process writes a perf map (`/tmp/perf-PID.map`), so that
+ * `perf record -a -g` names its JavaScript frames; V8's log, which the maps need, goes to `dir`.
+ */
+const perfLogDir = process.env.BENCH_PERF;
+const roleExecArgv = [
+  '--expose-gc',
+  ...(cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : []),
+  ...(perfLogDir ? ['--perf-basic-prof', `--logfile=${perfLogDir}/v8-%p.log`, '--no-logfile-per-isolate'] : []),
+];
 
 const everyChild = new Set<ChildProcess>();
 process.once('exit', () => {
@@ -109,8 +118,8 @@ async function startRole(label: string, start: Omit<Extract<Command, { command: 
   late.catch(() => {});
   try {
     const started = await Promise.race([role.ask<Started>({ command: 'start', ...start }), late]);
-    // The profile's file name carries only the pid: say whose it is.
-    if (cpuProfileDir) process.stderr.write(`cpu profile of ${label}: pid ${started.pid}\n`);
+    // A profile's file name, and a perf sample, carry only the pid: say whose it is.
+    if (cpuProfileDir || perfLogDir) process.stderr.write(`role ${label}: pid ${started.pid}\n`);
     return { role, started };
   } catch (error) {
     await role.close();

@@ -8,7 +8,9 @@
  * CPU per message is the CPU time all the system's processes (nats-server's too, on Linux) used
  * in the round, per event.
  * Baselines: over HTTP the minimal bus in its 2-hop form (client → bus → service, the bus answers
- * before it forwards, as ExoCom does) and the 1-hop floor; over NATS the raw client's
+ * before it forwards, as ExoCom does) and the 1-hop floor; ExoRelay also runs with
+ * `delivery: 'sse'` (the bus writes each event to the stream the service's relay opened, instead
+ * of POSTing it), reported beside the target, which is push delivery's; over NATS the raw client's
  * `publish()` at full speed (no flush per message: the client buffers and writes as it likes; one
  * flush ends the window), and Moleculer's balanced `emit`.
  * What it cannot tell: how a service on another machine fares (loopback has no latency, and
@@ -32,7 +34,7 @@ async function run(context: BenchContext): Promise<void> {
       transport: 'http',
       subject: systems.exoRelayExoCom,
       baseline: systems.minimalBus2,
-      systems: [systems.exoRelayExoCom, systems.minimalBus2, systems.oneHop],
+      systems: [systems.exoRelayExoCom, systems.exoRelayExoComSse, systems.minimalBus2, systems.oneHop],
     },
     {
       transport: 'nats',
