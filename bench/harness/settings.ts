@@ -6,6 +6,11 @@ export interface Settings {
   mode: 'full' | 'quick';
   /** Measured rounds per case; figures are their medians. One smaller warm-up round comes first. */
   rounds: number;
+  /**
+   * Measured rounds per case of scenario 4, whose two rigs share one event loop in rounds of
+   * 0.3–3 s: two identical rigs read −7 to +14 % apart as the median of 5 rounds.
+   */
+  validationRounds: number;
   /** Share of a round's count the warm-up round uses. */
   warmupShare: number;
   /** Events per round of scenario 1 (and the fan-out of scenario 5). */
@@ -48,6 +53,7 @@ export const fullSettings: Settings = {
   mode: 'full',
   // Rounds on this shared machine differ by more than 10 %: five give a median worth reading.
   rounds: 5,
+  validationRounds: 15,
   warmupShare: 0.25,
   events: 10_000,
   requests: 6_000,
@@ -67,6 +73,7 @@ export const fullSettings: Settings = {
 export const quickSettings: Settings = {
   mode: 'quick',
   rounds: 1,
+  validationRounds: 1,
   warmupShare: 0.25,
   events: 1_000,
   requests: 500,
