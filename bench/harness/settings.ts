@@ -1,6 +1,6 @@
 /**
- * How much each scenario does. `full` is what docs/performance.md reports and fits in a few
- * minutes on a 2-core machine; `quick` (CI) only proves every scenario still runs, in about a minute.
+ * How much each scenario does. `full` is what docs/performance.md reports and takes 14–20
+ * minutes on a 2-core machine; `quick` (CI) only proves every scenario still runs, in a few minutes.
  */
 export interface Settings {
   mode: 'full' | 'quick';
