@@ -11,8 +11,9 @@ interface Frame {
 
 const framePattern = /^\s*[0-9a-f]+ (.*) \((.*)\)\s*$/;
 const gcPattern = /Scaveng|GarbageCollect|Marking|Sweep|Heap::|Evacuat|MinorGC/;
+/** Our package's path, a `node:` module or wasm as such; a dependency by its name alone (group 1). */
 const placePattern =
-  /packages\/[a-z-]+|node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?(?:@[^/]+\/)?[^/]+|node:[a-z_/]+|wasm/;
+  /packages\/[a-z-]+|node_modules\/(?:\.pnpm\/[^/]+\/node_modules\/)?((?:@[^/]+\/)?[^/]+)|node:[a-z_/]+|wasm/;
 
 /**
  * The kernel, V8's garbage collector or JSON code, or else the nearest JavaScript frame on the
@@ -28,8 +29,8 @@ export function placeOf(stack: readonly Frame[]): string {
   if (leaf.symbol.startsWith('llhttp')) return 'llhttp';
   const js = stack.find((frame) => frame.symbol.startsWith('JS:') || frame.symbol.startsWith('RegExp:'));
   if (js === undefined) return 'native, no JavaScript caller';
-  const match = placePattern.exec(js.symbol)?.[0] ?? 'other JavaScript';
-  const place = match.replace(/^node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '');
+  const match = placePattern.exec(js.symbol);
+  const place = match === null ? 'other JavaScript' : (match[1] ?? match[0]);
   return `${js === leaf ? 'js' : 'native'} ${place}`;
 }
 
@@ -48,8 +49,8 @@ export async function samplesPerPlace(
   };
   for await (const line of lines) {
     if (line.trim() === '') continue;
-    const frame = framePattern.exec(line);
     if (/^\s/.test(line)) {
+      const frame = framePattern.exec(line);
       if (frame !== null) stack.push({ symbol: frame[1]!.replace(/\+0x[0-9a-f]+$/, ''), dso: frame[2]! });
       continue;
     }
