@@ -28,6 +28,12 @@ export interface Verdict {
   target: string;
   measured: string;
   pass: boolean;
+  /**
+   * The lowest and highest value of the rounds behind `measured`: for a ratio of two systems
+   * measured in the same rounds, each round's own ratio. How far a verdict is from flipping on
+   * this machine's noise.
+   */
+  rounds?: { low: number; high: number };
   /** Why this run cannot judge the target (it still shows what it measured). */
   notJudged?: string;
 }
@@ -62,7 +68,8 @@ export class Report {
 
   /**
    * Judges "subject is at least `least` × reference" (`better: 'higher'`) or at most that
-   * (`'lower'`). A figure that is missing makes a failed verdict: a target is never passed by default.
+   * (`'lower'`), on the ratio of their medians. A figure that is missing makes a failed verdict:
+   * a target is never passed by default.
    */
   judgeRatio(target: string, subject: Figure | undefined, reference: Figure | undefined, least: number): void {
     if (subject === undefined || reference === undefined || reference.value === 0) {
@@ -71,7 +78,9 @@ export class Report {
     }
     const ratio = subject.value / reference.value;
     const pass = subject.better === 'higher' ? ratio >= least : ratio <= least;
-    this.verdicts.push({ target, measured: `${ratio.toFixed(2)}×`, pass });
+    const rounds = sameCase(subject, reference) ? rangeOf(roundRatios(subject, reference)) : undefined;
+    const measured = `${ratio.toFixed(2)}×${describeRange(rounds, (value) => value.toFixed(2), '×')}`;
+    this.verdicts.push({ target, measured, pass, ...(rounds === undefined ? {} : { rounds }) });
   }
 
   /** Judges an absolute figure against a bound. */
@@ -81,7 +90,9 @@ export class Report {
       return;
     }
     const pass = figure.better === 'higher' ? figure.value >= bound : figure.value <= bound;
-    this.verdicts.push({ target, measured: `${formatNumber(figure.value)} ${figure.unit}`, pass });
+    const rounds = rangeOf(figure.samples);
+    const measured = `${formatNumber(figure.value)} ${figure.unit}${describeRange(rounds, formatNumber, ` ${figure.unit}`)}`;
+    this.verdicts.push({ target, measured, pass, ...(rounds === undefined ? {} : { rounds }) });
   }
 
   /** A target this run measures but cannot judge fairly, with the reason (not a PASS, not a FAIL). */
@@ -128,6 +139,32 @@ export class Report {
     }
     return `${lines.join('\n')}\n`;
   }
+}
+
+/** Both figures come from the same rounds: round i of one ran beside round i of the other. */
+function sameCase(one: Figure, other: Figure): boolean {
+  return one.scenario === other.scenario && one.transport === other.transport && one.case === other.case;
+}
+
+/** Each round's `subject ÷ reference`: paired by round, so a noisy minute moves both sides of a ratio. */
+function roundRatios(subject: Figure, reference: Figure): number[] {
+  if (subject.samples.length !== reference.samples.length) return [];
+  return subject.samples.map((value, round) => value / (reference.samples[round] as number));
+}
+
+/** The lowest and highest of two or more finite values. */
+function rangeOf(values: readonly number[]): { low: number; high: number } | undefined {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length < 2) return undefined;
+  return { low: Math.min(...finite), high: Math.max(...finite) };
+}
+
+function describeRange(
+  range: { low: number; high: number } | undefined,
+  format: (value: number) => string,
+  unit: string,
+): string {
+  return range === undefined ? '' : ` (rounds ${format(range.low)}–${format(range.high)}${unit})`;
 }
 
 function describeRatio(figure: Figure): string {

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { type Figure, Report, standaloneFigure } from '../harness/report.js';
+import { median } from '../harness/statistics.js';
+
+const throughput = { name: 'throughput', unit: 'msg/s', better: 'higher' } as const;
+
+function figure(system: string, samples: number[], where = '16 callers'): Figure {
+  return standaloneFigure(
+    { scenario: 'request-reply', transport: 'nats', case: where, system },
+    throughput,
+    median(samples),
+    samples,
+  );
+}
+
+describe('Report.judgeRatio', () => {
+  it('judges the ratio of the medians and shows the range of the rounds’ own ratios', () => {
+    const report = new Report();
+    report.judgeRatio('subject ≥ 0.8× floor', figure('subject', [70, 90, 80]), figure('floor', [100, 100, 100]), 0.8);
+    expect(report.verdicts).toEqual([
+      {
+        target: 'subject ≥ 0.8× floor',
+        measured: '0.80× (rounds 0.70–0.90×)',
+        pass: true,
+        rounds: { low: 0.7, high: 0.9 },
+      },
+    ]);
+  });
+
+  it('pairs rounds, so that a slow round of both systems does not widen the range', () => {
+    const report = new Report();
+    report.judgeRatio('subject ≥ 0.8× floor', figure('subject', [45, 90]), figure('floor', [50, 100]), 0.8);
+    expect(report.verdicts[0]?.measured).toBe('0.90× (rounds 0.90–0.90×)');
+  });
+
+  it('shows no range for figures of different cases, whose rounds did not run side by side', () => {
+    const report = new Report();
+    const four = figure('four', [150, 155, 160], '4 instances');
+    report.judgeRatio('four ≥ 1.5× one', four, figure('one', [100, 100, 100], '1 instance'), 1.5);
+    expect(report.verdicts[0]).toEqual({ target: 'four ≥ 1.5× one', measured: '1.55×', pass: true });
+  });
+
+  it('fails a target whose figure is missing', () => {
+    const report = new Report();
+    report.judgeRatio('subject ≥ 0.8× floor', undefined, figure('floor', [100]), 0.8);
+    expect(report.verdicts[0]).toEqual({ target: 'subject ≥ 0.8× floor', measured: 'not measured', pass: false });
+  });
+});
+
+describe('Report.judgeValue', () => {
+  it('shows the range of the figure’s rounds beside its median', () => {
+    const report = new Report();
+    const overhead = { name: 'overhead', unit: '%', better: 'lower' } as const;
+    const where = { scenario: 'validation', transport: 'nats', case: '256 callers', system: 'overhead' };
+    report.judgeValue('overhead ≤ 10%', standaloneFigure(where, overhead, 12.5, [4.9, 12.5, 15.3]), 10);
+    expect(report.verdicts[0]).toEqual({
+      target: 'overhead ≤ 10%',
+      measured: '12.5 % (rounds 4.90–15.3 %)',
+      pass: false,
+      rounds: { low: 4.9, high: 15.3 },
+    });
+  });
+});
