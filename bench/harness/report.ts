@@ -23,6 +23,12 @@ export interface Figure {
   ratio: number | undefined;
 }
 
+/** The lowest and highest of a figure's rounds. */
+export interface RoundRange {
+  low: number;
+  high: number;
+}
+
 /** A target of the issue, judged on this run's figures. */
 export interface Verdict {
   target: string;
@@ -33,7 +39,7 @@ export interface Verdict {
    * measured in the same rounds, each round's own ratio. How far a verdict is from flipping on
    * this machine's noise.
    */
-  rounds?: { low: number; high: number };
+  rounds?: RoundRange;
   /** Why this run cannot judge the target (it still shows what it measured). */
   notJudged?: string;
 }
@@ -147,23 +153,19 @@ function sameCase(one: Figure, other: Figure): boolean {
 }
 
 /** Each round's `subject ÷ reference`: paired by round, so a noisy minute moves both sides of a ratio. */
-function roundRatios(subject: Figure, reference: Figure): number[] {
+export function roundRatios(subject: Figure, reference: Figure): number[] {
   if (subject.samples.length !== reference.samples.length) return [];
   return subject.samples.map((value, round) => value / (reference.samples[round] as number));
 }
 
 /** The lowest and highest of two or more finite values. */
-function rangeOf(values: readonly number[]): { low: number; high: number } | undefined {
+function rangeOf(values: readonly number[]): RoundRange | undefined {
   const finite = values.filter(Number.isFinite);
   if (finite.length < 2) return undefined;
   return { low: Math.min(...finite), high: Math.max(...finite) };
 }
 
-function describeRange(
-  range: { low: number; high: number } | undefined,
-  format: (value: number) => string,
-  unit: string,
-): string {
+function describeRange(range: RoundRange | undefined, format: (value: number) => string, unit: string): string {
   return range === undefined ? '' : ` (rounds ${format(range.low)}–${format(range.high)}${unit})`;
 }
 

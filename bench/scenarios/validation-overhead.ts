@@ -15,7 +15,7 @@ import { Bench } from 'tinybench';
 import { benchContracts } from '../fixtures/contracts.js';
 import { orderEvents } from '../fixtures/payloads.js';
 import { type BenchContext, measureCase, type Scenario } from '../harness/measure.js';
-import { type Figure, formatNumber, type Metric, pick, standaloneFigure } from '../harness/report.js';
+import { type Figure, formatNumber, type Metric, pick, roundRatios, standaloneFigure } from '../harness/report.js';
 import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import { roundCount } from '../harness/settings.js';
@@ -82,7 +82,7 @@ async function run(context: BenchContext): Promise<void> {
  * that round's pair, not the figure (a ratio of the two medians mixes rounds).
  */
 function overheadFigure(transport: string, caseName: string, on: Figure, off: Figure): Figure {
-  const samples = on.samples.map((value, round) => (1 - value / (off.samples[round] ?? Number.NaN)) * 100);
+  const samples = roundRatios(on, off).map((ratio) => (1 - ratio) * 100);
   const where = { scenario: id, transport, case: caseName, system: 'overhead of validation' };
   return standaloneFigure(where, overhead, median(samples), samples);
 }
