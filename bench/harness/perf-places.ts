@@ -10,6 +10,8 @@ interface Frame {
 }
 
 const framePattern = /^\s*[0-9a-f]+ (.*) \((.*)\)\s*$/;
+/** A sample's first line: its pid alone, which perf pads with spaces to a width. */
+const samplePattern = /^\s*(\d+)\s*$/;
 const gcPattern = /Scaveng|GarbageCollect|Marking|Sweep|Heap::|Evacuat|MinorGC/;
 /** Our package's path, a `node:` module or wasm as such; a dependency by its name alone (group 1). */
 const placePattern =
@@ -48,16 +50,16 @@ export async function samplesPerPlace(
     places.set(place, (places.get(place) ?? 0) + 1);
   };
   for await (const line of lines) {
-    if (line.trim() === '') continue;
-    if (/^\s/.test(line)) {
-      const frame = framePattern.exec(line);
-      if (frame !== null) stack.push({ symbol: frame[1]!.replace(/\+0x[0-9a-f]+$/, ''), dso: frame[2]! });
+    // A sample's first line names its pid; its stack follows, one indented frame a line.
+    const sample = samplePattern.exec(line);
+    if (sample !== null) {
+      count();
+      places = counts.get(sample[1]!);
+      stack = [];
       continue;
     }
-    // A sample's first line names its pid; its stack follows, one indented frame a line.
-    count();
-    places = counts.get(line.trim().split(/\s+/)[0]!);
-    stack = [];
+    const frame = framePattern.exec(line);
+    if (frame !== null) stack.push({ symbol: frame[1]!.replace(/\+0x[0-9a-f]+$/, ''), dso: frame[2]! });
   }
   count();
   return counts;

@@ -40,10 +40,13 @@ describe('samplesPerPlace', () => {
       '',
       '9 ',
       '\tffffffff8201011d tcp_sendmsg_locked ([kernel.kallsyms])',
+      // perf pads a short pid to its width.
+      '    9 ',
+      '\t    7f214e1141a3 JS:*send file:///w/packages/relay/dist/outbox.js:83:59 (/tmp/perf-9.map)',
     ];
     const counts = await samplesPerPlace(lines, ['7', '9']);
     expect(Object.fromEntries(counts.get('7') ?? [])).toEqual({ kernel: 1, 'js packages/relay': 1 });
-    expect(Object.fromEntries(counts.get('9') ?? [])).toEqual({ kernel: 1 });
+    expect(Object.fromEntries(counts.get('9') ?? [])).toEqual({ kernel: 1, 'js packages/relay': 1 });
     expect(counts.has('8')).toBe(false);
   });
 });
