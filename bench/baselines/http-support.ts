@@ -9,6 +9,12 @@ export async function readText(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Idle keep-alive of a floor's servers: ExoCom's and the relays' (65 s), so that no system
+ * reopens its pools after sitting out the other systems' rounds while another does not.
+ */
+const keepAliveMs = 65_000;
+
 /** A bare node:http server on an ephemeral loopback port. */
 export async function listen(
   handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>,
@@ -19,6 +25,7 @@ export async function listen(
       response.end();
     });
   });
+  server.keepAliveTimeout = keepAliveMs;
   server.listen(0, '127.0.0.1');
   await new Promise((resolve, reject) => server.once('listening', resolve).once('error', reject));
   return { server, port: (server.address() as AddressInfo).port };

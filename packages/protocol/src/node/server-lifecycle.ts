@@ -10,11 +10,25 @@ export interface ServerTlsOptions {
   ca?: string | Buffer;
 }
 
-/** An HTTP server, or an HTTPS one with `tls`: an https.Server is an http.Server over TLS sockets, so the helpers here serve both. */
+/**
+ * How long the bus's and a relay's servers keep an idle keep-alive connection. Their callers are
+ * long-lived peers with pools of connections: Node's default of 5 s made every pool reopen (and
+ * over TLS, handshake) its connections after each quiet spell of 3 s. Undici reads the answer's
+ * `Keep-Alive: timeout=65` and closes its side 2 s earlier, so a request never meets a socket the
+ * server is closing; 65 s also outlasts the 60 s idle timeout of common load balancers in front.
+ */
+export const PEER_KEEP_ALIVE_MS = 65_000;
+
+/** An HTTP server, or an HTTPS one with `tls`, for peers: an https.Server is an http.Server over TLS sockets, so the helpers here serve both. */
 export function createHttpServer(listener: RequestListener, tls?: ServerTlsOptions): Server {
-  if (tls === undefined) return createServer(listener);
+  const server = tls === undefined ? createServer(listener) : createTlsServer(tlsOptions(tls), listener);
+  server.keepAliveTimeout = PEER_KEEP_ALIVE_MS;
+  return server as Server;
+}
+
+function tlsOptions(tls: ServerTlsOptions) {
   const clientCertificates = tls.ca === undefined ? {} : { ca: tls.ca, requestCert: true, rejectUnauthorized: true };
-  return createTlsServer({ cert: tls.cert, key: tls.key, ...clientCertificates }, listener) as unknown as Server;
+  return { cert: tls.cert, key: tls.key, ...clientCertificates };
 }
 
 /**
