@@ -22,9 +22,10 @@ export const latencyP99: Metric = { name: 'latency p99', unit: 'ms', better: 'lo
  */
 export const cpuPerMessage: Metric = { name: 'CPU per message', unit: 'µs', better: 'lower' };
 
-/** How many operations a round does: all of them, or the warm-up's share. */
+/** How many operations a round does: all of them, or the warm-up's share (at least `warmupMessages`). */
 export function countFor(settings: Settings, phase: 'warmup' | 'measure', total: number): number {
-  return phase === 'warmup' ? Math.max(1, Math.ceil(total * settings.warmupShare)) : total;
+  if (phase === 'measure') return total;
+  return Math.max(1, Math.ceil(total * settings.warmupShare), settings.warmupMessages);
 }
 
 /**
