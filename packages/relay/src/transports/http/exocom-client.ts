@@ -152,6 +152,9 @@ export class ExoComClient {
         path: '/status',
         headers: this.#headers,
         signal: AbortSignal.timeout(timeout),
+        // Undici closes a connection after a HEAD (some servers send a body with it), unless
+        // told not to. The bus sends none, and a check every 2 s would reopen one each time.
+        reset: false,
       });
       this.#noteBusInstance(response.headers);
       await response.body.dump();
