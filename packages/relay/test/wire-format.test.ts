@@ -83,9 +83,13 @@ describe('what a relay puts on the wire', () => {
 
   it('asks whether the bus is there over a kept connection, not a new one each time', async () => {
     await using bus = await startRecordingBus();
-    await using relay = await listeningRelay(bus.port, { http: { register: false, connections: 1, busCheckInterval: 200 } });
+    await using relay = await listeningRelay(bus.port, {
+      http: { register: false, connections: 1, busCheckInterval: 200 },
+    });
     await relay.send('tick').sent;
-    await expect.poll(() => bus.requests.filter((request) => request.method === 'HEAD').length).toBeGreaterThanOrEqual(3);
+    await expect
+      .poll(() => bus.requests.filter((request) => request.method === 'HEAD').length)
+      .toBeGreaterThanOrEqual(3);
     expect(bus.connections).toBe(1);
   });
 
