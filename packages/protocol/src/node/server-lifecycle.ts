@@ -17,12 +17,12 @@ export interface ServerTlsOptions {
  * `Keep-Alive: timeout=65` and closes its side 2 s earlier, so a request never meets a socket the
  * server is closing; 65 s also outlasts the 60 s idle timeout of common load balancers in front.
  */
-export const PEER_KEEP_ALIVE_MS = 65_000;
+const peerKeepAliveMs = 65_000;
 
 /** An HTTP server, or an HTTPS one with `tls`, for peers: an https.Server is an http.Server over TLS sockets, so the helpers here serve both. */
 export function createHttpServer(listener: RequestListener, tls?: ServerTlsOptions): Server {
   const server = tls === undefined ? createServer(listener) : createTlsServer(tlsOptions(tls), listener);
-  server.keepAliveTimeout = PEER_KEEP_ALIVE_MS;
+  server.keepAliveTimeout = peerKeepAliveMs;
   return server as Server;
 }
 
