@@ -16,7 +16,7 @@ export interface Settings {
   /**
    * Fewest messages (events, requests or chunks) a warm-up round sends. V8 compiles a process's
    * hot paths over its first few thousand messages: after a 500-request warm-up, the first
-   * measured rounds at 1 caller cost every system 1.3–2× the CPU of its later ones.
+   * measured round at 1 caller cost every system about twice the CPU of its later ones.
    */
   warmupMessages: number;
   /** Events per round of scenario 1 (and the fan-out of scenario 5). */
