@@ -1,3 +1,5 @@
+import { on } from 'node:events';
+import type { TransportStatus } from 'exorelay';
 import { describe, expect, it } from 'vitest';
 import { eventually, startBus, startService } from './support/landscape.js';
 
@@ -21,6 +23,27 @@ describe('self-registration', () => {
     await bus.waitForInstance({ service: 'users', port: users.port, receives: ['users.list'] });
     await using web = await startService(bus, 'web');
     expect((await web.request('users.list')).outcome).toBe('users.listed');
+  });
+
+  it('announces a relay again as soon as an answer shows its bus back, not at its next check', async () => {
+    const first = await startBus();
+    const { port } = first;
+    await using web = await startService(first, 'web');
+    // The bus goes away; the relay checks for it again and again, waiting longer each time.
+    const fifthCheck = (async () => {
+      for await (const [status] of on(web, 'status') as AsyncIterable<[TransportStatus]>) {
+        if (status.type === 'reconnecting' && status.attempt >= 5) return;
+      }
+    })();
+    await first.close();
+    await fifthCheck;
+    // Its next check is 1.6 s away when the bus comes back and the relay sends.
+    await using second = await startBus({ port });
+    await web.send('nobody.listens').sent;
+
+    // What the user sees: replies to what it sends now reach it, since the bus knows it again.
+    const instance = await second.waitForInstance({ service: 'web', port: web.port }, { timeout: 1_000 });
+    expect(instance.sources).toEqual(['registration']);
   });
 
   it('forgets a relay when it closes', async () => {

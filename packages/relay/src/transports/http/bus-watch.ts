@@ -48,6 +48,9 @@ export class BusWatch {
   busInstanceSeen(instance: string): void {
     const known = this.#busInstance;
     this.#busInstance = instance;
+    // An answer to a send can come before the next check does: the bus is back now, and a relay
+    // that waited for its check would stay unregistered, its replies dropped, until then.
+    if (known === undefined && this.#gone) void this.#cameBack();
     if (known === undefined || known === instance) return;
     debug('the bus at %s restarted (%s, was %s)', this.#client.address, instance, known);
     this.#context.repliesLost(new RepliesLostError(this.#client.address, 'restarted'));
@@ -68,7 +71,7 @@ export class BusWatch {
     try {
       await pRetry(
         async () => {
-          if ((await this.#probe()) !== 'answered') throw this.#unreachable();
+          if (this.#gone && (await this.#probe()) !== 'answered') throw this.#unreachable();
         },
         {
           retries: Number.POSITIVE_INFINITY,
@@ -83,6 +86,12 @@ export class BusWatch {
     } catch {
       return; // stopped
     }
+    await this.#cameBack();
+  }
+
+  /** Announces this relay to the bus that answers again, once however the relay learned of it. */
+  async #cameBack(): Promise<void> {
+    if (!this.#gone) return;
     this.#gone = false;
     await this.#options.onBack();
     this.#context.reportStatus({ type: 'online', address: `http://${this.#client.address}` });
