@@ -96,6 +96,8 @@ function toFigures(options: CaseOptions, samples: ReadonlyMap<string, Sample[]>)
     const baselineValue = medianOf(options.baseline);
     for (const trial of options.trials) {
       const values = (samples.get(trial.system) ?? []).map((sample) => sample[metric.name] ?? NaN);
+      // A detail a system does not have (a bus, for a NATS system) is no figure of it.
+      if (metric.detail === true && !values.some(Number.isFinite)) continue;
       const value = median(values);
       figures.push({
         scenario: options.scenario,
@@ -109,6 +111,7 @@ function toFigures(options: CaseOptions, samples: ReadonlyMap<string, Sample[]>)
         samples: values,
         baseline: Number.isFinite(baselineValue) ? options.baseline : undefined,
         ratio: Number.isFinite(baselineValue) && baselineValue !== 0 ? value / baselineValue : undefined,
+        ...(metric.detail === true ? { detail: true } : {}),
       });
     }
   }

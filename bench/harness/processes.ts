@@ -18,7 +18,7 @@ import type { Topology, Wiring } from './rig.js';
 import type { RigStarters } from './rig-set.js';
 import type { Settings } from './settings.js';
 import { kindOf, moleculerNode } from './systems.js';
-import { countFor, cpuPerMessage, eventRates } from './trials.js';
+import { type CpuPart, type CpuTimes, countFor, cpuSample, eventRates } from './trials.js';
 
 const roleScript = fileURLToPath(new URL('../roles/role.js', import.meta.url));
 /** How long a role may take to start, and to close before it is killed. */
@@ -137,8 +137,8 @@ export interface ProcessRig extends AsyncDisposable {
   /** Service processes and the bus process, besides the client. */
   readonly processes: number;
   run(work: Work): Promise<Sample>;
-  /** CPU time all the rig's processes used so far, nats-server's included for a NATS system, in µs. */
-  cpuTime(): Promise<number>;
+  /** CPU time the rig's processes used so far, per part (nats-server's for a NATS system), in µs. */
+  cpuTimes(): Promise<CpuTimes>;
   /** Deliveries every service process reported so far. */
   delivered(): number;
   /** Resolves once the service processes reported `total` deliveries in all. */
@@ -156,11 +156,13 @@ export async function startProcessRig(
   nats: NatsServerOfRun,
 ): Promise<ProcessRig> {
   const roles: RoleProcess[] = [];
+  const partOf = new Map<RoleProcess, CpuPart>();
   const services: RoleProcess[] = [];
   const wiring: Wiring = { topology, natsUrl: nats.natsUrl, namespace: `bench${randomBytes(4).toString('hex')}` };
   const start = async (role: Role, label: string) => {
     const started = await startRole(`${system} ${label}`, { system, kind, role, wiring: { ...wiring } });
     roles.push(started.role);
+    partOf.set(started.role, role.role === 'bus' || role.role === 'client' ? role.role : 'services');
     return started;
   };
   try {
@@ -189,10 +191,14 @@ export async function startProcessRig(
     return {
       processes: roles.length - 1,
       run: (work) => client.role.ask<Sample>({ command: 'run', work }),
-      async cpuTime() {
+      async cpuTimes() {
         const times = await Promise.all(roles.map((role) => role.ask<{ cpu: number }>({ command: 'cpu' })));
-        const server = usesNatsServer(kind) ? (nats.natsCpuTime() ?? 0) : 0;
-        return times.reduce((sum, time) => sum + time.cpu, server);
+        const parts: CpuTimes = usesNatsServer(kind) ? { 'nats-server': nats.natsCpuTime() ?? 0 } : {};
+        for (const [index, role] of roles.entries()) {
+          const part = partOf.get(role) ?? 'services';
+          parts[part] = (parts[part] ?? 0) + (times[index]?.cpu ?? 0);
+        }
+        return parts;
       },
       delivered,
       reachDeliveries(total) {
@@ -226,14 +232,14 @@ export function processRequestTrial(
     system,
     async run(phase): Promise<Sample> {
       const count = countFor(options.settings, phase, options.total);
-      const cpuBefore = await rig.cpuTime();
+      const cpuBefore = await rig.cpuTimes();
       const sample = await rig.run({
         kind: 'requests',
         count,
         concurrency: options.concurrency,
         latencies: options.latencies === true,
       });
-      return { ...sample, [cpuPerMessage.name]: ((await rig.cpuTime()) - cpuBefore) / count };
+      return { ...sample, ...cpuSample(cpuBefore, await rig.cpuTimes(), count) };
     },
   };
 }
@@ -253,12 +259,12 @@ export function processEventTrial(
     async run(phase): Promise<Sample> {
       const count = countFor(options.settings, phase, options.total);
       const delivered = rig.reachDeliveries(rig.delivered() + count * options.receivers);
-      const cpuBefore = await rig.cpuTime();
+      const cpuBefore = await rig.cpuTimes();
       const started = performance.now();
       await rig.run({ kind: 'events', count, concurrency: options.concurrency });
       await delivered;
       const rates = eventRates(count, options.receivers, performance.now() - started);
-      return { ...rates, [cpuPerMessage.name]: ((await rig.cpuTime()) - cpuBefore) / count };
+      return { ...rates, ...cpuSample(cpuBefore, await rig.cpuTimes(), count) };
     },
   };
 }

@@ -3,6 +3,8 @@ export interface Metric {
   name: string;
   unit: string;
   better: 'higher' | 'lower';
+  /** Kept in the results and used to explain a verdict, but not a row of the table. */
+  detail?: boolean;
 }
 
 /** One measured number: the median of its rounds, and its ratio to the baseline of its case. */
@@ -21,6 +23,16 @@ export interface Figure {
   baseline: string | undefined;
   /** value ÷ the baseline's value (higher is better for throughput, lower for latency and memory). */
   ratio: number | undefined;
+  /** From a `detail` metric: not a row of the table. */
+  detail?: boolean;
+}
+
+/** What two systems spent per message in one case, in all and per part (bus, services …). */
+export interface CostComparison {
+  subject: number;
+  reference: number;
+  unit: string;
+  parts: readonly { part: string; subject: number; reference: number }[];
 }
 
 /** The lowest and highest of a figure's rounds. */
@@ -75,9 +87,16 @@ export class Report {
   /**
    * Judges "subject is at least `least` × reference" (`better: 'higher'`) or at most that
    * (`'lower'`), on the ratio of their medians. A figure that is missing makes a failed verdict:
-   * a target is never passed by default.
+   * a target is never passed by default. A failed verdict shows `cost`, when given: what each
+   * system spent per message, in all and per process, which is what stops it.
    */
-  judgeRatio(target: string, subject: Figure | undefined, reference: Figure | undefined, least: number): void {
+  judgeRatio(
+    target: string,
+    subject: Figure | undefined,
+    reference: Figure | undefined,
+    least: number,
+    cost?: CostComparison,
+  ): void {
     if (subject === undefined || reference === undefined || reference.value === 0) {
       this.verdicts.push({ target, measured: 'not measured', pass: false });
       return;
@@ -85,7 +104,8 @@ export class Report {
     const ratio = subject.value / reference.value;
     const pass = subject.better === 'higher' ? ratio >= least : ratio <= least;
     const rounds = sameCase(subject, reference) ? rangeOf(roundRatios(subject, reference)) : undefined;
-    const measured = `${ratio.toFixed(2)}×${describeRange(rounds, (value) => value.toFixed(2), '×')}`;
+    const explained = pass || cost === undefined ? '' : `; ${describeCost(cost)}`;
+    const measured = `${ratio.toFixed(2)}×${describeRange(rounds, (value) => value.toFixed(2), '×')}${explained}`;
     this.verdicts.push({ target, measured, pass, ...(rounds === undefined ? {} : { rounds }) });
   }
 
@@ -115,6 +135,7 @@ export class Report {
     const lines: string[] = [];
     const groups = new Map<string, Figure[]>();
     for (const figure of this.figures) {
+      if (figure.detail === true) continue;
       const key = `${figure.scenario}\u0000${figure.transport}`;
       groups.set(key, [...(groups.get(key) ?? []), figure]);
     }
@@ -167,6 +188,16 @@ function rangeOf(values: readonly number[]): RoundRange | undefined {
 
 function describeRange(range: RoundRange | undefined, format: (value: number) => string, unit: string): string {
   return range === undefined ? '' : ` (rounds ${format(range.low)}–${format(range.high)}${unit})`;
+}
+
+/** `CPU per message 1.54× (429 against 279 µs: bus 198 against 132, …)` */
+function describeCost(cost: CostComparison): string {
+  const parts = cost.parts.map(
+    (part) => `${part.part} ${formatNumber(part.subject)} against ${formatNumber(part.reference)}`,
+  );
+  const each = parts.length === 0 ? '' : `: ${parts.join(', ')}`;
+  const ratio = (cost.subject / cost.reference).toFixed(2);
+  return `CPU per message ${ratio}× (${formatNumber(cost.subject)} against ${formatNumber(cost.reference)} ${cost.unit}${each})`;
 }
 
 function describeRatio(figure: Figure): string {

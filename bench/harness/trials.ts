@@ -2,7 +2,7 @@ import { CHUNK_BYTES, cycle, type OrderPlaced, orderEvents } from '../fixtures/p
 import { runClosedLoop } from './load.js';
 import type { Sample, Trial } from './measure.js';
 import { trackPeakMemory } from './memory.js';
-import type { Metric } from './report.js';
+import { type CostComparison, type Figure, type Metric, pick } from './report.js';
 import type { Rig } from './rig.js';
 import type { Settings } from './settings.js';
 import { percentile } from './statistics.js';
@@ -21,6 +21,57 @@ export const latencyP99: Metric = { name: 'latency p99', unit: 'ms', better: 'lo
  * also shows what a system costs where throughput cannot tell (1 caller).
  */
 export const cpuPerMessage: Metric = { name: 'CPU per message', unit: 'µs', better: 'lower' };
+
+/** The processes of a system whose CPU time is told apart: where a message's cost sits. */
+export type CpuPart = 'bus' | 'services' | 'client' | 'nats-server';
+const cpuParts: readonly CpuPart[] = ['bus', 'services', 'client', 'nats-server'];
+
+/** CPU per message of one part of a system: kept in the results and named in a failed target, not in the table. */
+export function cpuPerMessageOf(part: CpuPart): Metric {
+  return { name: `${cpuPerMessage.name}, ${part}`, unit: cpuPerMessage.unit, better: 'lower', detail: true };
+}
+
+/** CPU per message in all and per part: the metrics a process rig's rounds report. */
+export const cpuMetrics: readonly Metric[] = [cpuPerMessage, ...cpuParts.map(cpuPerMessageOf)];
+
+/** CPU time per part of a system, in µs, as one reading. */
+export type CpuTimes = Partial<Record<CpuPart, number>>;
+
+/** A round's CPU per message, in all and per part, from the readings before and after it. */
+export function cpuSample(before: CpuTimes, after: CpuTimes, count: number): Sample {
+  const sample: Sample = {};
+  let total = 0;
+  for (const part of cpuParts) {
+    const now = after[part];
+    if (now === undefined) continue;
+    const spent = now - (before[part] ?? 0);
+    sample[cpuPerMessageOf(part).name] = spent / count;
+    total += spent;
+  }
+  sample[cpuPerMessage.name] = total / count;
+  return sample;
+}
+
+/**
+ * What `subject` and `reference` spent per message in a case, in all and per part: the
+ * physical cost behind a throughput ratio, shown beside a target that failed.
+ */
+export function compareCost(
+  figures: readonly Figure[],
+  subject: string,
+  reference: string,
+): CostComparison | undefined {
+  const total = { subject: pick(figures, subject, cpuPerMessage), reference: pick(figures, reference, cpuPerMessage) };
+  if (total.subject === undefined || total.reference === undefined) return undefined;
+  const parts = cpuParts.flatMap((part) => {
+    const metric = cpuPerMessageOf(part);
+    const [ofSubject, ofReference] = [pick(figures, subject, metric), pick(figures, reference, metric)];
+    return ofSubject === undefined || ofReference === undefined
+      ? []
+      : [{ part, subject: ofSubject.value, reference: ofReference.value }];
+  });
+  return { subject: total.subject.value, reference: total.reference.value, unit: cpuPerMessage.unit, parts };
+}
 
 /** How many operations a round does: all of them, or the warm-up's share (at least `warmupMessages`). */
 export function countFor(settings: Settings, phase: 'warmup' | 'measure', total: number): number {

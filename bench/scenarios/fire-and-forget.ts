@@ -23,7 +23,7 @@ import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import { roundCount } from '../harness/settings.js';
 import { systems } from '../harness/systems.js';
-import { cpuPerMessage, throughput } from '../harness/trials.js';
+import { compareCost, cpuMetrics, throughput } from '../harness/trials.js';
 
 const id = 'fire-and-forget';
 const concurrencies = [1, 64];
@@ -53,7 +53,7 @@ async function run(context: BenchContext): Promise<void> {
           transport,
           case: `${concurrency} sender${concurrency === 1 ? '' : 's'}`,
           baseline,
-          metrics: [throughput, cpuPerMessage],
+          metrics: [throughput, ...cpuMetrics],
           trials: [...rigs].map(([system, rig]) =>
             processEventTrial(system, rig, {
               settings: context.settings,
@@ -71,6 +71,7 @@ async function run(context: BenchContext): Promise<void> {
           subjectFigure,
           pick(figures, baseline, throughput),
           0.8,
+          compareCost(figures, subject, baseline),
         );
         if (transport === 'nats') {
           context.report.judgeRatio(
@@ -78,6 +79,7 @@ async function run(context: BenchContext): Promise<void> {
             subjectFigure,
             pick(figures, systems.moleculer, throughput),
             1,
+            compareCost(figures, subject, systems.moleculer),
           );
         }
       }

@@ -22,7 +22,7 @@ import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import { roundCount } from '../harness/settings.js';
 import { systems } from '../harness/systems.js';
-import { cpuPerMessage, latencyP50, latencyP99, throughput } from '../harness/trials.js';
+import { compareCost, cpuMetrics, latencyP50, latencyP99, throughput } from '../harness/trials.js';
 
 const id = 'request-reply';
 const concurrencies = [1, 16, 256];
@@ -51,7 +51,7 @@ async function run(context: BenchContext): Promise<void> {
         const sequential = concurrency === 1;
         // The targets judge speed; CPU per message is reported beside it, to explain it.
         const judged = sequential ? [throughput, latencyP50, latencyP99] : [throughput];
-        const metrics = [...judged, cpuPerMessage];
+        const metrics = [...judged, ...cpuMetrics];
         const figures = await measureCase(context, {
           scenario: id,
           transport,
@@ -74,6 +74,7 @@ async function run(context: BenchContext): Promise<void> {
           pick(figures, subject, throughput),
           pick(figures, baseline, throughput),
           0.8,
+          compareCost(figures, subject, baseline),
         );
         if (transport === 'http') {
           report.judgeRatio(
@@ -81,6 +82,7 @@ async function run(context: BenchContext): Promise<void> {
             pick(figures, systems.exoRelayExoComSse, throughput),
             pick(figures, baseline, throughput),
             1,
+            compareCost(figures, systems.exoRelayExoComSse, baseline),
           );
           continue;
         }
@@ -89,6 +91,7 @@ async function run(context: BenchContext): Promise<void> {
           pick(figures, subject, throughput),
           pick(figures, systems.natsRequest, throughput),
           0.8,
+          compareCost(figures, subject, systems.natsRequest),
         );
         for (const metric of judged) {
           report.judgeRatio(
@@ -96,6 +99,7 @@ async function run(context: BenchContext): Promise<void> {
             pick(figures, subject, metric),
             pick(figures, systems.moleculer, metric),
             1,
+            compareCost(figures, subject, systems.moleculer),
           );
         }
       }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Figure, Report, standaloneFigure } from '../harness/report.js';
 import { median } from '../harness/statistics.js';
+import { compareCost, cpuMetrics, cpuPerMessage, cpuPerMessageOf, cpuSample } from '../harness/trials.js';
 
 const throughput = { name: 'throughput', unit: 'msg/s', better: 'higher' } as const;
 
@@ -40,6 +41,25 @@ describe('Report.judgeRatio', () => {
     expect(report.verdicts[0]).toEqual({ target: 'four ≥ 1.5× one', measured: '1.55×', pass: true });
   });
 
+  it('shows beside a failed target what each system spent per message, in all and per process', () => {
+    const report = new Report();
+    const cost = {
+      subject: 429,
+      reference: 279,
+      unit: 'µs',
+      parts: [
+        { part: 'bus', subject: 198, reference: 132 },
+        { part: 'client', subject: 101.4, reference: 80.2 },
+      ],
+    };
+    report.judgeRatio('subject ≥ 0.8× floor', figure('subject', [62]), figure('floor', [100]), 0.8, cost);
+    report.judgeRatio('subject ≥ 0.5× floor', figure('subject', [62]), figure('floor', [100]), 0.5, cost);
+    expect(report.verdicts.map((verdict) => verdict.measured)).toEqual([
+      '0.62×; CPU per message 1.54× (429 against 279 µs: bus 198 against 132, client 101 against 80.2)',
+      '0.62×',
+    ]);
+  });
+
   it('fails a target whose figure is missing', () => {
     const report = new Report();
     report.judgeRatio('subject ≥ 0.8× floor', undefined, figure('floor', [100]), 0.8);
@@ -59,5 +79,41 @@ describe('Report.judgeValue', () => {
       pass: false,
       rounds: { low: 4.9, high: 15.3 },
     });
+  });
+});
+
+describe('CPU per message by process', () => {
+  it('splits a round’s CPU time per part and sums the parts a system has', () => {
+    const sample = cpuSample({ bus: 1_000, client: 500 }, { bus: 3_000, services: 1_000, client: 1_500 }, 10);
+    expect(sample).toEqual({
+      [cpuPerMessage.name]: 400,
+      [cpuPerMessageOf('bus').name]: 200,
+      [cpuPerMessageOf('services').name]: 100,
+      [cpuPerMessageOf('client').name]: 100,
+    });
+  });
+
+  it('compares two systems on the parts both have, and keeps the parts out of the table', () => {
+    const report = new Report();
+    const where = (system: string) => ({ scenario: 'request-reply', transport: 'nats', case: '16 callers', system });
+    const [total, bus, services] = [cpuMetrics[0]!, cpuPerMessageOf('bus'), cpuPerMessageOf('services')];
+    const figures = [
+      standaloneFigure(where('subject'), total, 30),
+      { ...standaloneFigure(where('subject'), bus, 10), detail: true },
+      { ...standaloneFigure(where('subject'), services, 20), detail: true },
+      standaloneFigure(where('floor'), total, 15),
+      { ...standaloneFigure(where('floor'), services, 15), detail: true },
+    ];
+    for (const each of figures) report.add(each);
+    expect(compareCost(figures, 'subject', 'floor')).toEqual({
+      subject: 30,
+      reference: 15,
+      unit: 'µs',
+      parts: [{ part: 'services', subject: 20, reference: 15 }],
+    });
+    expect(compareCost(figures, 'subject', 'nobody')).toBeUndefined();
+    const table = report.renderTable(new Map());
+    expect(table).toContain('| 16 callers | CPU per message | subject | 30.0 µs ↓ |');
+    expect(table).not.toContain('CPU per message, ');
   });
 });
