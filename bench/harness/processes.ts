@@ -269,7 +269,10 @@ export function processEventTrial(
   };
 }
 
-/** A streamed request over a process rig: the client process reads it and reports its rates and memory. */
+/**
+ * A streamed request over a process rig: the client process reads it and reports its rates and
+ * memory; CPU per message counts each chunk as a message.
+ */
 export function processStreamTrial(
   system: string,
   rig: ProcessRig,
@@ -277,8 +280,12 @@ export function processStreamTrial(
 ): Trial {
   return {
     system,
-    run: (phase) =>
-      rig.run({ kind: 'stream', chunks: countFor(options.settings, phase, options.chunks), awaited: options.awaited }),
+    async run(phase): Promise<Sample> {
+      const chunks = countFor(options.settings, phase, options.chunks);
+      const cpuBefore = await rig.cpuTimes();
+      const sample = await rig.run({ kind: 'stream', chunks, awaited: options.awaited });
+      return { ...sample, ...cpuSample(cpuBefore, await rig.cpuTimes(), chunks) };
+    },
   };
 }
 

@@ -9,7 +9,7 @@
  * and replier each run in a process of their own; the figures are the client's, the process
  * that holds the stream as it arrives: its peak heap above a reading after GC, and its peak
  * RSS (sampled every 5 ms). ExoRelay restores the replier's order (seq) on the client; the
- * baselines only count.
+ * baselines only count. CPU per message is per chunk, in all and per process.
  * Baselines: over HTTP the minimal 4-hop bus, the replier POSTing every chunk through it (32 in
  * flight); over NATS the raw client, the replier publishing every chunk to the request's reply
  * subject without waiting. The awaited case compares with the same baselines: their chunk rate
@@ -23,7 +23,7 @@ import { pick } from '../harness/report.js';
 import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import { systems } from '../harness/systems.js';
-import { byteRate, chunkRate, peakHeap, peakRss } from '../harness/trials.js';
+import { byteRate, chunkRate, compareCost, cpuMetrics, peakHeap, peakRss } from '../harness/trials.js';
 
 const id = 'reply-stream';
 
@@ -43,7 +43,7 @@ async function run(context: BenchContext): Promise<void> {
           transport,
           case: `${chunks} × 1 KiB${awaited ? ', every progress awaited' : ''}`,
           baseline,
-          metrics: [chunkRate, byteRate, peakHeap, peakRss],
+          metrics: [chunkRate, byteRate, peakHeap, peakRss, ...cpuMetrics],
           trials: [...rigs].map(([system, rig]) =>
             processStreamTrial(system, rig, {
               settings,
@@ -59,6 +59,7 @@ async function run(context: BenchContext): Promise<void> {
           pick(figures, subject, chunkRate),
           pick(figures, baseline, chunkRate),
           least,
+          compareCost(figures, subject, baseline),
         );
       }
     });
