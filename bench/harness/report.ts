@@ -105,7 +105,7 @@ export class Report {
     const pass = subject.better === 'higher' ? ratio >= least : ratio <= least;
     const rounds = sameCase(subject, reference) ? rangeOf(roundRatios(subject, reference)) : undefined;
     const explained = pass || cost === undefined ? '' : `; ${describeCost(cost)}`;
-    const measured = `${ratio.toFixed(2)}×${describeRange(rounds, (value) => value.toFixed(2), '×')}${explained}`;
+    const measured = `${describeVerdictRatio(ratio, least, pass)}×${describeRange(rounds, (value) => value.toFixed(2), '×')}${explained}`;
     this.verdicts.push({ target, measured, pass, ...(rounds === undefined ? {} : { rounds }) });
   }
 
@@ -188,6 +188,12 @@ function rangeOf(values: readonly number[]): RoundRange | undefined {
 
 function describeRange(range: RoundRange | undefined, format: (value: number) => string, unit: string): string {
   return range === undefined ? '' : ` (rounds ${format(range.low)}–${format(range.high)}${unit})`;
+}
+
+/** Two decimals, or three where two would round a failed ratio onto its line (0.7955 is not 0.80). */
+function describeVerdictRatio(ratio: number, least: number, pass: boolean): string {
+  const rounded = ratio.toFixed(2);
+  return !pass && Number(rounded) === least ? ratio.toFixed(3) : rounded;
 }
 
 /** `CPU per message 1.54× (429 against 279 µs: bus 198 against 132, …)` */

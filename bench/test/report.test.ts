@@ -60,6 +60,16 @@ describe('Report.judgeRatio', () => {
     ]);
   });
 
+  it('shows a third decimal where two would round a failed ratio onto its line', () => {
+    const report = new Report();
+    report.judgeRatio('subject ≥ 0.8× floor', figure('subject', [79.55]), figure('floor', [100]), 0.8);
+    report.judgeRatio('subject ≥ 0.8× floor', figure('subject', [80.4]), figure('floor', [100]), 0.8);
+    expect(report.verdicts.map((verdict) => [verdict.measured, verdict.pass])).toEqual([
+      ['0.795×', false],
+      ['0.80×', true],
+    ]);
+  });
+
   it('fails a target whose figure is missing', () => {
     const report = new Report();
     report.judgeRatio('subject ≥ 0.8× floor', undefined, figure('floor', [100]), 0.8);
