@@ -192,12 +192,11 @@ export async function startProcessRig(
       processes: roles.length - 1,
       run: (work) => client.role.ask<Sample>({ command: 'run', work }),
       async cpuTimes() {
-        const times = await Promise.all(roles.map((role) => role.ask<{ cpu: number }>({ command: 'cpu' })));
+        const times = await Promise.all(
+          [...partOf].map(async ([role, part]) => ({ part, ...(await role.ask<{ cpu: number }>({ command: 'cpu' })) })),
+        );
         const parts: CpuTimes = usesNatsServer(kind) ? { 'nats-server': nats.natsCpuTime() ?? 0 } : {};
-        for (const [index, role] of roles.entries()) {
-          const part = partOf.get(role) ?? 'services';
-          parts[part] = (parts[part] ?? 0) + (times[index]?.cpu ?? 0);
-        }
+        for (const { part, cpu } of times) parts[part] = (parts[part] ?? 0) + cpu;
         return parts;
       },
       delivered,
@@ -232,14 +231,9 @@ export function processRequestTrial(
     system,
     async run(phase): Promise<Sample> {
       const count = countFor(options.settings, phase, options.total);
-      const cpuBefore = await rig.cpuTimes();
-      const sample = await rig.run({
-        kind: 'requests',
-        count,
-        concurrency: options.concurrency,
-        latencies: options.latencies === true,
-      });
-      return { ...sample, ...cpuSample(cpuBefore, await rig.cpuTimes(), count) };
+      return withCpuPerMessage(rig, count, () =>
+        rig.run({ kind: 'requests', count, concurrency: options.concurrency, latencies: options.latencies === true }),
+      );
     },
   };
 }
@@ -259,12 +253,12 @@ export function processEventTrial(
     async run(phase): Promise<Sample> {
       const count = countFor(options.settings, phase, options.total);
       const delivered = rig.reachDeliveries(rig.delivered() + count * options.receivers);
-      const cpuBefore = await rig.cpuTimes();
-      const started = performance.now();
-      await rig.run({ kind: 'events', count, concurrency: options.concurrency });
-      await delivered;
-      const rates = eventRates(count, options.receivers, performance.now() - started);
-      return { ...rates, ...cpuSample(cpuBefore, await rig.cpuTimes(), count) };
+      return withCpuPerMessage(rig, count, async () => {
+        const started = performance.now();
+        await rig.run({ kind: 'events', count, concurrency: options.concurrency });
+        await delivered;
+        return eventRates(count, options.receivers, performance.now() - started);
+      });
     },
   };
 }
@@ -282,11 +276,16 @@ export function processStreamTrial(
     system,
     async run(phase): Promise<Sample> {
       const chunks = countFor(options.settings, phase, options.chunks);
-      const cpuBefore = await rig.cpuTimes();
-      const sample = await rig.run({ kind: 'stream', chunks, awaited: options.awaited });
-      return { ...sample, ...cpuSample(cpuBefore, await rig.cpuTimes(), chunks) };
+      return withCpuPerMessage(rig, chunks, () => rig.run({ kind: 'stream', chunks, awaited: options.awaited }));
     },
   };
+}
+
+/** Runs a round's `work` and adds what the rig's processes spent on each of its `count` messages. */
+async function withCpuPerMessage(rig: ProcessRig, count: number, work: () => Promise<Sample>): Promise<Sample> {
+  const before = await rig.cpuTimes();
+  const sample = await work();
+  return { ...sample, ...cpuSample(before, await rig.cpuTimes(), count) };
 }
 
 /** Starters of process rigs for `names` (see `kindOf`), each with `topology`. */
