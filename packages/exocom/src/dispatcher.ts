@@ -1,4 +1,5 @@
 import type { DeliveryOutcome, OutgoingMessage } from './delivery.js';
+import { HeldSends, type HoldEnd, type WatchSender } from './held-sends.js';
 import type { Instance } from './instance.js';
 
 export interface DispatcherOptions {
@@ -35,20 +36,6 @@ interface Job {
   done(result: DispatchResult): void;
 }
 
-/** A `POST /send` waiting for room at any of some full instances. */
-interface RoomWaiter {
-  settle(outcome: RoomWait): void;
-}
-
-/** How a wait for room ended: a slot freed, none did in time (or the bus closes), or the sender went away. */
-export type RoomWait = 'room' | 'no-room' | 'sender-gone';
-
-/**
- * Calls `onGone` once the sender's connection closes (at once when it has); returns what stops
- * watching. Cheaper than an `AbortSignal` per held send: under load every send may be held.
- */
-export type WatchSender = (onGone: () => void) => () => void;
-
 interface InstanceLoad {
   queue: Job[];
   /** Jobs waiting out this instance's `retry-after`. */
@@ -70,11 +57,12 @@ export class Dispatcher {
   readonly #loads = new Map<Instance, InstanceLoad>();
   readonly #timers = new Set<NodeJS.Timeout>();
   /** Full instance → the sends waiting for one of its slots, oldest first. */
-  readonly #roomWaiters = new Map<Instance, Set<RoomWaiter>>();
+  readonly #roomWaiters: HeldSends<Instance>;
   #stopped = false;
 
   constructor(options: DispatcherOptions) {
     this.#options = options;
+    this.#roomWaiters = new HeldSends({ maxPerKey: options.maxQueuedPerInstance });
   }
 
   /** Whether the bus may take one more message for `instance`. */
@@ -92,42 +80,16 @@ export class Dispatcher {
 
   /** Whether another send may wait for room at `instances`: at most `maxQueuedPerInstance` wait per instance. */
   canWaitForRoom(instances: readonly Instance[]): boolean {
-    return instances.some(
-      (instance) => (this.#roomWaiters.get(instance)?.size ?? 0) < this.#options.maxQueuedPerInstance,
-    );
+    return this.#roomWaiters.canHold(instances);
   }
 
   /**
-   * Resolves `'room'` once one of `instances` freed a slot (the oldest waiter first), `'no-room'`
-   * after `timeout` ms, `'sender-gone'` when `watchSender` reports the sender gone. After
-   * `'room'` the caller checks again: another send may have taken the slot.
+   * Resolves `'woken'` once one of `instances` freed a slot (the oldest waiter first),
+   * `'timeout'` after `timeout` ms, `'sender-gone'` when `watchSender` reports the sender gone.
+   * After `'woken'` the caller checks again: another send may have taken the slot.
    */
-  waitForRoom(instances: readonly Instance[], timeout: number, watchSender?: WatchSender): Promise<RoomWait> {
-    return new Promise((resolve) => {
-      let unwatch: (() => void) | undefined;
-      const waiter: RoomWaiter = {
-        settle: (outcome) => {
-          clearTimeout(timer);
-          unwatch?.();
-          for (const instance of instances) {
-            const waiters = this.#roomWaiters.get(instance);
-            waiters?.delete(waiter);
-            if (waiters?.size === 0) this.#roomWaiters.delete(instance);
-          }
-          resolve(outcome);
-        },
-      };
-      const timer = setTimeout(() => waiter.settle('no-room'), timeout);
-      for (const instance of instances) {
-        let waiters = this.#roomWaiters.get(instance);
-        if (waiters === undefined) {
-          waiters = new Set();
-          this.#roomWaiters.set(instance, waiters);
-        }
-        waiters.add(waiter);
-      }
-      unwatch = watchSender?.(() => waiter.settle('sender-gone'));
-    });
+  waitForRoom(instances: readonly Instance[], timeout: number, watchSender?: WatchSender): Promise<HoldEnd> {
+    return this.#roomWaiters.hold(instances, timeout, watchSender);
   }
 
   /** Delivers `message` to `instance`, or to one of `siblings` when it cannot take it. Never rejects. */
@@ -144,7 +106,7 @@ export class Dispatcher {
   /** The instance left the routing table: what waits for it goes to a sibling or fails. */
   instanceRemoved(instance: Instance): void {
     // Sends waiting for its room look again: the message may go elsewhere now, or nowhere.
-    for (const waiter of [...(this.#roomWaiters.get(instance) ?? [])]) waiter.settle('room');
+    this.#roomWaiters.wakeAll(instance);
     const load = this.#loads.get(instance);
     if (load === undefined) return;
     const jobs = load.queue.splice(0);
@@ -161,7 +123,7 @@ export class Dispatcher {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
     this.#loads.clear();
-    for (const waiters of [...this.#roomWaiters.values()]) for (const waiter of [...waiters]) waiter.settle('no-room');
+    this.#roomWaiters.release();
   }
 
   #enqueue(instance: Instance, job: Job): void {
@@ -189,7 +151,7 @@ export class Dispatcher {
     if (this.#stopped) return;
     this.#next(instance);
     this.#settle(instance, job, outcome);
-    this.#roomWaiters.get(instance)?.values().next().value?.settle('room');
+    this.#roomWaiters.wakeOldest(instance);
   }
 
   /** A slot of `instance` is free: the oldest message waiting for it takes it. */

@@ -71,7 +71,9 @@ export interface ExoComOptions {
   maxQueuedPerInstance?: number;
   /**
    * How long `POST /send` waits, in ms, for room when every instance of a receiver is full,
-   * before it answers `503` with `retry-after`. The wait itself slows the sender down.
+   * before it answers `503` with `retry-after`. The wait itself slows the sender down. A reply
+   * to an instance that named itself but has not registered yet waits as long for its
+   * registration.
    * @default 5000
    */
   maxSendWait?: number;
@@ -318,6 +320,7 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
       replyRoutes,
       deduplication: { ttl: settings.deduplicationTtl, max: settings.maxDeduplicated },
       maxSendWait: settings.maxSendWait,
+      maxHeldPerInstance: settings.maxQueuedPerInstance,
       unknownSenders: settings.unknownSenders,
       owedReplies: { ttl: settings.replyRouteTtl, maxEntries: settings.maxReplyRoutes },
       emitFlow: (event) => {

@@ -23,8 +23,8 @@ import {
 import type { Caller, PresentedCredentials } from './auth.js';
 import { certificateUris } from './client-certificate.js';
 import { debug } from './debug.js';
-import type { WatchSender } from './dispatcher.js';
 import { PortInUseError } from './errors.js';
+import type { WatchSender } from './held-sends.js';
 
 /** The answer to one request: JSON, or a plain-text reason. */
 export type EndpointAnswer =

@@ -112,3 +112,11 @@ export class Instance {
 export function instanceKey(host: string, port: number): string {
   return `${host}:${port}`;
 }
+
+/**
+ * Whether `key` is an address an instance registers under (`host:port`, which it chooses),
+ * rather than an event-stream id, which the bus hands out and which no instance can bring back.
+ */
+export function isAddressKey(key: string): boolean {
+  return /:\d+$/.test(key);
+}

@@ -9,10 +9,11 @@ import {
 import { LRUCache } from 'lru-cache';
 import { debug } from './debug.js';
 import type { DeliveryOutcome, OutgoingMessage } from './delivery.js';
-import type { Dispatcher, WatchSender } from './dispatcher.js';
+import type { Dispatcher } from './dispatcher.js';
 import { DeliveryFailedError } from './errors.js';
 import type { FlowEvent, FlowReceiver } from './flow-log.js';
-import { type Instance, instanceKey } from './instance.js';
+import { HeldSends, type HoldEnd, type WatchSender } from './held-sends.js';
+import { type Instance, instanceKey, isAddressKey } from './instance.js';
 import type { LoadBalancer } from './load-balancer.js';
 import { OwedReplies, type OwedRepliesOptions } from './owed-replies.js';
 import { nextSeqOf, noteSeq, type ReplyRoute, type ReplyRoutes } from './reply-routes.js';
@@ -34,7 +35,10 @@ export interface ExoComCounters {
   errorReplies: number;
   /** Sends answered `503` because their receivers' queues stayed full for `maxSendWait`. */
   refusedBusy: number;
-  /** Sends whose answer waited for room at their receivers: the bus slowed their senders down. */
+  /**
+   * Sends whose answer waited for room at their receivers (the bus slowed their senders down),
+   * or, for a reply, for the instance that asked to register.
+   */
   heldSends: number;
   /** Sends the bus had routed already (same sender and `requestId`), answered again without routing. */
   duplicates: number;
@@ -52,10 +56,24 @@ export interface IncomingMessage {
 export type RouteVerdict =
   | { ok: true; receivers: number }
   /**
-   * `retryAfter` (seconds) comes with a `503`: the receivers are busy, the sender may retry;
-   * `blockedOn` lists the full instances whose room would let the message through.
+   * `retryAfter` (seconds) comes with a `503`: the receivers are busy, the sender may retry.
+   * `blockedOn` lists the full instances whose room would let the message through;
+   * `awaiting`, the unregistered instance whose registration would let a reply through.
    */
-  | { ok: false; status: number; error: string; retryAfter?: number; blockedOn?: readonly Instance[] };
+  | {
+      ok: false;
+      status: number;
+      error: string;
+      retryAfter?: number;
+      blockedOn?: readonly Instance[];
+      awaiting?: AwaitedInstance;
+    };
+
+/** A reply waits for the instance that sent its request to register. */
+interface AwaitedInstance {
+  key: string;
+  responseTo: string;
+}
 
 /**
  * How the bus treats a sender it knows neither from the configuration nor from a registration.
@@ -73,8 +91,13 @@ export interface MessageRouterOptions {
   /** How long, and how many, routed sends are remembered to ignore a sender's retry of the same one. */
   deduplication: { ttl: number; max: number };
   unknownSenders: UnknownSenders;
-  /** How long `POST /send` may wait for room at full receivers before it answers `503`, in ms. */
+  /**
+   * How long `POST /send` may wait for room at full receivers before it answers `503`, and a
+   * reply for its requester's instance to register, in ms.
+   */
   maxSendWait: number;
+  /** Most sends that may wait at one instance, for its room or for its registration. */
+  maxHeldPerInstance: number;
   /** How long, and how many, messages an instance is remembered to owe a reply to. */
   owedReplies: Omit<OwedRepliesOptions, 'now'>;
   emitFlow(event: FlowEvent): void;
@@ -128,16 +151,20 @@ export class MessageRouter {
   readonly #owed = new Map<string, OwedReplies>();
   /** `sender\nrequestId` → receivers, of sends routed lately: a relay that retries after a reset must not send twice. */
   readonly #routed: LRUCache<string, number>;
+  /** Instance key → the replies waiting for that instance to register. */
+  readonly #awaitingRegistration: HeldSends<string>;
   #stopped = false;
 
   constructor(options: MessageRouterOptions) {
     this.#options = options;
     this.#routed = new LRUCache({ max: options.deduplication.max, ttl: options.deduplication.ttl });
+    this.#awaitingRegistration = new HeldSends({ maxPerKey: options.maxHeldPerInstance });
   }
 
   /** The bus is closing: deliveries it cancels are neither counted nor answered. */
   stop(): void {
     this.#stopped = true;
+    this.#awaitingRegistration.release();
   }
 
   /**
@@ -167,21 +194,24 @@ export class MessageRouter {
       (change.type === 'updated' && change.reason === 'unreachable');
     if (givenUp) this.#forget({ service, instance: key }, reason);
     else if (change.type === 'removed') this.#owed.delete(key);
+    else this.#awaitingRegistration.wakeAll(key);
   }
 
   /**
-   * Routes a message, waiting (up to `maxSendWait`) while every instance of a receiver is full:
-   * the sender's answer comes later, which slows it down to what the receivers take. Past that,
-   * or when too many sends wait already, `503` with `retry-after`.
+   * Routes a message, waiting (up to `maxSendWait`) while every instance of a receiver is full,
+   * or while the instance a reply goes back to has not registered yet: the sender's answer comes
+   * later, which slows it down to what the receivers take. Past that, or when too many sends wait
+   * already, a full receiver means `503` with `retry-after`, and an instance that did not register
+   * means the reply goes where the bus can send it, if anywhere.
    */
   routeWhenRoom(message: IncomingMessage, watchSender?: WatchSender): RouteVerdict | Promise<RouteVerdict> {
     // Most sends find room at once: they are answered without a promise.
     const verdict = this.route(message);
-    if (verdict.ok || verdict.blockedOn === undefined) return verdict;
-    return this.#routeOnceRoom(message, verdict, watchSender);
+    if (!mayWait(verdict)) return verdict;
+    return this.#routeWhenUnblocked(message, verdict, watchSender);
   }
 
-  async #routeOnceRoom(
+  async #routeWhenUnblocked(
     message: IncomingMessage,
     blocked: RouteVerdict,
     watchSender: WatchSender | undefined,
@@ -189,20 +219,50 @@ export class MessageRouter {
     const deadline = Date.now() + this.#options.maxSendWait;
     let held = false;
     for (let verdict = blocked; ; verdict = this.route(message)) {
-      if (verdict.ok || verdict.blockedOn === undefined) return verdict;
+      if (!mayWait(verdict)) return verdict;
       const left = deadline - Date.now();
-      const waiting = left > 0 && this.#options.dispatcher.canWaitForRoom(verdict.blockedOn);
-      if (waiting && !held) this.counters.heldSends += 1;
+      if (left > 0 && !this.#canHold(verdict)) return this.#refuse(verdict);
+      if (left > 0 && !held) this.counters.heldSends += 1;
       held = true;
-      const wait = waiting
-        ? await this.#options.dispatcher.waitForRoom(verdict.blockedOn, left, watchSender)
-        : 'no-room';
-      if (wait !== 'room' || this.#stopped) {
-        this.counters.refusedBusy += 1;
-        const { blockedOn: _, ...refusal } = verdict;
-        return refusal;
-      }
+      const end: HoldEnd = left > 0 ? await this.#hold(verdict, left, watchSender) : 'timeout';
+      if (this.#stopped || end === 'sender-gone') return this.#refuse(verdict);
+      if (end === 'woken') continue;
+      if (verdict.awaiting === undefined) return this.#refuse(verdict);
+      this.#stopAwaiting(verdict.awaiting);
     }
+  }
+
+  #canHold(verdict: RouteVerdict & { ok: false }): boolean {
+    return verdict.awaiting === undefined
+      ? this.#options.dispatcher.canWaitForRoom(verdict.blockedOn!)
+      : this.#awaitingRegistration.canHold([verdict.awaiting.key]);
+  }
+
+  #hold(
+    verdict: RouteVerdict & { ok: false },
+    timeout: number,
+    watchSender: WatchSender | undefined,
+  ): Promise<HoldEnd> {
+    return verdict.awaiting === undefined
+      ? this.#options.dispatcher.waitForRoom(verdict.blockedOn!, timeout, watchSender)
+      : this.#awaitingRegistration.hold([verdict.awaiting.key], timeout, watchSender);
+  }
+
+  #refuse(verdict: RouteVerdict & { ok: false }): RouteVerdict {
+    this.counters.refusedBusy += 1;
+    const { blockedOn: _, awaiting: __, ...refusal } = verdict;
+    return refusal;
+  }
+
+  /** The instance did not register in time: its replies go where the bus can send them, if anywhere. */
+  #stopAwaiting({ key, responseTo }: AwaitedInstance): void {
+    const route = this.#options.replyRoutes.peek(responseTo);
+    if (route !== undefined) route.awaitsInstance = false;
+    debug(
+      'instance %s did not register within %d ms: its replies are routed without it',
+      key,
+      this.#options.maxSendWait,
+    );
   }
 
   /** Routes a message now, or refuses it; a refusal with `blockedOn` may succeed once those instances have room. */
@@ -264,9 +324,11 @@ export class MessageRouter {
     // Nobody reads the replies of a one-way message: keep no way back for them.
     const oneWay = envelope.oneWay === true;
     if (!oneWay) {
+      const instance = this.#identifySender(sender, message.instance);
       this.#options.replyRoutes.record(envelope.requestId, {
         service: sender,
-        instance: this.#identifySender(sender, message.instance),
+        instance,
+        awaitsInstance: instance !== undefined && this.#options.table.instance(instance) === undefined,
         awaitingFinal: receivers.length,
       });
     }
@@ -297,6 +359,10 @@ export class MessageRouter {
     // replies without `more`: the bus cannot tell its last, so its route stays open until it expires.
     const closesRoute = final && typeof envelope.seq === 'number';
     const known = this.#options.replyRoutes.peek(responseTo);
+    if (known?.awaitsInstance === true) {
+      const awaited = this.#awaitRegistration(known, responseTo, { fromBus });
+      if (awaited !== undefined) return awaited;
+    }
     const candidates = known === undefined ? [] : this.#requesters(known);
     const full = candidates.length > 0 && !candidates.some((instance) => this.#options.dispatcher.hasRoom(instance));
     if (full && !fromBus) {
@@ -345,6 +411,32 @@ export class MessageRouter {
     };
   }
 
+  /**
+   * A reply whose requester named an instance that had not registered: refused with `awaiting`
+   * while that instance is still unknown, so that the reply waits for it. A reply the bus
+   * writes itself cannot wait and goes where it can.
+   */
+  #awaitRegistration(
+    route: ReplyRoute,
+    responseTo: string,
+    { fromBus }: { fromBus: boolean },
+  ): RouteVerdict | undefined {
+    const key = route.instance!;
+    if (this.#options.table.instance(key) !== undefined) {
+      route.awaitsInstance = false;
+      return undefined;
+    }
+    if (fromBus) return undefined;
+    debug('holding the reply to %s: the instance that asked, %s, has not registered yet', responseTo, key);
+    return {
+      ok: false,
+      status: 503,
+      retryAfter: 1,
+      awaiting: { key, responseTo },
+      error: `the bus is busy: the instance of '${route.service}' that sent request ${responseTo} (${key}) has not registered yet, and too many replies wait for it; retry later`,
+    };
+  }
+
   #instancesReceiving(publicName: string, service: string): readonly Instance[] {
     return (
       this.#options.table.receiversOf(publicName).find((receiver) => receiver.service.name === service)?.instances ?? []
@@ -353,11 +445,17 @@ export class MessageRouter {
 
   /**
    * The instance that should get replies to a message from `sender`: the one the relay names in
-   * its `exorelay-instance` header, or the service's only instance. Without either, replies go to
-   * every instance of the sender; relays ignore replies to requests they did not send.
+   * its `exorelay-instance` header (registered, or about to register under that address), or the
+   * service's only instance. Without either, replies go to every instance of the sender; relays
+   * ignore replies to requests they did not send.
    */
   #identifySender(sender: string, named: string | undefined): string | undefined {
-    if (named !== undefined && this.#options.table.instance(named)?.serviceName === sender) return named;
+    if (named !== undefined) {
+      const instance = this.#options.table.instance(named);
+      if (instance?.serviceName === sender) return named;
+      // Not registered yet: it will register under the address it names.
+      if (instance === undefined && isAddressKey(named)) return named;
+    }
     const instances = this.#options.table.instancesOf(sender);
     return instances.length === 1 ? instances[0]!.key : undefined;
   }
@@ -484,6 +582,11 @@ export class MessageRouter {
       { fromBus: true },
     );
   }
+}
+
+/** Whether a refusal may turn into a route once something changes: room at an instance, or its registration. */
+function mayWait(verdict: RouteVerdict): verdict is RouteVerdict & { ok: false } {
+  return !verdict.ok && (verdict.blockedOn !== undefined || verdict.awaiting !== undefined);
 }
 
 /** Why a reply to `service` reached nobody although its request was routed: the bus has no address for it. */

@@ -4,6 +4,12 @@ export interface ReplyRoute {
   service: string;
   /** `host:port` of the instance that sent it, when the bus could tell. */
   instance: string | undefined;
+  /**
+   * The sending instance named itself but had not registered yet (a relay that sends in the
+   * moment between listening and registering, or right after the bus restarted): its replies
+   * wait for its registration rather than go to an instance that would ignore them.
+   */
+  awaitsInstance: boolean;
   /** Receiving services that have not sent their final reply yet. */
   awaitingFinal: number;
   /**
@@ -63,6 +69,7 @@ export class ReplyRoutes {
     this.#routes.set(requestId, {
       service: route.service,
       instance: route.instance,
+      awaitsInstance: route.awaitsInstance,
       awaitingFinal: route.awaitingFinal,
       nextSeq: undefined,
       expiresAt: this.#options.now() + this.#options.ttl,

@@ -14,6 +14,8 @@ export interface PeerOptions {
   receives?: string[];
   /** The status (and headers) `POST /run` answers with; 200 unless told. */
   answer?: (delivery: PeerDelivery) => PeerAnswer | Promise<PeerAnswer>;
+  /** Registers with the bus once it listens; `false` leaves that to the test. Default `true`. */
+  register?: boolean;
 }
 
 /**
@@ -94,7 +96,7 @@ export async function startPeer(busPort: number, serviceName: string, options: P
     close,
     [Symbol.asyncDispose]: () => (server.listening ? close() : Promise.resolve()),
   };
-  await peer.register();
+  if (options.register !== false) await peer.register();
   return peer;
 }
 
