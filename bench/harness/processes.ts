@@ -18,7 +18,7 @@ import type { Topology, Wiring } from './rig.js';
 import type { RigStarters } from './rig-set.js';
 import type { Settings } from './settings.js';
 import { kindOf, moleculerNode } from './systems.js';
-import { type CpuPart, type CpuTimes, countFor, cpuSample, eventRates } from './trials.js';
+import { type CpuPart, type CpuTimes, countFor, cpuSample, eventRates, type StreamMeasure } from './trials.js';
 
 const roleScript = fileURLToPath(new URL('../roles/role.js', import.meta.url));
 /** How long a role may take to start, and to close before it is killed. */
@@ -264,19 +264,21 @@ export function processEventTrial(
 }
 
 /**
- * A streamed request over a process rig: the client process reads it and reports its rates and
- * memory; CPU per message counts each chunk as a message.
+ * A streamed request over a process rig: the client process reads it and reports its rates (and
+ * CPU per message, each chunk counted as a message) or its memory; see {@link StreamMeasure}.
  */
 export function processStreamTrial(
   system: string,
   rig: ProcessRig,
-  options: { settings: Settings; chunks: number; awaited: boolean },
+  options: { settings: Settings; chunks: number; awaited: boolean; measure: StreamMeasure },
 ): Trial {
   return {
     system,
     async run(phase): Promise<Sample> {
       const chunks = countFor(options.settings, phase, options.chunks);
-      return withCpuPerMessage(rig, chunks, () => rig.run({ kind: 'stream', chunks, awaited: options.awaited }));
+      const work = { kind: 'stream', chunks, awaited: options.awaited, measure: options.measure } as const;
+      if (options.measure === 'memory') return rig.run(work);
+      return withCpuPerMessage(rig, chunks, () => rig.run(work));
     },
   };
 }

@@ -2,13 +2,14 @@
 import type { BusRoutes } from '../baselines/minimal-4hop-bus.js';
 import type { Sample } from '../harness/measure.js';
 import type { Wiring } from '../harness/rig.js';
+import type { StreamMeasure } from '../harness/trials.js';
 import type { Role, SystemKind } from './parts.js';
 
 /** One round of work for the client process. */
 export type Work =
   | { kind: 'requests'; count: number; concurrency: number; latencies: boolean }
   | { kind: 'events'; count: number; concurrency: number }
-  | { kind: 'stream'; chunks: number; awaited: boolean };
+  | { kind: 'stream'; chunks: number; awaited: boolean; measure: StreamMeasure };
 
 export type Command =
   | { command: 'start'; system: string; kind: SystemKind; role: Role; wiring: Wiring }

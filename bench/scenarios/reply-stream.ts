@@ -8,8 +8,10 @@
  * gets. Chunks/s and MB/s (chunk payload bytes, 10^6 per MB) over the whole stream. Client, bus
  * and replier each run in a process of their own; the figures are the client's, the process
  * that holds the stream as it arrives: its peak heap above a reading after GC, and its peak
- * RSS (sampled every 5 ms). ExoRelay restores the replier's order (seq) on the client; the
- * baselines only count. CPU per message is per chunk, in all and per process.
+ * RSS (sampled every 5 ms), measured in rounds of their own after the speed rounds, since the
+ * forced GC slows the streams that follow it (see `StreamMeasure`). ExoRelay restores the
+ * replier's order (seq) on the client; the baselines only count. CPU per message is per chunk,
+ * in all and per process.
  * Baselines: over HTTP the minimal 4-hop bus, the replier POSTing every chunk through it (32 in
  * flight); over NATS the raw client, the replier publishing every chunk to the request's reply
  * subject without waiting. The awaited case compares with the same baselines: their chunk rate
@@ -23,7 +25,15 @@ import { pick } from '../harness/report.js';
 import { singleService } from '../harness/rig.js';
 import { withRigs } from '../harness/rig-set.js';
 import { systems } from '../harness/systems.js';
-import { byteRate, chunkRate, compareCost, cpuMetrics, peakHeap, peakRss } from '../harness/trials.js';
+import {
+  byteRate,
+  chunkRate,
+  compareCost,
+  cpuMetrics,
+  peakHeap,
+  peakRss,
+  type StreamMeasure,
+} from '../harness/trials.js';
 
 const id = 'reply-stream';
 
@@ -37,21 +47,24 @@ async function run(context: BenchContext): Promise<void> {
   for (const { transport, subject, baseline } of transports) {
     const starters = processStarters(context, [subject, baseline], singleService);
     await withRigs(context, { scenario: id, transport }, starters, async (rigs) => {
-      for (const awaited of [false, true]) {
-        const figures = await measureCase(context, {
+      const measureStreams = (awaited: boolean, measure: StreamMeasure) =>
+        measureCase(context, {
           scenario: id,
           transport,
           case: `${chunks} × 1 KiB${awaited ? ', every progress awaited' : ''}`,
           baseline,
-          metrics: [chunkRate, byteRate, peakHeap, peakRss, ...cpuMetrics],
+          metrics: measure === 'speed' ? [chunkRate, byteRate, ...cpuMetrics] : [peakHeap, peakRss],
           trials: [...rigs].map(([system, rig]) =>
             processStreamTrial(system, rig, {
               settings,
               chunks: settings.chunks,
               awaited: awaited && system === subject,
+              measure,
             }),
           ),
         });
+      for (const awaited of [false, true]) {
+        const figures = await measureStreams(awaited, 'speed');
         if (transport !== 'nats') continue;
         const least = awaited ? 0.5 : 0.8;
         report.judgeRatio(
@@ -62,6 +75,7 @@ async function run(context: BenchContext): Promise<void> {
           compareCost(figures, subject, baseline),
         );
       }
+      for (const awaited of [false, true]) await measureStreams(awaited, 'memory');
     });
   }
 }
