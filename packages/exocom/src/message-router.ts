@@ -153,6 +153,11 @@ export class MessageRouter {
   readonly #routed: LRUCache<string, number>;
   /** Instance key → the replies waiting for that instance to register. */
   readonly #awaitingRegistration: HeldSends<string>;
+  /**
+   * Addresses whose replies waited `maxSendWait` and that did not register: not waited for again
+   * until they do (a relay that does not register, configured under another address).
+   */
+  readonly #unregistered = new LRUCache<string, true>({ max: 10_000 });
   #stopped = false;
 
   constructor(options: MessageRouterOptions) {
@@ -194,7 +199,10 @@ export class MessageRouter {
       (change.type === 'updated' && change.reason === 'unreachable');
     if (givenUp) this.#forget({ service, instance: key }, reason);
     else if (change.type === 'removed') this.#owed.delete(key);
-    else this.#awaitingRegistration.wakeAll(key);
+    else {
+      this.#unregistered.delete(key);
+      this.#awaitingRegistration.wakeAll(key);
+    }
   }
 
   /**
@@ -258,6 +266,7 @@ export class MessageRouter {
   #stopAwaiting({ key, responseTo }: AwaitedInstance): void {
     const route = this.#options.replyRoutes.peek(responseTo);
     if (route !== undefined) route.awaitsInstance = false;
+    this.#unregistered.set(key, true);
     debug(
       'instance %s did not register within %d ms: its replies are routed without it',
       key,
@@ -422,7 +431,7 @@ export class MessageRouter {
     { fromBus }: { fromBus: boolean },
   ): RouteVerdict | undefined {
     const key = route.instance!;
-    if (this.#options.table.instance(key) !== undefined) {
+    if (this.#options.table.instance(key) !== undefined || this.#unregistered.has(key)) {
       route.awaitsInstance = false;
       return undefined;
     }
@@ -453,8 +462,8 @@ export class MessageRouter {
     if (named !== undefined) {
       const instance = this.#options.table.instance(named);
       if (instance?.serviceName === sender) return named;
-      // Not registered yet: it will register under the address it names.
-      if (instance === undefined && isAddressKey(named)) return named;
+      // Not registered yet: it will register under the address it names, unless it did not before.
+      if (instance === undefined && isAddressKey(named) && !this.#unregistered.has(named)) return named;
     }
     const instances = this.#options.table.instancesOf(sender);
     return instances.length === 1 ? instances[0]!.key : undefined;

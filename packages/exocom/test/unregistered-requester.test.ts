@@ -93,6 +93,34 @@ describe('a requester that sends before it registered', () => {
     await eventually(() => web.received.length === 2);
   });
 
+  it('names an address it never registers under: its first reply comes maxSendWait late, the later ones at once', async () => {
+    await using bus = await startBus({ maxSendWait: 200 });
+    await using users = await startPeer(bus.port, 'users', { receives: ['users.get'] });
+    // Registered under its own address, naming another one in its sends: a relay with
+    // `register: false` whose configured address is not the one it advertises looks the same.
+    await using web = await startPeer(bus.port, 'web');
+    const send = (requestId: string) =>
+      fetch(`http://127.0.0.1:${bus.port}/send/users.get`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'exorelay-instance': '127.0.0.1:1' },
+        body: JSON.stringify({ sender: 'web', requestId }),
+      });
+
+    await send('r1');
+    await eventually(() => users.received.length === 1);
+    const first = await users.send('users.found', { requestId: 'a1', responseTo: 'r1', seq: 0 });
+    expect(JSON.parse(first.body)).toEqual({ receivers: 1 });
+    expect(bus.counters.heldSends).toBe(1);
+
+    await send('r2');
+    await eventually(() => users.received.length === 2);
+    const second = await users.send('users.found', { requestId: 'a2', responseTo: 'r2', seq: 0 });
+    expect(JSON.parse(second.body)).toEqual({ receivers: 1 });
+    // What the requester sees: both replies, the second one not held.
+    expect(bus.counters.heldSends).toBe(1);
+    await eventually(() => web.received.length === 2);
+  });
+
   it('an event-stream id the bus does not know will never register: its reply is not held', async () => {
     await using bus = await startBus();
     await using users = await startPeer(bus.port, 'users', { receives: ['users.get'] });
