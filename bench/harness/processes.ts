@@ -264,21 +264,23 @@ export function processEventTrial(
 }
 
 /**
- * A streamed request over a process rig: the client process reads it and reports its rates (and
- * CPU per message, each chunk counted as a message) or its memory; see {@link StreamMeasure}.
+ * Streamed requests over a process rig, `streams` a round, one after the other: the client
+ * process reads them and reports its rates (and CPU per message, each chunk counted as a
+ * message) or, from one stream, its memory; see {@link StreamMeasure}.
  */
 export function processStreamTrial(
   system: string,
   rig: ProcessRig,
-  options: { settings: Settings; chunks: number; awaited: boolean; measure: StreamMeasure },
+  options: { settings: Settings; chunks: number; streams: number; awaited: boolean; measure: StreamMeasure },
 ): Trial {
   return {
     system,
     async run(phase): Promise<Sample> {
       const chunks = countFor(options.settings, phase, options.chunks);
-      const work = { kind: 'stream', chunks, awaited: options.awaited, measure: options.measure } as const;
-      if (options.measure === 'memory') return rig.run(work);
-      return withCpuPerMessage(rig, chunks, () => rig.run(work));
+      const { streams, awaited, measure } = options;
+      const work = { kind: 'stream', chunks, streams, awaited, measure } as const;
+      if (measure === 'memory') return rig.run(work);
+      return withCpuPerMessage(rig, chunks * streams, () => rig.run(work));
     },
   };
 }

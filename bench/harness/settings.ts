@@ -26,8 +26,9 @@ export interface Settings {
   /** Requests per round at concurrency 1 (throughput and latency). */
   sequentialRequests: number;
   /**
-   * NATS cases send this many times the events and requests above: NATS moves several times more
-   * messages a second here, and a round much shorter than a second is mostly noise.
+   * NATS cases send this many times the events and requests above, and read this many streams a
+   * round: NATS moves several times more messages a second here, and a round much shorter than
+   * a second is mostly noise.
    */
   natsScale: number;
   /** Receiving services of the fan-out cases (scenario 5), each in a process of its own. */

@@ -9,7 +9,7 @@ import type { Role, SystemKind } from './parts.js';
 export type Work =
   | { kind: 'requests'; count: number; concurrency: number; latencies: boolean }
   | { kind: 'events'; count: number; concurrency: number }
-  | { kind: 'stream'; chunks: number; awaited: boolean; measure: StreamMeasure };
+  | { kind: 'stream'; chunks: number; streams: number; awaited: boolean; measure: StreamMeasure };
 
 export type Command =
   | { command: 'start'; system: string; kind: SystemKind; role: Role; wiring: Wiring }
