@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReplyRoutes } from '../src/reply-routes.js';
 
-const route = { service: 'web', instance: '127.0.0.1:4000', awaitingFinal: 1 };
+const route = { service: 'web', instance: '127.0.0.1:4000', awaitsInstance: false, awaitingFinal: 1 };
 
 describe('reply routes', () => {
   it('keeps at most maxEntries routes, dropping the oldest first', () => {
