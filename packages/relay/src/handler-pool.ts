@@ -1,6 +1,7 @@
 import { EventEmitter, once, setMaxListeners } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { debug } from './debug.js';
+import { LinkedSet } from './linked-set.js';
 import type { HandlerResult } from './transport.js';
 
 /**
@@ -10,8 +11,8 @@ import type { HandlerResult } from './transport.js';
  * still running — one for all, as they are all given up at once, and no listener per message.
  */
 export class HandlerPool {
-  /** Each running handler, with what to do if `close()` gives up on it. */
-  readonly #running = new Map<Promise<HandlerResult>, () => void>();
+  /** What to do for each running handler if `close()` gives up on it. */
+  readonly #running = new LinkedSet<() => void>();
   readonly #room = new EventEmitter();
   readonly #givenUp = new AbortController();
 
@@ -38,11 +39,11 @@ export class HandlerPool {
    */
   run(handler: (signal: AbortSignal) => Promise<HandlerResult>, onGivenUp: () => void): Promise<HandlerResult> {
     const run = handler(this.#givenUp.signal);
-    this.#running.set(run, onGivenUp);
+    const running = this.#running.add(onGivenUp);
     if (this.#running.size === this.maxConcurrent) this.onSaturationChange(true);
     void run.then(() => {
       const wasSaturated = this.saturated;
-      this.#running.delete(run);
+      this.#running.delete(running);
       if (wasSaturated && !this.saturated) this.onSaturationChange(false);
       this.#room.emit('room');
     });
@@ -59,7 +60,7 @@ export class HandlerPool {
     if (this.#running.size === 0) return;
     const timer = new AbortController();
     const finished = await Promise.race([
-      this.#allFinished(),
+      this.#allFinished(timer.signal),
       delay(timeout, false, { signal: timer.signal }).catch(() => true),
     ]);
     timer.abort();
@@ -69,9 +70,14 @@ export class HandlerPool {
     this.#givenUp.abort();
   }
 
-  /** Resolves once no handler runs, including handlers started while waiting. */
-  async #allFinished(): Promise<true> {
-    while (this.#running.size > 0) await Promise.allSettled([...this.#running.keys()]);
-    return true;
+  /** Resolves once no handler runs, including handlers started while waiting; or when `signal` aborts. */
+  async #allFinished(signal: AbortSignal): Promise<boolean> {
+    try {
+      while (this.#running.size > 0) await once(this.#room, 'room', { signal });
+      return true;
+    } catch {
+      // Aborted: the race is decided, and nobody listens for room any more.
+      return false;
+    }
   }
 }
