@@ -8,10 +8,9 @@ import { ReplyStreamController, type ReplyStreamOptions, type StreamLimits } fro
  */
 export class PendingReplies {
   /**
-   * Each stream in a slot that its settling empties. V8 gives a `Map` a new hash table as it
-   * fills and empties, and leaves the old one behind with the entries it held; once that table
-   * sits in the old generation, each minor GC keeps them alive and promotes them. An emptied
-   * slot holds on to no stream (a requester over NATS promoted ≈ 1 KB per request before).
+   * Each stream in a slot that its settling empties: a `Map` leaves stale hash tables behind
+   * that keep what they held alive through minor GCs (see `LinkedSet`). An emptied slot holds
+   * on to no stream; a requester over NATS promoted ≈ 0.7 KB per request before.
    */
   readonly #streams = new Map<string, { controller: ReplyStreamController | undefined }>();
   #unclaimed: ReplyStreamController[] = [];
