@@ -2,12 +2,17 @@ import { type Envelope, runPath } from '@exorelay/protocol';
 import { bearerHeader, postText } from '@exorelay/protocol/node';
 import { Pool } from 'undici';
 
-/** A message on its way to one instance, under the name that instance knows it by. */
-export interface OutgoingMessage {
-  name: string;
-  envelope: Envelope;
-  /** The envelope serialised once for every receiver: the bus forwards it as it came. */
-  json: string;
+/**
+ * A message on its way to one instance, under the name that instance knows it by. A class, not
+ * an object literal, for the reason `Job` is one.
+ */
+export class OutgoingMessage {
+  constructor(
+    readonly name: string,
+    readonly envelope: Envelope,
+    /** The envelope serialised once for every receiver: the bus forwards it as it came. */
+    readonly json: string,
+  ) {}
 }
 
 /**

@@ -25,15 +25,24 @@ export interface DispatchResult {
   outcome: DeliveryOutcome;
 }
 
-interface Job {
-  message: OutgoingMessage;
-  /** The instances that may take the message instead: other instances of the same service for the same name. */
-  siblings: () => readonly Instance[];
+/**
+ * One message on its way to an instance. A class, not an object literal: jobs live as long as
+ * their delivery, so V8 would allocate the literal's objects in the old generation
+ * (allocation-site pretenuring), where a finished one keeps its message alive through minor GCs
+ * (see `NamedEnvelope` in `@exorelay/protocol`).
+ */
+class Job {
   /** Made by the first redirect: most messages go where they were sent. */
-  tried: Set<Instance> | undefined;
-  connectRetries: number;
-  busyWaited: number;
-  done(result: DispatchResult): void;
+  tried: Set<Instance> | undefined = undefined;
+  connectRetries = 0;
+  busyWaited = 0;
+
+  constructor(
+    readonly message: OutgoingMessage,
+    /** The instances that may take the message instead: other instances of the same service for the same name. */
+    readonly siblings: () => readonly Instance[],
+    readonly done: (result: DispatchResult) => void,
+  ) {}
 }
 
 interface InstanceLoad {
@@ -99,7 +108,7 @@ export class Dispatcher {
     siblings: () => readonly Instance[] = noSiblings,
   ): Promise<DispatchResult> {
     return new Promise((done) => {
-      this.#enqueue(instance, { message, siblings, tried: undefined, connectRetries: 0, busyWaited: 0, done });
+      this.#enqueue(instance, new Job(message, siblings, done));
     });
   }
 

@@ -8,7 +8,7 @@ import {
 } from '@exorelay/protocol';
 import { LRUCache } from 'lru-cache';
 import { debug } from './debug.js';
-import type { DeliveryOutcome, OutgoingMessage } from './delivery.js';
+import { type DeliveryOutcome, OutgoingMessage } from './delivery.js';
 import type { Dispatcher } from './dispatcher.js';
 import { DeliveryFailedError } from './errors.js';
 import type { FlowEvent, FlowReceiver } from './flow-log.js';
@@ -344,7 +344,7 @@ export class MessageRouter {
     const flow: FlowReceiver[] | undefined = this.#options.flowObserved() ? [] : undefined;
     for (const { service, instances } of receivers) {
       const instance = this.#options.balancer.pick(service.name, instances);
-      const outgoing = { name: service.translator.toInternal(name), envelope, json: message.json };
+      const outgoing = new OutgoingMessage(service.translator.toInternal(name), envelope, message.json);
       flow?.push(flowReceiver(service, instance, outgoing.name));
       const siblings = () => this.#instancesReceiving(name, service.name);
       this.#deliver(instance, outgoing, { publicName: name, sender, reply: false, oneWay }, siblings);
@@ -398,7 +398,7 @@ export class MessageRouter {
     if (typeof envelope.seq === 'number' && route!.awaitingFinal > 0) noteSeq(route!, sender, envelope.seq);
     if (final) this.#settleOwed(sender, message.instance, responseTo);
     const requester = this.#options.table.service(route!.service)!;
-    const outgoing = { name: requester.translator.toInternal(name), envelope, json: message.json };
+    const outgoing = new OutgoingMessage(requester.translator.toInternal(name), envelope, message.json);
     const flow: FlowReceiver[] | undefined = observed ? [] : undefined;
     for (const instance of targets) {
       flow?.push(flowReceiver(requester, instance, outgoing.name));

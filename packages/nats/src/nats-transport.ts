@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Envelope, isReply, type NamedEnvelope } from '@exorelay/protocol';
+import { type Envelope, isReply, NamedEnvelope } from '@exorelay/protocol';
 import {
   ConfigError,
   type Delivery,
@@ -470,7 +470,7 @@ class NatsTransportImpl implements NatsTransport {
     // Nobody reads the replies of a one-way message: keep no way back for it.
     const wantsReplies = replySubject !== undefined && replySubject !== '' && envelope.oneWay !== true;
     if (wantsReplies) this.#routes.remember(envelope.requestId, replySubject);
-    const message = { name, envelope };
+    const message = new NamedEnvelope(name, envelope);
     const backlog = this.#requireBacklog();
     // Behind messages that wait for room already, a message waits too: they keep their order.
     if (backlog.size > 0) return backlog.hand(message);
@@ -485,7 +485,7 @@ class NatsTransportImpl implements NatsTransport {
       return;
     }
     // Never rejects; a reply's verdict changes nothing here.
-    void context.deliver({ name: parsed.outcome, envelope: parsed.envelope });
+    void context.deliver(new NamedEnvelope(parsed.outcome, parsed.envelope));
   }
 
   #requireBacklog(): BusyBacklog {

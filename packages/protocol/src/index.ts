@@ -4,8 +4,8 @@ export type { SendAcknowledgement, ServiceDeregistration, ServiceRegistration } 
 export { BUS_INSTANCE_HEADER, INSTANCE_HEADER, readReceivers } from './bus-responses.js';
 export type { DeliveryFailure } from './delivery-failure.js';
 export { deliveryFailedReply } from './delivery-failure.js';
-export type { Envelope, NamedEnvelope } from './envelope.js';
-export { isReply } from './envelope.js';
+export type { Envelope } from './envelope.js';
+export { isReply, NamedEnvelope } from './envelope.js';
 export type { CodedError, ErrorBrand, ErrorClass, ErrorFamily } from './error-kit.js';
 export { defineErrorFamily, isExoRelayError } from './error-kit.js';
 export type { EventStreamDeregistration, EventStreamQuery, EventStreamRegistration } from './event-streams.js';

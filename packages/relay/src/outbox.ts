@@ -1,4 +1,4 @@
-import type { Envelope, NamedEnvelope } from '@exorelay/protocol';
+import { type Envelope, NamedEnvelope } from '@exorelay/protocol';
 import { InFlight } from './in-flight.js';
 import type { Checked, MessageValidator } from './message-validator.js';
 import type { PendingReplies } from './pending-replies.js';
@@ -51,7 +51,7 @@ export class Outbox {
         ? pending.openClaimed(name as string, envelope.requestId, streamOptions)
         : pending.open(name as string, envelope.requestId, streamOptions);
     if (onReply !== undefined) this.#forwardToCallback(controller, onReply);
-    this.#transmit(controller, { name: name as string, envelope }, streamOptions.signal);
+    this.#transmit(controller, new NamedEnvelope(name as string, envelope), streamOptions.signal);
     return controller;
   }
 

@@ -1,4 +1,4 @@
-import { deliveryFailedReply, type Envelope, isReservedName, type NamedEnvelope } from '@exorelay/protocol';
+import { deliveryFailedReply, type Envelope, isReservedName, NamedEnvelope } from '@exorelay/protocol';
 import { debug } from './debug.js';
 import { InvalidArgumentError } from './errors.js';
 import { InFlight } from './in-flight.js';
@@ -107,7 +107,7 @@ export class ReplySender implements ReplyChannel {
     // the handler's next reply, never left as a rejection nobody handles.
     const handedOver = kind.more && replier.handOver();
     const sent = this.#inFlight.follow(
-      sendReplyTraced(this.#options.transport, request, { name: outcome, envelope }),
+      sendReplyTraced(this.#options.transport, request, new NamedEnvelope(outcome, envelope)),
       // One reaction per reply does all: forget it, count it off the progress window, report a loss.
       () => replier.arrived(kind),
       (error: unknown) => {

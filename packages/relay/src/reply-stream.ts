@@ -39,11 +39,27 @@ interface StreamFailure {
 type QueuedItem = Reply | StreamFailure;
 type State = 'open' | 'complete' | 'failed' | 'detached';
 
+/**
+ * Who waits for the stream's next item: the functions that settle its promise. A class, not an
+ * object literal: a dead waiter that V8 allocated in the old generation would keep the promise
+ * it settled, and whoever awaited it, alive through minor GCs (see `NamedEnvelope`).
+ */
+class Waiter<T> {
+  constructor(
+    readonly resolve: (value: T) => void,
+    readonly reject: (error: Error) => void,
+  ) {}
+}
+
 /** Who waits for the final reply alone (`request()`): replies go to it as they come, none is buffered. */
-interface FinalReplyWaiter {
-  resolve: (reply: Reply) => void;
-  reject: (error: Error) => void;
-  onProgress: ((reply: Reply) => void) | undefined;
+class FinalReplyWaiter extends Waiter<Reply> {
+  constructor(
+    resolve: (reply: Reply) => void,
+    reject: (error: Error) => void,
+    readonly onProgress: ((reply: Reply) => void) | undefined,
+  ) {
+    super(resolve, reject);
+  }
 }
 
 /**
@@ -116,7 +132,7 @@ export class ReplyStreamController {
   #claimDecision: boolean | undefined;
   #claimDecided: Deferred<boolean> | undefined;
   #iterated = false;
-  #waiter: { resolve: (result: IteratorResult<Reply>) => void; reject: (error: Error) => void } | undefined;
+  #waiter: Waiter<IteratorResult<Reply>> | undefined;
   #finalReplyWaiter: FinalReplyWaiter | undefined;
   // Made when someone asks: `request()` never does.
   #stream: ReplyStream | undefined;
@@ -203,7 +219,7 @@ export class ReplyStreamController {
   finalReply(onProgress: ((reply: Reply) => void) | undefined): Promise<Reply> {
     this.claimForIteration();
     return new Promise((resolve, reject) => {
-      this.#finalReplyWaiter = { resolve, reject, onProgress };
+      this.#finalReplyWaiter = new FinalReplyWaiter(resolve, reject, onProgress);
       this.#feedFinalReplyWaiter(this.#finalReplyWaiter);
     });
   }
@@ -265,7 +281,7 @@ export class ReplyStreamController {
     if (item !== undefined) return this.#yield(item);
     if (this.#state === 'open') {
       return new Promise((resolve, reject) => {
-        this.#waiter = { resolve, reject };
+        this.#waiter = new Waiter(resolve, reject);
       });
     }
     return this.#finished();
@@ -404,7 +420,7 @@ export class ReplyStreamController {
       signal.addEventListener('abort', onAbort, { once: true });
     }
     if (timeout !== undefined && timeout !== Number.POSITIVE_INFINITY) {
-      this.#timeoutTimer = setTimeout(timedOut, timeout, this, timeout);
+      this.#timeoutTimer = setTimeout(() => timedOut(this, timeout), timeout);
     }
     this.#restartIdleTimer();
   }
@@ -413,7 +429,7 @@ export class ReplyStreamController {
     const { idleTimeout } = this.#options;
     if (idleTimeout === undefined || idleTimeout === Number.POSITIVE_INFINITY || this.#state !== 'open') return;
     clearTimeout(this.#idleTimer);
-    this.#idleTimer = setTimeout(idledOut, idleTimeout, this, idleTimeout);
+    this.#idleTimer = setTimeout(() => idledOut(this, idleTimeout), idleTimeout);
   }
 
   #settle(failure?: Error, finalReply?: Reply): void {
@@ -425,7 +441,9 @@ export class ReplyStreamController {
   }
 }
 
-// Timers call these with the stream as an argument: no closure per stream.
+// Armed with a closure, not with `setTimeout(timedOut, ms, stream, ms)`: node:timers puts
+// extra arguments in an array literal that V8 allocated in the old generation once timers
+// outlived minor GCs, and each cleared timer's array kept its stream alive through them.
 function timedOut(stream: ReplyStreamController, timeout: number): void {
   stream.fail(new TimeoutError(stream.messageName, stream.requestId, timeout));
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeMessageName, type NamedEnvelope, parseEnvelopeJson } from '@exorelay/protocol';
+import { decodeMessageName, NamedEnvelope, parseEnvelopeJson } from '@exorelay/protocol';
 import {
   answerJson,
   answerText,
@@ -123,7 +123,7 @@ export class InboundServer {
     }
     const parsed = parseEnvelopeJson(body.text);
     if (!parsed.ok) return answerText(response, 400, parsed.error);
-    const delivery = await this.#options.deliver({ name, envelope: parsed.envelope });
+    const delivery = await this.#options.deliver(new NamedEnvelope(name, parsed.envelope));
     // The bus tries another instance, or this one again after retry-after seconds.
     if (delivery.kind === 'busy') response.setHeader('retry-after', Math.ceil(delivery.retryAfterMs / 1000));
     answerText(response, deliveryStatus[delivery.kind], delivery.kind === 'accepted' ? 'OK' : delivery.error);

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { eventStreamPath, INSTANCE_HEADER, type NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
+import { eventStreamPath, INSTANCE_HEADER, NamedEnvelope, parseEnvelope } from '@exorelay/protocol';
 import { bearerHeader } from '@exorelay/protocol/node';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { Client, type Dispatcher } from 'undici';
@@ -237,5 +237,5 @@ function parseEvent(event: EventSourceMessage): { ok: true; message: NamedEnvelo
   }
   const parsed = parseEnvelope(json);
   if (!parsed.ok) return { ok: false, error: `${where} ('${name}'): ${parsed.error}` };
-  return { ok: true, message: { name, envelope: parsed.envelope } };
+  return { ok: true, message: new NamedEnvelope(name, parsed.envelope) };
 }
