@@ -53,7 +53,9 @@ export interface TransportContext {
   readonly serviceName: string;
   /**
    * Hands an arrived message to the relay and returns its verdict. Never rejects. The relay
-   * answers refusals itself when the transport's `answersRefusals` is false.
+   * answers refusals itself when the transport's `answersRefusals` is false. Build the message
+   * with `new NamedEnvelope(name, envelope)`: the relay holds it while the handler runs, and
+   * its class comment says why a literal would keep finished messages alive.
    */
   deliver(message: NamedEnvelope): Promise<Delivery>;
   /**
