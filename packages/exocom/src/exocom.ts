@@ -322,7 +322,6 @@ export class ExoCom extends EventEmitter<ExoComEvents> implements AsyncDisposabl
       maxSendWait: settings.maxSendWait,
       maxHeldPerInstance: settings.maxQueuedPerInstance,
       unknownSenders: settings.unknownSenders,
-      owedReplies: { ttl: settings.replyRouteTtl, maxEntries: settings.maxReplyRoutes },
       emitFlow: (event) => {
         if (bus !== undefined) bus.#emitSafely('flow', event);
       },

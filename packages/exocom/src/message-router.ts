@@ -15,8 +15,7 @@ import type { FlowEvent, FlowReceiver } from './flow-log.js';
 import { HeldSends, type HoldEnd, type WatchSender } from './held-sends.js';
 import { type Instance, instanceKey, isAddressKey } from './instance.js';
 import type { LoadBalancer } from './load-balancer.js';
-import { OwedReplies, type OwedRepliesOptions } from './owed-replies.js';
-import { nextSeqOf, noteSeq, type ReplyRoute, type ReplyRoutes } from './reply-routes.js';
+import { nextSeqOf, noteOwed, noteSeq, type ReplyRoute, type ReplyRoutes, settleOwed } from './reply-routes.js';
 import type { InstanceChange, RoutingTable, Service } from './routing-table.js';
 
 /** What the bus has done since it started. */
@@ -98,8 +97,6 @@ export interface MessageRouterOptions {
   maxSendWait: number;
   /** Most sends that may wait at one instance, for its room or for its registration. */
   maxHeldPerInstance: number;
-  /** How long, and how many, messages an instance is remembered to owe a reply to. */
-  owedReplies: Omit<OwedRepliesOptions, 'now'>;
   emitFlow(event: FlowEvent): void;
   /** Whether anyone reads the flow log: building its events for nobody costs per message. */
   flowObserved(): boolean;
@@ -147,8 +144,6 @@ export class MessageRouter {
     duplicates: 0,
   };
   readonly #options: MessageRouterOptions;
-  /** Instance key → the messages it took and has not finally answered. */
-  readonly #owed = new Map<string, OwedReplies>();
   /** `sender\nrequestId` → receivers, of sends routed lately: a relay that retries after a reset must not send twice. */
   readonly #routed: LRUCache<string, number>;
   /** Instance key → the replies waiting for that instance to register. */
@@ -177,13 +172,18 @@ export class MessageRouter {
    * whose requester still waits) gets a `DELIVERY_FAILED` reply saying `reason`.
    */
   #forget(forgotten: { service: string; instance: string }, reason: string): void {
-    const owed = this.#owed.get(forgotten.instance);
-    this.#owed.delete(forgotten.instance);
-    if (owed === undefined || this.#stopped) return;
-    for (const { requestId, name, sender } of owed.takeAll()) {
-      if (this.#options.replyRoutes.peek(requestId) === undefined) continue;
+    const owed = this.#releaseOwed(forgotten.instance);
+    if (this.#stopped) return;
+    for (const [requestId, { name, service: sender }] of owed) {
       this.#fail({ ...forgotten, name, publicName: name, requestId, sender, reason }, { tellRequester: true });
     }
+  }
+
+  /** `instance` answers nothing more: it owes no reply any more. Returns the routes it owed. */
+  #releaseOwed(instance: string): [requestId: string, route: ReplyRoute][] {
+    const owed = this.#options.replyRoutes.owedBy(instance);
+    for (const [, route] of owed) settleOwed(route, instance);
+    return owed;
   }
 
   /**
@@ -198,7 +198,7 @@ export class MessageRouter {
       (change.type === 'removed' && (eventStream !== undefined || change.reason !== 'deregistration')) ||
       (change.type === 'updated' && change.reason === 'unreachable');
     if (givenUp) this.#forget({ service, instance: key }, reason);
-    else if (change.type === 'removed') this.#owed.delete(key);
+    else if (change.type === 'removed') this.#releaseOwed(key);
     else {
       this.#unregistered.delete(key);
       this.#awaitingRegistration.wakeAll(key);
@@ -336,6 +336,7 @@ export class MessageRouter {
       const instance = this.#identifySender(sender, message.instance);
       this.#options.replyRoutes.record(envelope.requestId, {
         service: sender,
+        name,
         instance,
         awaitsInstance: instance !== undefined && this.#options.table.instance(instance) === undefined,
         awaitingFinal: receivers.length,
@@ -396,7 +397,7 @@ export class MessageRouter {
     }
     // A closed route is gone: no failure reply can be written in its name any more.
     if (typeof envelope.seq === 'number' && route!.awaitingFinal > 0) noteSeq(route!, sender, envelope.seq);
-    if (final) this.#settleOwed(sender, message.instance, responseTo);
+    if (final) this.#settleOwed(route!, sender, message.instance);
     const requester = this.#options.table.service(route!.service)!;
     const outgoing = new OutgoingMessage(requester.translator.toInternal(name), envelope, message.json);
     const flow: FlowReceiver[] | undefined = observed ? [] : undefined;
@@ -475,22 +476,13 @@ export class MessageRouter {
     return this.#options.table.instancesOf(route.service);
   }
 
-  /** An instance of `service` (the one the header names, if any) answered `requestId` finally. */
-  #settleOwed(service: string, named: string | undefined, requestId: string): void {
-    if (this.#owed.size === 0) return;
-    if (named !== undefined && this.#owed.get(named)?.settle(requestId)) return;
-    const instance = named === undefined ? undefined : this.#options.table.instance(named);
-    const candidates = instance?.serviceName === service ? [instance] : this.#options.table.instancesOf(service);
-    for (const candidate of candidates) this.#owed.get(candidate.key)?.settle(requestId);
-  }
-
-  #owedBy(instance: Instance): OwedReplies {
-    let owed = this.#owed.get(instance.key);
-    if (owed === undefined) {
-      owed = new OwedReplies(this.#options.owedReplies);
-      this.#owed.set(instance.key, owed);
-    }
-    return owed;
+  /** An instance of `service` (the one the header names, if any) sent its final reply on `route`. */
+  #settleOwed(route: ReplyRoute, service: string, named: string | undefined): void {
+    if (route.owedBy === undefined) return;
+    if (named !== undefined && settleOwed(route, named)) return;
+    // One instance of a service takes each message: the one that owes is the one that answered.
+    const owing = route.owedBy.find((key) => this.#options.table.instance(key)?.serviceName === service);
+    if (owing !== undefined) settleOwed(route, owing);
   }
 
   #deliver(
@@ -511,8 +503,9 @@ export class MessageRouter {
       if (context.reply) this.counters.repliesRouted += 1;
       // An instance the bus gives up on before it answers would leave its requester waiting.
       // Its final reply may have overtaken this answer already: then its route is gone.
-      else if (!context.oneWay && this.#options.replyRoutes.peek(requestId) !== undefined) {
-        this.#owedBy(instance).add({ requestId, name: context.publicName, sender: context.sender });
+      else if (!context.oneWay) {
+        const route = this.#options.replyRoutes.peek(requestId);
+        if (route !== undefined) noteOwed(route, instance.key);
       }
       this.#options.table.reportSuccess(instance);
       return;

@@ -1,7 +1,11 @@
+import { LRUCache } from 'lru-cache';
+
 /** Where the replies to one forwarded message go back to. */
 export interface ReplyRoute {
   /** The service that sent the message. */
   service: string;
+  /** The message's public name: a `DELIVERY_FAILED` reply the bus writes names it. */
+  name: string;
   /** `host:port` of the instance that sent it, when the bus could tell. */
   instance: string | undefined;
   /**
@@ -13,17 +17,23 @@ export interface ReplyRoute {
   /** Receiving services that have not sent their final reply yet. */
   awaitingFinal: number;
   /**
+   * Keys of the instances that took the message and have not sent their final reply: the bus
+   * answers for them with `DELIVERY_FAILED` when it gives up on one (an HTTP `/run` answers when
+   * the handler starts, an event stream when the event is written; the reply comes later, if at
+   * all). Made by the first accepted delivery.
+   */
+  owedBy: string[] | undefined;
+  /**
    * Responding service → the `seq` its next reply gets: the highest routed + 1. A failure reply
    * the bus writes for it takes this number, so a requester that already got progress keeps it.
    * Made by the first numbered reply that leaves the route open: most routes close with their
    * first reply and never need it.
    */
   nextSeq: Map<string, number> | undefined;
-  expiresAt: number;
 }
 
 export interface ReplyRoutesOptions {
-  /** Most routes kept; the oldest go first. */
+  /** Most routes kept; the least recently written go first. */
   maxEntries: number;
   /** How long a route lives after the message or its last reply, in ms. */
   ttl: number;
@@ -44,37 +54,40 @@ export function noteSeq(route: ReplyRoute, service: string, seq: number): void {
 
 /**
  * requestId → the instance that sent it, so replies go back to the very instance that asked.
- * Bounded in size and time without a timer per message: a `Map` iterates in insertion order and
- * every write re-inserts with a later expiry, so the oldest entries are always first and the
- * sweep stops at the first live one. A route leaves as soon as every receiver sent its final
- * reply; routes of fire-and-forget messages leave by age or size.
+ * Bounded in size and time. A route leaves as soon as every receiver sent its final reply; routes
+ * of messages nobody answers (a 2016 relay's events) leave by age or size. An `LRUCache` drops the
+ * oldest and the expired in constant time: a `Map` swept from its oldest entry walks the holes
+ * its deletions leave, which cost every message tens of µs once 100 000 routes were held.
  */
 export class ReplyRoutes {
-  readonly #routes = new Map<string, ReplyRoute>();
-  readonly #options: Required<ReplyRoutesOptions>;
+  readonly #routes: LRUCache<string, ReplyRoute>;
 
   constructor(options: ReplyRoutesOptions) {
-    this.#options = { now: Date.now, ...options };
+    this.#routes = new LRUCache({
+      max: options.maxEntries,
+      ttl: options.ttl,
+      // Each write reads the clock: no timer caches it, and a test's clock is read as it moves.
+      ttlResolution: 0,
+      ...(options.now === undefined ? {} : { perf: { now: options.now } }),
+    });
   }
 
-  /** Routes still live; expired ones are swept first. */
+  /** Routes still live. */
   get size(): number {
-    this.#sweep();
+    this.#routes.purgeStale();
     return this.#routes.size;
   }
 
-  record(requestId: string, route: Omit<ReplyRoute, 'expiresAt' | 'nextSeq'>): void {
-    this.#sweep();
-    this.#routes.delete(requestId);
+  record(requestId: string, route: Omit<ReplyRoute, 'nextSeq' | 'owedBy'>): void {
     this.#routes.set(requestId, {
       service: route.service,
+      name: route.name,
       instance: route.instance,
       awaitsInstance: route.awaitsInstance,
       awaitingFinal: route.awaitingFinal,
+      owedBy: undefined,
       nextSeq: undefined,
-      expiresAt: this.#options.now() + this.#options.ttl,
     });
-    if (this.#routes.size > this.#options.maxEntries) this.#routes.delete(this.#routes.keys().next().value!);
   }
 
   /**
@@ -82,33 +95,44 @@ export class ReplyRoutes {
    * counts down its sender's share and the route leaves when no final reply is owed any more.
    */
   take(requestId: string, options: { final: boolean }): ReplyRoute | undefined {
-    this.#sweep();
-    const route = this.#routes.get(requestId);
+    const route = this.#routes.peek(requestId);
     if (route === undefined) return undefined;
-    this.#routes.delete(requestId);
     if (options.final) route.awaitingFinal -= 1;
-    if (route.awaitingFinal > 0) {
-      route.expiresAt = this.#options.now() + this.#options.ttl;
-      this.#routes.set(requestId, route);
-    }
+    if (route.awaitingFinal > 0) this.#routes.set(requestId, route);
+    else this.#routes.delete(requestId);
     return route;
   }
 
   /** The route of replies to `requestId`, if they still have somewhere to go; does not refresh it. */
   peek(requestId: string): ReplyRoute | undefined {
-    this.#sweep();
-    return this.#routes.get(requestId);
+    return this.#routes.peek(requestId);
+  }
+
+  /** The live routes whose message `instance` took and has not finally answered, oldest first. */
+  owedBy(instance: string): [requestId: string, route: ReplyRoute][] {
+    const owed: [string, ReplyRoute][] = [];
+    for (const entry of this.#routes.rentries()) {
+      const [requestId, route] = entry as [string, ReplyRoute];
+      if (route.owedBy?.includes(instance)) owed.push([requestId, route]);
+    }
+    return owed;
   }
 
   clear(): void {
     this.#routes.clear();
   }
+}
 
-  #sweep(): void {
-    const now = this.#options.now();
-    for (const [requestId, route] of this.#routes) {
-      if (route.expiresAt > now) return;
-      this.#routes.delete(requestId);
-    }
-  }
+/** `instance` took the message of `route`: it owes a final reply. */
+export function noteOwed(route: ReplyRoute, instance: string): void {
+  route.owedBy ??= [];
+  route.owedBy.push(instance);
+}
+
+/** `instance` owes no final reply on `route` any more; whether it owed one. */
+export function settleOwed(route: ReplyRoute, instance: string): boolean {
+  const index = route.owedBy?.indexOf(instance) ?? -1;
+  if (index < 0) return false;
+  route.owedBy!.splice(index, 1);
+  return true;
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ReplyRoutes } from '../src/reply-routes.js';
+import { ReplyRoutes, settleOwed } from '../src/reply-routes.js';
 
-const route = { service: 'web', instance: '127.0.0.1:4000', awaitsInstance: false, awaitingFinal: 1 };
+const route = {
+  service: 'web',
+  name: 'order.create',
+  instance: '127.0.0.1:4000',
+  awaitsInstance: false,
+  awaitingFinal: 1,
+};
 
 describe('reply routes', () => {
   it('keeps at most maxEntries routes, dropping the oldest first', () => {
@@ -14,14 +20,14 @@ describe('reply routes', () => {
   });
 
   it('forgets a route ttl ms after the message or its latest reply', () => {
-    let now = 0;
+    let now = 10_000;
     const routes = new ReplyRoutes({ maxEntries: 100, ttl: 1000, now: () => now });
     routes.record('r1', route);
     routes.record('r2', route);
 
-    now = 900;
+    now = 10_900;
     expect(routes.take('r1', { final: false })).toBeDefined();
-    now = 1500;
+    now = 11_500;
     expect(routes.take('r2', { final: true })).toBeUndefined();
     expect(routes.take('r1', { final: true })).toBeDefined();
     expect(routes.size).toBe(0);
@@ -43,5 +49,34 @@ describe('reply routes', () => {
     for (let index = 0; index < 100_000; index += 1) routes.record(`r${index}`, route);
 
     expect(routes.size).toBe(1000);
+  });
+
+  it('tells which open routes an instance owes a final reply on, oldest first', () => {
+    const routes = new ReplyRoutes({ maxEntries: 100, ttl: 60_000 });
+    for (const id of ['r1', 'r2', 'r3']) routes.record(id, { ...route, awaitingFinal: 2 });
+    routes.peek('r1')!.owedBy = ['10.0.0.1:80', '10.0.0.2:80'];
+    routes.peek('r2')!.owedBy = ['10.0.0.2:80'];
+    routes.peek('r3')!.owedBy = ['10.0.0.1:80'];
+
+    expect(routes.owedBy('10.0.0.1:80').map(([requestId]) => requestId)).toEqual(['r1', 'r3']);
+    expect(settleOwed(routes.peek('r1')!, '10.0.0.1:80')).toBe(true);
+    expect(settleOwed(routes.peek('r1')!, '10.0.0.1:80')).toBe(false);
+    expect(routes.owedBy('10.0.0.1:80').map(([requestId]) => requestId)).toEqual(['r3']);
+    routes.take('r3', { final: true });
+    routes.take('r3', { final: true });
+    expect(routes.owedBy('10.0.0.1:80')).toEqual([]);
+  });
+
+  it('counts no expired route in its size', () => {
+    let now = 10_000;
+    const routes = new ReplyRoutes({ maxEntries: 100, ttl: 1000, now: () => now });
+    routes.record('r1', route);
+    now = 10_500;
+    routes.record('r2', route);
+
+    now = 11_200;
+    expect(routes.size).toBe(1);
+    expect(routes.peek('r1')).toBeUndefined();
+    expect(routes.peek('r2')).toBeDefined();
   });
 });
