@@ -82,7 +82,7 @@ type Route =
       method: 'GET' | 'POST';
       run: (request: IncomingMessage, caller: Caller) => Promise<EndpointAnswer> | EndpointAnswer;
     }
-  /** An endpoint that writes the response itself (an event stream), unless it refuses. */
+  /** An endpoint that writes the response itself (an event stream, a view), unless it refuses. */
   | {
       method: 'GET';
       stream: (request: IncomingMessage, response: ServerResponse, caller: Caller) => EndpointAnswer | undefined;
@@ -90,7 +90,7 @@ type Route =
 
 /**
  * The bus's HTTP face: `POST /send/NAME`, `/register`, `/deregister`, `/services`, `GET /services`,
- * `GET /status`, `GET /events`. node:http with no framework; every request, however malformed,
+ * `GET /status`, `GET /events`; `HEAD /status`, `/services`. node:http with no framework; every request, however malformed,
  * gets a clear answer and leaves the server serving.
  */
 export class BusHttpServer {
@@ -136,9 +136,12 @@ export class BusHttpServer {
     const route = this.#routeOf(path);
     if (route === undefined) return drainThen(request, response, { status: 404, text: `not found: ${path}` });
     const allowed = Array.isArray(route) ? route : [route];
-    const match = allowed.find((candidate) => candidate.method === request.method);
+    const match = allowed.find(
+      (candidate) => candidate.method === request.method || (request.method === 'HEAD' && answersHead(candidate)),
+    );
     if (match === undefined) {
-      response.setHeader('allow', allowed.map((candidate) => candidate.method).join(', '));
+      const methods = allowed.flatMap((candidate) => (answersHead(candidate) ? ['GET', 'HEAD'] : [candidate.method]));
+      response.setHeader('allow', methods.join(', '));
       return drainThen(request, response, {
         status: 405,
         text: `use ${allowed[0]!.method} for ${path}, not ${request.method}`,
@@ -238,6 +241,15 @@ export class BusHttpServer {
       return { status: 400, text: `malformed JSON in the body: ${error.message}` };
     }
   }
+}
+
+/**
+ * Whether `route` answers `HEAD` as it answers `GET`, headers without the body (node:http drops
+ * it): probes and load balancers check a server with `HEAD`. Not a route that writes its own
+ * response: an event stream would stay open, and subscribe a reader nobody is.
+ */
+function answersHead(route: Route): boolean {
+  return route.method === 'GET' && 'run' in route;
 }
 
 /** Calls `onGone` once `socket` closes (at once when it has); returns what stops watching. */

@@ -77,6 +77,25 @@ describe('HTTP errors', () => {
     expect(bus.counters.received).toBe(0);
   });
 
+  it('answers HEAD /status and /services with the headers of GET, as probes ask', async () => {
+    await using bus = await startBus();
+    const head = async (path: string) => {
+      const response = await request(`http://127.0.0.1:${bus.port}${path}`, { method: 'HEAD', reset: false });
+      await response.body.dump();
+      return { status: response.statusCode, type: response.headers['content-type'], allow: response.headers.allow };
+    };
+
+    expect(await head('/status')).toEqual({ status: 200, type: 'application/json', allow: undefined });
+    expect(await head('/services')).toEqual({ status: 200, type: 'application/json', allow: undefined });
+    // An event stream would stay open, and subscribe a reader nobody is.
+    expect(await head('/events?service=bank')).toMatchObject({ status: 405, allow: 'GET' });
+    expect(await head('/dashboard/events')).toMatchObject({ status: 405, allow: 'GET' });
+    expect(await head('/send/x')).toMatchObject({ status: 405, allow: 'POST' });
+    expect((await call(bus.port, 'DELETE', '/status')).allow).toBe('GET, HEAD');
+    expect((await call(bus.port, 'DELETE', '/services')).allow).toBe('GET, HEAD, POST');
+    expect(bus.status().services).toEqual([]);
+  });
+
   it('refuses an unknown sender with 403 when told to', async () => {
     await using bus = await startBus({ unknownSenders: 'reject' });
 
