@@ -128,6 +128,31 @@ describe('an instance the bus gives up on while it owes a reply', () => {
     expect(web.received.map(({ name }) => name)).toEqual(['users.created']);
   });
 
+  it('a message two services took: the one that answered finally owes nothing, the one that crashed gets DELIVERY_FAILED', async () => {
+    await using bus = await startBus({ healthCheckInterval: 50, failureThreshold: 1 });
+    const users = await startPeer(bus.port, 'users', { receives: ['users.create'] });
+    const audit = await startPeer(bus.port, 'audit', { receives: ['users.create'] });
+    await using web = await startPeer(bus.port, 'web');
+
+    await web.send('users.create', { requestId: 'create-4' });
+    await eventually(() => users.received.length === 1 && audit.received.length === 1 && bus.counters.delivered === 2);
+    await users.send('users.created', { requestId: 'r1', responseTo: 'create-4', seq: 0 });
+    await eventually(() => web.received.length === 1);
+    await users.close();
+    await eventually(() => bus.status().routes['users.create']?.includes('users') === false);
+    await audit.close();
+
+    await eventually(() => errorReplies(web.received).length === 1);
+    expect(web.received.map(({ name, envelope }) => [name, envelope.payload])).toEqual([
+      ['users.created', undefined],
+      [
+        'exo.error',
+        expect.objectContaining({ code: 'DELIVERY_FAILED', details: expect.objectContaining({ service: 'audit' }) }),
+      ],
+    ]);
+    expect(bus.counters.errorReplies).toBe(1);
+  });
+
   it('a pushed instance whose process dies mid-handler (its own process): the relay requester gets DELIVERY_FAILED, not a timeout', async () => {
     await using bus = await startBus({ healthCheckInterval: 50, failureThreshold: 1 });
     await using users = startScript('crashing-receiver.ts', [bus.port]);
