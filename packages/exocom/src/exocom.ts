@@ -122,7 +122,7 @@ export interface ExoComOptions {
    */
   replyRouteTtl?: number;
   /**
-   * Most reply routes remembered; the oldest are dropped first.
+   * Most reply routes remembered; the oldest are dropped first, half of them or more kept.
    * @default 100000
    */
   maxReplyRoutes?: number;

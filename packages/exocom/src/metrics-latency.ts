@@ -1,4 +1,4 @@
-import { LRUCache } from 'lru-cache';
+import QuickLRU from 'quick-lru';
 
 /** When a request passed the bus, and its name. A class: one lives per request in flight. */
 class RequestStart {
@@ -12,18 +12,21 @@ class RequestStart {
  * When each request passed the bus, so the first final reply to it can tell how long the
  * answer took. Bounded: past `maxEntries`, the oldest requests are forgotten (their replies are
  * then not timed), so a landscape whose replies never come cannot grow it, nor slow it down
- * (an `LRUCache` drops its oldest entry in constant time).
+ * (`QuickLRU` drops its oldest entries in constant time; see `ReplyRoutes`).
  */
 export class ReplyLatencies {
-  readonly #started: LRUCache<string, RequestStart>;
+  readonly #started: QuickLRU<string, RequestStart>;
 
   constructor(maxEntries: number) {
-    this.#started = new LRUCache({ max: maxEntries });
+    // Two generations of half the bound each: at most `maxEntries` in all.
+    this.#started = new QuickLRU({ maxSize: Math.ceil(maxEntries / 2) });
   }
 
   /** Requests seen whose final reply has not passed yet. */
   get size(): number {
-    return this.#started.size;
+    let count = 0;
+    for (const _ of this.#started.keys()) count += 1;
+    return count;
   }
 
   requestSeen(requestId: string, name: string, at = performance.now()): void {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReplyRoutes, settleOwed } from '../src/reply-routes.js';
 
 const route = {
@@ -10,24 +10,28 @@ const route = {
 };
 
 describe('reply routes', () => {
-  it('keeps at most maxEntries routes, dropping the oldest first', () => {
-    const routes = new ReplyRoutes({ maxEntries: 3, ttl: 60_000 });
-    for (const id of ['r1', 'r2', 'r3', 'r4']) routes.record(id, route);
+  afterEach(() => {
+    vi.useRealTimers();
+  });
 
-    expect(routes.size).toBe(3);
+  it('keeps at most maxEntries routes, dropping the oldest first', () => {
+    const routes = new ReplyRoutes({ maxEntries: 4, ttl: 60_000 });
+    for (const id of ['r1', 'r2', 'r3', 'r4', 'r5']) routes.record(id, route);
+
+    expect(routes.size).toBeLessThanOrEqual(4);
     expect(routes.take('r1', { final: true })).toBeUndefined();
-    expect(routes.take('r4', { final: true })).toMatchObject({ service: 'web' });
+    expect(routes.take('r5', { final: true })).toMatchObject({ service: 'web' });
   });
 
   it('forgets a route ttl ms after the message or its latest reply', () => {
-    let now = 10_000;
-    const routes = new ReplyRoutes({ maxEntries: 100, ttl: 1000, now: () => now });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const routes = new ReplyRoutes({ maxEntries: 100, ttl: 1000 });
     routes.record('r1', route);
     routes.record('r2', route);
 
-    now = 10_900;
+    vi.advanceTimersByTime(900);
     expect(routes.take('r1', { final: false })).toBeDefined();
-    now = 11_500;
+    vi.advanceTimersByTime(600);
     expect(routes.take('r2', { final: true })).toBeUndefined();
     expect(routes.take('r1', { final: true })).toBeDefined();
     expect(routes.size).toBe(0);
@@ -48,7 +52,9 @@ describe('reply routes', () => {
     const routes = new ReplyRoutes({ maxEntries: 1000, ttl: 60_000 });
     for (let index = 0; index < 100_000; index += 1) routes.record(`r${index}`, route);
 
-    expect(routes.size).toBe(1000);
+    expect(routes.size).toBeGreaterThanOrEqual(500);
+    expect(routes.size).toBeLessThanOrEqual(1000);
+    expect(routes.peek('r99999')).toBeDefined();
   });
 
   it('tells which open routes an instance owes a final reply on, oldest first', () => {
@@ -68,13 +74,13 @@ describe('reply routes', () => {
   });
 
   it('counts no expired route in its size', () => {
-    let now = 10_000;
-    const routes = new ReplyRoutes({ maxEntries: 100, ttl: 1000, now: () => now });
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const routes = new ReplyRoutes({ maxEntries: 100, ttl: 1000 });
     routes.record('r1', route);
-    now = 10_500;
+    vi.advanceTimersByTime(500);
     routes.record('r2', route);
 
-    now = 11_200;
+    vi.advanceTimersByTime(700);
     expect(routes.size).toBe(1);
     expect(routes.peek('r1')).toBeUndefined();
     expect(routes.peek('r2')).toBeDefined();
