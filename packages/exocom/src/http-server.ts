@@ -90,8 +90,8 @@ type Route =
 
 /**
  * The bus's HTTP face: `POST /send/NAME`, `/register`, `/deregister`, `/services`, `GET /services`,
- * `GET /status`, `GET /events`; `HEAD /status`, `/services`. node:http with no framework; every request, however malformed,
- * gets a clear answer and leaves the server serving.
+ * `GET /status`, `GET /events`; `HEAD /status` and `/services`. node:http with no framework;
+ * every request, however malformed, gets a clear answer and leaves the server serving.
  */
 export class BusHttpServer {
   readonly #server: Server;
