@@ -395,9 +395,12 @@ export class MessageRouter {
       if (observed) this.#options.emitFlow(dropped === undefined ? event([]) : { ...event([]), dropped });
       return { ok: true, receivers: 0 };
     }
-    // A closed route is gone: no failure reply can be written in its name any more.
-    if (typeof envelope.seq === 'number' && route!.awaitingFinal > 0) noteSeq(route!, sender, envelope.seq);
-    if (final) this.#settleOwed(route!, sender, message.instance);
+    // A closed route is gone: no failure reply can be written in its name any more, so what it
+    // owes and how its replies are numbered no longer matter.
+    if (route!.awaitingFinal > 0) {
+      if (typeof envelope.seq === 'number') noteSeq(route!, sender, envelope.seq);
+      if (final) this.#settleOwed(route!, sender, message.instance);
+    }
     const requester = this.#options.table.service(route!.service)!;
     const outgoing = new OutgoingMessage(requester.translator.toInternal(name), envelope, message.json);
     const flow: FlowReceiver[] | undefined = observed ? [] : undefined;
