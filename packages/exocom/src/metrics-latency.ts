@@ -1,4 +1,5 @@
-import QuickLRU from 'quick-lru';
+import type QuickLRU from 'quick-lru';
+import { boundedLru, liveEntries } from './bounded-lru.js';
 
 /** When a request passed the bus, and its name. A class: one lives per request in flight. */
 class RequestStart {
@@ -12,21 +13,18 @@ class RequestStart {
  * When each request passed the bus, so the first final reply to it can tell how long the
  * answer took. Bounded: past `maxEntries`, the oldest requests are forgotten (their replies are
  * then not timed), so a landscape whose replies never come cannot grow it, nor slow it down
- * (`QuickLRU` drops its oldest entries in constant time; see `ReplyRoutes`).
+ * (see `boundedLru`).
  */
 export class ReplyLatencies {
   readonly #started: QuickLRU<string, RequestStart>;
 
   constructor(maxEntries: number) {
-    // Two generations of half the bound each: at most `maxEntries` in all.
-    this.#started = new QuickLRU({ maxSize: Math.ceil(maxEntries / 2) });
+    this.#started = boundedLru(maxEntries);
   }
 
   /** Requests seen whose final reply has not passed yet. */
   get size(): number {
-    let count = 0;
-    for (const _ of this.#started.keys()) count += 1;
-    return count;
+    return liveEntries(this.#started);
   }
 
   requestSeen(requestId: string, name: string, at = performance.now()): void {

@@ -1,4 +1,5 @@
-import QuickLRU from 'quick-lru';
+import type QuickLRU from 'quick-lru';
+import { boundedLru, liveEntries } from './bounded-lru.js';
 
 /** Where the replies to one forwarded message go back to. */
 export interface ReplyRoute {
@@ -58,22 +59,18 @@ export function noteSeq(route: ReplyRoute, service: string, seq: number): void {
  * Every operation takes constant time, however full: a `Map` swept from its oldest entry walks
  * the holes its deletions leave (tens of µs a message once 100 000 routes were held), and
  * `lru-cache` clears all its preallocated slots when its last entry leaves (≈ 0.7 ms a request
- * at one caller, whose only route comes and goes). `QuickLRU` keeps two generations of at most
- * `maxSize` entries and drops the older one when the newer is full.
+ * at one caller, whose only route comes and goes); see `boundedLru`.
  */
 export class ReplyRoutes {
   readonly #routes: QuickLRU<string, ReplyRoute>;
 
   constructor(options: ReplyRoutesOptions) {
-    // Two generations of half the bound each: at most `maxEntries` routes in all.
-    this.#routes = new QuickLRU({ maxSize: Math.ceil(options.maxEntries / 2), maxAge: options.ttl });
+    this.#routes = boundedLru(options.maxEntries, options.ttl);
   }
 
   /** Routes still live. */
   get size(): number {
-    let live = 0;
-    for (const _ of this.#routes.entriesAscending()) live += 1;
-    return live;
+    return liveEntries(this.#routes);
   }
 
   record(requestId: string, route: Omit<ReplyRoute, 'nextSeq' | 'owedBy'>): void {
